@@ -1,0 +1,23 @@
+"""chainrule's engine: scalar reverse-mode automatic differentiation.
+
+    >>> from engine import Value
+    >>> x = Value(2.0, label="x")
+    >>> y = x * x + 3 * x
+    >>> y.backward()
+    >>> x.grad          # dy/dx = 2x + 3
+    7.0
+"""
+from ._state import is_recording, no_grad, scope
+from .explain import Explanation, explain
+from .formatting import fmt
+from .functional import dot, exp, leaky_relu, log, logsumexp, mean, relu, sigmoid, softmax, sum, tanh
+from .gradcheck import GradcheckResult, gradcheck
+from .graph import edges, topological_order
+from .stepping import BackwardStep, EdgeUpdate, backward_steps
+from .value import Value
+
+__all__ = [
+    "Value", "explain", "Explanation", "gradcheck", "GradcheckResult", "no_grad", "is_recording", "scope",
+    "backward_steps", "BackwardStep", "EdgeUpdate", "topological_order", "edges", "fmt",
+    "sum", "mean", "dot", "logsumexp", "softmax", "exp", "log", "tanh", "sigmoid", "relu", "leaky_relu",
+]

@@ -1,0 +1,148 @@
+"""Operations on many Values at once, each one node with one local derivative per input.
+
+The same table-of-derivatives style as `value.py`: forward value and local
+derivatives side by side, formula in the docstring. Also function forms of the
+unary operations (`exp(x)`, `sigmoid(x)`, ...) for code that reads like maths.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Iterable, Sequence
+
+from .formatting import describe
+from .value import Value
+
+
+def _as_values(values: Any, where: str) -> list[Value]:
+    """A list of Values from a list of Values or numbers (numbers become constants)."""
+    if isinstance(values, (Value, str, bytes)) or not isinstance(values, Iterable):
+        raise TypeError(f"{where}: expected a list of Values or numbers, got {describe(values)}")
+    return [v if type(v) is Value else Value.constant(v, f"{where}: element") for v in values]
+
+
+def _nonempty(values: Any, where: str) -> list[Value]:
+    items = _as_values(values, where)
+    if not items:
+        raise ValueError(f"{where}: needs at least one value, got an empty list")
+    return items
+
+
+def sum(values: Iterable[Any]) -> Value:  # noqa: A001 - engine.sum mirrors torch.sum
+    """s = Σᵢ xᵢ, one node.   ∂s/∂xᵢ = 1.   The sum of no values is 0."""
+    items = _as_values(values, "sum")
+    if not items:
+        return Value.constant(0.0)
+    return Value._result("sum", math.fsum(v.data for v in items), tuple(items), (1.0,) * len(items))
+
+
+def mean(values: Iterable[Any]) -> Value:
+    """m = (1/n) Σᵢ xᵢ, one node.   ∂m/∂xᵢ = 1/n."""
+    items = _nonempty(values, "mean")
+    n = len(items)
+    return Value._result("mean", math.fsum(v.data for v in items) / n, tuple(items), (1.0 / n,) * n)
+
+
+def dot(weights: Sequence[Any], inputs: Sequence[Any], bias: Any = None) -> Value:
+    """z = Σᵢ wᵢ·xᵢ + b, one node (a neuron's weighted sum).
+
+    ∂z/∂wᵢ = xᵢ,  ∂z/∂xᵢ = wᵢ,  ∂z/∂b = 1.
+    Plain numbers among the inputs (data fed to the first layer) get no edge.
+    """
+    if len(weights) != len(inputs):
+        raise ValueError(f"dot: {len(weights)} weights but {len(inputs)} inputs; they must match")
+    parents: list[Value] = []
+    local_grads: list[float] = []
+    total = 0.0
+    for w, x in zip(weights, inputs):
+        wd = w.data if type(w) is Value else _number(w, "dot: weight")
+        xd = x.data if type(x) is Value else _number(x, "dot: input")
+        total += wd * xd
+        if type(w) is Value:
+            parents.append(w)
+            local_grads.append(xd)
+        if type(x) is Value:
+            parents.append(x)
+            local_grads.append(wd)
+    if bias is not None:
+        b = bias if type(bias) is Value else Value.constant(bias, "dot: bias")
+        total += b.data
+        parents.append(b)
+        local_grads.append(1.0)
+    return Value._result("dot", total, tuple(parents), tuple(local_grads))
+
+
+def _number(x: Any, where: str) -> float:
+    return Value.constant(x, where).data
+
+
+def logsumexp(values: Iterable[Any]) -> Value:
+    """L = log Σᵢ exp(xᵢ), computed as m + log Σᵢ exp(xᵢ − m) with m = max xᵢ (never overflows).
+
+    ∂L/∂xᵢ = exp(xᵢ − L) = softmax(x)ᵢ.
+    """
+    items = _nonempty(values, "logsumexp")
+    m = max(v.data for v in items)
+    shifted = [math.exp(v.data - m) for v in items]
+    total = math.fsum(shifted)
+    out = m + math.log(total)
+    return Value._result("logsumexp", out, tuple(items), tuple(e / total for e in shifted))
+
+
+def softmax(values: Iterable[Any]) -> list[Value]:
+    """pᵢ = exp(xᵢ) / Σⱼ exp(xⱼ), computed with xᵢ − max x (never overflows).
+
+    One node per output, each with an edge from every input:
+    ∂pᵢ/∂xⱼ = pᵢ(δᵢⱼ − pⱼ).   The outputs sum to 1.
+    """
+    items = _nonempty(values, "softmax")
+    m = max(v.data for v in items)
+    shifted = [math.exp(v.data - m) for v in items]
+    total = math.fsum(shifted)
+    probs = [e / total for e in shifted]
+    parents = tuple(items)
+    outputs = []
+    for i, p in enumerate(probs):
+        local_grads = tuple(p * ((1.0 if i == j else 0.0) - q) for j, q in enumerate(probs))
+        outputs.append(Value._result("softmax", p, parents, local_grads))
+    return outputs
+
+
+# function forms of the unary operations: exp(x) reads like the maths
+
+
+def _unary(method: str, x: Any, *args: Any) -> Value:
+    v = x if type(x) is Value else Value.constant(x, method)
+    return getattr(v, method)(*args)
+
+
+def exp(x: Any) -> Value:
+    """eˣ.  See `Value.exp`."""
+    return _unary("exp", x)
+
+
+def log(x: Any) -> Value:
+    """ln x.  See `Value.log`."""
+    return _unary("log", x)
+
+
+def tanh(x: Any) -> Value:
+    """tanh x.  See `Value.tanh`."""
+    return _unary("tanh", x)
+
+
+def sigmoid(x: Any) -> Value:
+    """σ(x) = 1/(1 + e⁻ˣ).  See `Value.sigmoid`."""
+    return _unary("sigmoid", x)
+
+
+def relu(x: Any) -> Value:
+    """max(0, x).  See `Value.relu`."""
+    return _unary("relu", x)
+
+
+def leaky_relu(x: Any, negative_slope: float = 0.01) -> Value:
+    """x if x > 0 else negative_slope·x.  See `Value.leaky_relu`."""
+    return _unary("leaky_relu", x, negative_slope)
+
+
+__all__ = ["sum", "mean", "dot", "logsumexp", "softmax", "exp", "log", "tanh", "sigmoid", "relu", "leaky_relu"]

@@ -1,0 +1,364 @@
+"""`Value`: one scalar in a computation graph, and the operations on it.
+
+Every operation below computes its forward value and, right beside it, the
+local derivative ∂out/∂parent of each of its parents. Those numbers are stored
+on the result, so backward is one generic loop
+
+    parent.grad += local * node.grad
+
+and the renderer and `explain` can show the same numbers a learner would write
+by hand. Read the methods from `__add__` down as a table of derivatives.
+
+No operation stores a closure: a graph holds no reference cycles, so a dropped
+graph is freed at once by reference counting (micrograd's per-node closures
+keep Python's cycle collector busy for most of a training step).
+"""
+from __future__ import annotations
+
+import itertools
+import math
+import numbers
+from typing import Any, Iterator
+
+from ._state import state
+from .formatting import describe, fmt
+from .graph import topological_order
+
+_next_id = itertools.count().__next__  # creation order; thread-safe under the GIL
+
+_ONE = (1.0,)
+_ZERO = (0.0,)
+_ONE_ONE = (1.0, 1.0)
+_ONE_MINUS_ONE = (1.0, -1.0)
+_MINUS_ONE = (-1.0,)
+_OP_NAMES = {"+": "add (+)", "-": "subtract (-)", "*": "multiply (*)", "/": "divide (/)", "**": "power (**)"}
+
+
+def _check_number(x: Any, where: str, partner: Any = None) -> float:
+    """`x` as a float if it is a finite real number; otherwise a clear error.
+
+    `partner` is the other operand of a binary operation, named in the message.
+    """
+    if type(x) is float or type(x) is int:  # the common case, checked fast
+        value = float(x)
+    elif isinstance(x, bool) or not isinstance(x, numbers.Real):
+        with_partner = f" (the other operand is {describe(partner)})" if partner is not None else ""
+        raise TypeError(
+            f"{where}: expected a real number (int or float) or a Value, "
+            f"got {describe(x)}{with_partner}"
+        )
+    else:
+        value = float(x)
+    if not math.isfinite(value):
+        with_partner = f" (the other operand is {describe(partner)})" if partner is not None else ""
+        raise ValueError(f"{where}: {describe(x)} is not finite; a Value must hold a finite number{with_partner}")
+    return value
+
+
+class Value:
+    """A scalar that remembers how it was computed.
+
+    Attributes:
+        data: the number (a finite float).
+        grad: ∂root/∂self after `root.backward()`; 0.0 before.
+        op: the operation that made it ("" for a leaf you created, "const"
+            for a plain number lifted into the graph).
+        label: a name for printing and drawing ("" if none).
+        parents: the Values it was computed from, in operand order.
+        local_grads: ∂self/∂parent for each parent, computed in the forward pass.
+        id: creation order, unique and increasing; parents always have smaller ids.
+        scope: dotted name of the nn module that created it (or None).
+
+    Leaves accumulate `grad` over `backward()` calls, as in PyTorch; a
+    computed Value holds the gradient of the latest backward pass.
+    """
+
+    __slots__ = ("data", "grad", "op", "label", "parents", "local_grads", "id", "scope", "__weakref__")
+
+    def __init__(self, data: float, label: str = "") -> None:
+        self.data = _check_number(data, "Value")
+        if not isinstance(label, str):
+            raise TypeError(f"Value: label must be a str, got {describe(label)}")
+        self.grad = 0.0
+        self.op = ""
+        self.label = label
+        self.parents: tuple[Value, ...] = ()
+        self.local_grads: tuple[float, ...] = ()
+        self.id = _next_id()
+        self.scope = state.scope
+
+    # -- construction helpers -------------------------------------------------
+
+    @staticmethod
+    def _result(op: str, data: float, parents: tuple, local_grads: tuple) -> Value:
+        """The output of an operation; records the edges unless in `no_grad()`."""
+        if not math.isfinite(data):
+            raise OverflowError(
+                f"{_OP_NAMES.get(op, op)}: the result is {data} for operands "
+                f"{', '.join(describe(p) for p in parents)}; a Value must hold a finite number"
+            )
+        out = Value.__new__(Value)
+        out.data = data
+        out.grad = 0.0
+        out.op = op
+        out.label = ""
+        if state.recording:
+            out.parents = parents
+            out.local_grads = local_grads
+        else:
+            out.parents = ()
+            out.local_grads = ()
+        out.id = _next_id()
+        out.scope = state.scope
+        return out
+
+    @staticmethod
+    def constant(x: Any, where: str = "Value.constant", partner: Any = None) -> Value:
+        """A plain number lifted into the graph as a leaf with op "const"."""
+        if type(x) is Value:
+            return x
+        number = _check_number(x, where, partner)
+        c = Value(number, label=fmt(number))
+        c.op = "const"
+        return c
+
+    def named(self, label: str) -> Value:
+        """Set this Value's label and return it: `z1 = (w1 * x1 + b1).named("z1")`."""
+        if not isinstance(label, str):
+            raise TypeError(f"named: label must be a str, got {describe(label)}")
+        self.label = label
+        return self
+
+    @property
+    def name(self) -> str:
+        """The label, or `v<id>` for an unlabelled Value."""
+        return self.label or f"v{self.id}"
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for Values with no recorded parents (inputs, parameters, constants)."""
+        return not self.parents
+
+    def __repr__(self) -> str:
+        parts = [f"{self.label!r}"] if self.label else []
+        parts.append(f"data={self.data:.6g}")
+        parts.append(f"grad={self.grad:.6g}")
+        if self.op:
+            parts.append(f"op={self.op!r}")
+        return f"Value({', '.join(parts)})"
+
+    def __float__(self) -> float:
+        return self.data
+
+    # -- arithmetic: forward value and local derivatives side by side ---------
+
+    def __add__(self, other: Any) -> Value:
+        """a + b.   ∂/∂a = 1,  ∂/∂b = 1."""
+        other = other if type(other) is Value else Value.constant(other, "add (+)", self)
+        return Value._result("+", self.data + other.data, (self, other), _ONE_ONE)
+
+    def __radd__(self, other: Any) -> Value:
+        return Value.constant(other, "add (+)", self) + self
+
+    def __sub__(self, other: Any) -> Value:
+        """a − b.   ∂/∂a = 1,  ∂/∂b = −1."""
+        other = other if type(other) is Value else Value.constant(other, "subtract (-)", self)
+        return Value._result("-", self.data - other.data, (self, other), _ONE_MINUS_ONE)
+
+    def __rsub__(self, other: Any) -> Value:
+        return Value.constant(other, "subtract (-)", self) - self
+
+    def __mul__(self, other: Any) -> Value:
+        """a · b.   ∂/∂a = b,  ∂/∂b = a."""
+        other = other if type(other) is Value else Value.constant(other, "multiply (*)", self)
+        return Value._result("*", self.data * other.data, (self, other), (other.data, self.data))
+
+    def __rmul__(self, other: Any) -> Value:
+        return Value.constant(other, "multiply (*)", self) * self
+
+    def __truediv__(self, other: Any) -> Value:
+        """a / b.   ∂/∂a = 1/b,  ∂/∂b = −a/b²."""
+        other = other if type(other) is Value else Value.constant(other, "divide (/)", self)
+        a, b = self.data, other.data
+        if b == 0.0:
+            raise ZeroDivisionError(f"divide (/): {describe(self)} / {describe(other)} divides by zero")
+        d_b = -a / (b * b) if abs(b) > 1e-154 else -(a / b) / b  # avoid b*b underflowing to 0
+        _require_finite_derivative("divide (/)", "-a/b²", d_b, self, other)
+        return Value._result("/", a / b, (self, other), (1.0 / b, d_b))
+
+    def __rtruediv__(self, other: Any) -> Value:
+        return Value.constant(other, "divide (/)", self) / self
+
+    def __neg__(self) -> Value:
+        """−a.   ∂/∂a = −1."""
+        return Value._result("neg", -self.data, (self,), _MINUS_ONE)
+
+    def __pos__(self) -> Value:
+        return self
+
+    def __pow__(self, exponent: Any) -> Value:
+        """aⁿ for a number n:  ∂/∂a = n·aⁿ⁻¹.
+        aᵇ for a Value b:     ∂/∂a = b·aᵇ⁻¹,  ∂/∂b = aᵇ·ln a   (needs a > 0, or a = 0 and b > 0).
+        """
+        if type(exponent) is Value:
+            return _pow_values(self, exponent)
+        n = _check_number(exponent, "power (**)", self)
+        a = self.data
+        if a == 0.0 and n < 0:
+            raise ZeroDivisionError(f"power (**): {describe(self)} ** {n:g} raises zero to a negative power")
+        if a < 0.0 and not n.is_integer():
+            raise ValueError(
+                f"power (**): {describe(self)} ** {n:g} has a negative base and a non-integer "
+                "exponent; the result is not a real number"
+            )
+        try:
+            out = a**n
+            local = 0.0 if n == 0.0 else (n * a ** (n - 1.0) if n != 1.0 else 1.0)
+        except OverflowError:
+            raise OverflowError(f"power (**): {describe(self)} ** {n:g} overflows") from None
+        except ZeroDivisionError:  # 0 ** (n-1) with 0 < n < 1: the derivative is infinite
+            local = math.inf
+        _require_finite_derivative("power (**)", f"{n:g}·a^{n - 1:g}", local, self)
+        return Value._result(f"**{n:g}", out, (self,), (local,))
+
+    def __rpow__(self, base: Any) -> Value:
+        return _pow_values(Value.constant(base, "power (**)", self), self)
+
+    # -- elementary functions --------------------------------------------------
+
+    def exp(self) -> Value:
+        """eᵃ.   ∂/∂a = eᵃ."""
+        try:
+            out = math.exp(self.data)
+        except OverflowError:
+            raise OverflowError(
+                f"exp: e ** {describe(self)} overflows a float (the largest finite exp is at a ≈ 709.78)"
+            ) from None
+        return Value._result("exp", out, (self,), (out,))
+
+    def log(self) -> Value:
+        """ln a  (a > 0).   ∂/∂a = 1/a."""
+        a = self.data
+        if a <= 0.0:
+            raise ValueError(f"log: needs a positive number, got {describe(self)}")
+        local = 1.0 / a
+        _require_finite_derivative("log", "1/a", local, self)
+        return Value._result("log", math.log(a), (self,), (local,))
+
+    def tanh(self) -> Value:
+        """tanh a = (eᵃ − e⁻ᵃ)/(eᵃ + e⁻ᵃ).   ∂/∂a = 1 − tanh²a."""
+        t = math.tanh(self.data)  # stable for any finite a: tanh(±1000) = ±1
+        return Value._result("tanh", t, (self,), (1.0 - t * t,))
+
+    def sigmoid(self) -> Value:
+        """σ(a) = 1/(1 + e⁻ᵃ).   ∂/∂a = σ(a)(1 − σ(a))."""
+        a = self.data
+        if a >= 0.0:  # e^-a ≤ 1 here: never overflows
+            s = 1.0 / (1.0 + math.exp(-a))
+        else:  # e^a < 1 here: the same function, written so nothing overflows
+            e = math.exp(a)
+            s = e / (1.0 + e)
+        return Value._result("sigmoid", s, (self,), (s * (1.0 - s),))
+
+    def relu(self) -> Value:
+        """max(0, a).   ∂/∂a = 1 if a > 0 else 0  (0 at a = 0)."""
+        a = self.data
+        return Value._result("relu", a if a > 0.0 else 0.0, (self,), _ONE if a > 0.0 else _ZERO)
+
+    def leaky_relu(self, negative_slope: float = 0.01) -> Value:
+        """a if a > 0 else s·a.   ∂/∂a = 1 if a > 0 else s  (s = negative_slope)."""
+        s = _check_number(negative_slope, "leaky_relu: negative_slope")
+        a = self.data
+        return Value._result("leaky_relu", a if a > 0.0 else s * a, (self,), _ONE if a > 0.0 else (s,))
+
+    # -- backward ---------------------------------------------------------------
+
+    def backward(self, grad: float = 1.0) -> None:
+        """Backpropagate: fill `.grad` of every Value this one depends on.
+
+        Seeds ∂self/∂self = grad, then visits nodes in reverse topological order
+        and applies `parent.grad += local * node.grad` along each edge. Iterative:
+        no recursion limit, time linear in the graph size.
+        """
+        order = begin_backward(self, grad)
+        for node in reversed(order):
+            g = node.grad
+            for parent, local in zip(node.parents, node.local_grads):
+                parent.grad += local * g
+        check_gradients(order)
+
+    def backward_steps(self, grad: float = 1.0) -> Iterator[Any]:
+        """Backward one node at a time, for stepping through in a REPL.
+
+        Yields a `BackwardStep` per node, in the order `backward()` visits them;
+        each step's gradient updates are applied when it is yielded, so `.grad`
+        can be inspected between steps. `print(step)` shows the chain rule.
+        """
+        from .stepping import backward_steps
+
+        return backward_steps(self, grad)
+
+    def zero_grad(self) -> None:
+        """Set `.grad = 0` on this Value and every Value in its graph."""
+        for node in topological_order(self):
+            node.grad = 0.0
+
+
+def _require_finite_derivative(op: str, formula: str, local: float, *operands: Any) -> None:
+    if not math.isfinite(local):
+        raise OverflowError(
+            f"{op}: the local derivative {formula} is infinite at "
+            f"{', '.join(describe(o) for o in operands)}"
+        )
+
+
+def _pow_values(base: Value, exponent: Value) -> Value:
+    """aᵇ with both a and b in the graph.  ∂/∂a = b·aᵇ⁻¹,  ∂/∂b = aᵇ·ln a."""
+    a, b = base.data, exponent.data
+    if a < 0.0:
+        raise ValueError(
+            f"power (**): {describe(base)} ** {describe(exponent)} has a negative base; with the "
+            "exponent in the graph, ∂/∂b = aᵇ·ln a is not real (use a plain number as exponent)"
+        )
+    if a == 0.0:
+        if b <= 0.0:
+            raise ZeroDivisionError(
+                f"power (**): {describe(base)} ** {describe(exponent)} raises zero to a non-positive power"
+            )
+        # 0ᵇ = 0 for b > 0; ∂/∂b = 0ᵇ·ln 0 → 0 (limit); ∂/∂a = b·0ᵇ⁻¹
+        if b < 1.0:
+            _require_finite_derivative("power (**)", "b·a^(b-1)", math.inf, base, exponent)
+        d_a = 1.0 if b == 1.0 else 0.0
+        return Value._result("**", 0.0, (base, exponent), (d_a, 0.0))
+    try:
+        out = a**b
+        d_a = b * a ** (b - 1.0)
+    except OverflowError:
+        raise OverflowError(f"power (**): {describe(base)} ** {describe(exponent)} overflows") from None
+    _require_finite_derivative("power (**)", "b·a^(b-1)", d_a, base, exponent)
+    return Value._result("**", out, (base, exponent), (d_a, out * math.log(a)))
+
+
+def begin_backward(root: Value, grad: Any) -> list[Value]:
+    """Prepare a backward pass from `root`: its graph in topological order, grads seeded.
+
+    Computed Values start this pass at 0 (they hold the gradient of the latest
+    pass); leaves keep what they had, so their gradients accumulate over passes.
+    """
+    seed = _check_number(grad, "backward: grad")
+    order = topological_order(root)
+    for node in order:
+        if node.parents:
+            node.grad = 0.0
+    root.grad += seed
+    return order
+
+
+def check_gradients(order: list[Value]) -> None:
+    """Raise if a backward pass left any gradient infinite or NaN."""
+    for node in order:
+        if not math.isfinite(node.grad):
+            raise OverflowError(
+                f"backward: the gradient of {describe(node)} overflowed to {node.grad}; "
+                "scale the loss or the inputs down"
+            )
