@@ -1,0 +1,11 @@
+"""Teaching demos: each example of the course notes as something to run, step through and look at.
+
+Run one with `chainrule demo NAME` or `python -m demos NAME`; list them with `--list`.
+Each demo module has a `main(argv)` and functions that build its objects for a REPL.
+"""
+from __future__ import annotations
+
+# name -> (module, one line on what it teaches)
+DEMOS: dict[str, tuple[str, str]] = {
+    "two-neuron": ("demos.two_neuron", "the notes' two-neuron backpropagation example, number for number"),
+}

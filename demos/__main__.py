@@ -1,0 +1,6 @@
+"""`python -m demos NAME` runs a demo, `python -m demos --list` lists them."""
+import sys
+
+from .cli import demo_main
+
+sys.exit(demo_main(sys.argv[1:]))

@@ -1,0 +1,143 @@
+"""Backward's semantics: order, accumulation, reuse, zero_grad, scale, no_grad, memory."""
+import gc
+import threading
+import weakref
+
+import pytest
+
+import engine
+from engine import Value, no_grad, topological_order
+
+
+def test_reused_node_gets_both_contributions():
+    a = Value(3.0, "a")
+    b = a + a  # db/da = 2
+    c = b * b  # dc/db = 2b = 12
+    c.backward()
+    assert b.grad == 12.0 and a.grad == 24.0
+    x = Value(-4.0)
+    y = x * x
+    y.backward()
+    assert x.grad == -8.0
+
+
+def test_leaf_gradients_accumulate_and_intermediates_hold_the_latest_pass():
+    x = Value(2.0, "x")
+    y = x * x + x  # dy/dx = 2x + 1 = 5
+    y.backward()
+    y.backward()
+    assert x.grad == 10.0  # accumulated, as in PyTorch
+    assert y.grad == 1.0  # this pass's seed, not 2
+    y.zero_grad()
+    assert x.grad == 0.0 and y.grad == 0.0
+    y.backward(grad=3.0)
+    assert x.grad == 15.0
+
+
+def test_backward_from_an_intermediate_then_the_loss():
+    w = Value(0.5, "w")
+    h = w * 4.0
+    loss = h * h
+    h.backward()  # dh/dw = 4
+    loss.backward()  # dloss/dw = 2h·4 = 16
+    assert w.grad == 20.0 and h.grad == 4.0
+
+
+def test_order_is_deterministic_and_parents_come_first():
+    def build():
+        a, b = Value(1.0, "a"), Value(2.0, "b")
+        c = (a * b).named("c")
+        d = (c + a).named("d")
+        e = (d * c + b.tanh()).named("e")
+        return e
+
+    orders = [[v.label or v.op for v in topological_order(build())] for _ in range(3)]
+    assert orders[0] == orders[1] == orders[2]
+    order = topological_order(build())
+    position = {v: i for i, v in enumerate(order)}
+    for v in order:
+        assert all(position[p] < position[v] for p in v.parents)
+    assert order[-1].label == "e"
+
+
+def test_a_million_node_chain_backpropagates_without_recursion():
+    x = Value(1.0, "x")
+    y = x
+    for _ in range(1_000_000):
+        y = -y  # one node per operation, a chain of depth 1,000,000
+    assert len(topological_order(y)) == 1_000_001
+    y.backward()
+    assert x.grad == 1.0  # (-1) ** 1_000_000
+
+
+def test_dropped_graph_is_freed_by_reference_counting():
+    gc.collect()
+    gc.disable()
+    try:
+        x = Value(0.5)
+        out = x
+        for _ in range(200):
+            out = (out * 1.01 + 0.1).tanh()
+        out.backward()
+        probe = weakref.ref(out.parents[0])
+        del out
+        assert probe() is None  # freed immediately, no cycle collector needed
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
+
+
+def test_no_grad_records_nothing_and_is_thread_local():
+    x = Value(2.0)
+    with no_grad():
+        y = x * 3
+        assert not engine.is_recording()
+    assert y.parents == () and y.is_leaf and engine.is_recording()
+
+    seen = {}
+    inside = threading.Event()
+    release = threading.Event()
+
+    def other_thread():
+        inside.wait()
+        seen["recording"] = engine.is_recording()
+        seen["parents"] = len((x * 2).parents)
+        release.set()
+
+    t = threading.Thread(target=other_thread)
+    t.start()
+    with no_grad():
+        inside.set()
+        release.wait(5)
+    t.join()
+    assert seen == {"recording": True, "parents": 2}
+
+
+def test_no_grad_as_decorator_restores_on_error():
+    @no_grad()
+    def fails():
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        fails()
+    assert engine.is_recording()
+
+
+def test_scope_tags_values():
+    with engine.scope("layers.0"):
+        with engine.scope("neurons.3"):
+            v = Value(1.0) * 2
+    assert v.scope == "layers.0.neurons.3"
+    assert Value(1.0).scope is None
+
+
+def test_ids_increase_in_creation_order():
+    a = Value(1.0)
+    b = a * 2
+    assert b.id > a.id and all(p.id < b.id for p in b.parents)
+
+
+def test_repr_is_readable():
+    w = Value(0.15, "w1")
+    assert repr(w) == "Value('w1', data=0.15, grad=0)"
+    assert repr(w * 2) == "Value(data=0.3, grad=0, op='*')"

@@ -1,0 +1,8 @@
+"""Pictures of computation graphs and training: Graphviz for graphs, matplotlib for plots.
+
+viz reads graphs and what the engine recorded; it never changes them and never
+re-derives maths.
+"""
+from .dot_program import GraphvizNotFound, configure, find_dot
+
+__all__ = ["find_dot", "configure", "GraphvizNotFound"]
