@@ -10,7 +10,7 @@ import math
 from typing import Any, Iterable, Sequence
 
 from .formatting import describe
-from .value import Value
+from .value import Value, _check_number
 
 
 def _as_values(values: Any, where: str) -> list[Value]:
@@ -72,7 +72,7 @@ def dot(weights: Sequence[Any], inputs: Sequence[Any], bias: Any = None) -> Valu
 
 
 def _number(x: Any, where: str) -> float:
-    return Value.constant(x, where).data
+    return _check_number(x, where)
 
 
 def logsumexp(values: Iterable[Any]) -> Value:
@@ -135,6 +135,11 @@ def sigmoid(x: Any) -> Value:
     return _unary("sigmoid", x)
 
 
+def softplus(x: Any) -> Value:
+    """ln(1 + eˣ), stable.  See `Value.softplus`."""
+    return _unary("softplus", x)
+
+
 def relu(x: Any) -> Value:
     """max(0, x).  See `Value.relu`."""
     return _unary("relu", x)
@@ -145,4 +150,4 @@ def leaky_relu(x: Any, negative_slope: float = 0.01) -> Value:
     return _unary("leaky_relu", x, negative_slope)
 
 
-__all__ = ["sum", "mean", "dot", "logsumexp", "softmax", "exp", "log", "tanh", "sigmoid", "relu", "leaky_relu"]
+__all__ = ["sum", "mean", "dot", "logsumexp", "softmax", "exp", "log", "tanh", "sigmoid", "softplus", "relu", "leaky_relu"]

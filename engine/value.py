@@ -61,8 +61,9 @@ class Value:
     Attributes:
         data: the number (a finite float).
         grad: ∂root/∂self after `root.backward()`; 0.0 before.
-        op: the operation that made it ("" for a leaf you created, "const"
-            for a plain number lifted into the graph).
+        op: the operation that made it; for leaves: "" for a Value you created,
+            "param" for a trainable parameter, "const" for a plain number lifted
+            into the graph.
         label: a name for printing and drawing ("" if none).
         parents: the Values it was computed from, in operand order.
         local_grads: ∂self/∂parent for each parent, computed in the forward pass.
@@ -111,6 +112,13 @@ class Value:
         out.id = _next_id()
         out.scope = state.scope
         return out
+
+    @staticmethod
+    def parameter(x: Any, label: str = "") -> Value:
+        """A trainable leaf (op "param"): what nn modules learn. Renderers show it as a parameter."""
+        p = Value(x, label)
+        p.op = "param"
+        return p
 
     @staticmethod
     def constant(x: Any, where: str = "Value.constant", partner: Any = None) -> Value:
@@ -259,6 +267,13 @@ class Value:
             e = math.exp(a)
             s = e / (1.0 + e)
         return Value._result("sigmoid", s, (self,), (s * (1.0 - s),))
+
+    def softplus(self) -> Value:
+        """softplus(a) = ln(1 + eᵃ), as max(a, 0) + ln(1 + e^−|a|) (never overflows).   ∂/∂a = σ(a)."""
+        a = self.data
+        out = max(a, 0.0) + math.log1p(math.exp(-abs(a)))
+        s = 1.0 / (1.0 + math.exp(-a)) if a >= 0.0 else math.exp(a) / (1.0 + math.exp(a))
+        return Value._result("softplus", out, (self,), (s,))
 
     def relu(self) -> Value:
         """max(0, a).   ∂/∂a = 1 if a > 0 else 0  (0 at a = 0)."""

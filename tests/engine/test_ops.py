@@ -28,6 +28,8 @@ UNARY = [
     ("tanh", lambda a: a.tanh(), math.tanh, lambda x: 1 - math.tanh(x) ** 2, finite),
     ("sigmoid", lambda a: a.sigmoid(), lambda x: 1 / (1 + math.exp(-x)),
      lambda x: math.exp(-x) / (1 + math.exp(-x)) ** 2, finite),
+    ("softplus", lambda a: a.softplus(), lambda x: math.log1p(math.exp(x)),
+     lambda x: 1 / (1 + math.exp(-x)), finite),
     ("relu", lambda a: a.relu(), lambda x: max(0.0, x), lambda x: 1.0 if x > 0 else 0.0, away_from_zero),
     ("leaky_relu", lambda a: a.leaky_relu(0.1), lambda x: x if x > 0 else 0.1 * x,
      lambda x: 1.0 if x > 0 else 0.1, away_from_zero),
@@ -170,6 +172,11 @@ def test_stable_formulas_at_extremes():
         out = v.sigmoid()
         out.backward()
         assert out.data == s and v.grad == ds
+    for x, sp, dsp in [(1000.0, 1000.0, 1.0), (-1000.0, 0.0, 0.0)]:
+        v = Value(x)
+        out = v.softplus()
+        out.backward()
+        assert out.data == sp and v.grad == dsp
     for x, t in [(1000.0, 1.0), (-1000.0, -1.0)]:
         v = Value(x)
         out = v.tanh()

@@ -1,0 +1,24 @@
+"""Activation functions by name. Elementwise ones act on one Value; softmax acts on a layer."""
+from __future__ import annotations
+
+from typing import Callable
+
+from engine import Value
+
+ELEMENTWISE: dict[str, Callable[[Value], Value]] = {
+    "linear": lambda z: z,
+    "sigmoid": Value.sigmoid,
+    "tanh": Value.tanh,
+    "relu": Value.relu,
+    "leaky_relu": Value.leaky_relu,  # negative slope 0.01
+}
+LAYERWISE = ("softmax",)
+NAMES = (*ELEMENTWISE, *LAYERWISE)
+
+
+def check(name: str, where: str, allow_softmax: bool = True) -> str:
+    """`name` if it is a known activation, otherwise a clear error listing the choices."""
+    allowed = NAMES if allow_softmax else tuple(ELEMENTWISE)
+    if name not in allowed:
+        raise ValueError(f"{where}: unknown activation {name!r}; choose one of {', '.join(allowed)}")
+    return name

@@ -1,0 +1,148 @@
+"""Loss functions: each takes predictions and targets and returns one Value (a mean over samples).
+
+Predictions are a Value (one output) or a list of Values; for a batch, a list
+of those. Targets are plain numbers. The stable versions work on logits
+(scores before the output activation), as PyTorch's and Keras's do.
+"""
+from __future__ import annotations
+
+import numbers
+from typing import Any, Sequence
+
+import engine
+from engine import Value
+from engine.formatting import describe
+from engine.value import _check_number
+
+
+def _rows(predictions: Any, targets: Any, where: str) -> list[tuple[list[Any], list[float]]]:
+    """Pair up predictions and targets as (outputs of one sample, its targets)."""
+    def as_list(x):
+        return list(x) if isinstance(x, (list, tuple)) else [x]
+
+    preds, targs = as_list(predictions), as_list(targets)
+    single = all(not isinstance(p, (list, tuple)) for p in preds) and all(not isinstance(t, (list, tuple)) for t in targs)
+    if single and len(preds) == len(targs):  # one output per sample (or one multi-output sample)
+        pairs = [([p], [t]) for p, t in zip(preds, targs)]
+    else:
+        if len(preds) != len(targs):
+            raise ValueError(f"{where}: {len(preds)} predictions but {len(targs)} targets")
+        pairs = [(as_list(p), as_list(t)) for p, t in zip(preds, targs)]
+    if not pairs:
+        raise ValueError(f"{where}: no predictions given")
+    out = []
+    for p, t in pairs:
+        if len(p) != len(t):
+            raise ValueError(f"{where}: a sample has {len(p)} outputs but {len(t)} targets")
+        out.append((p, [_check_number(v, f"{where}: target") for v in t]))
+    return out
+
+
+def mse(predictions: Any, targets: Any, half: bool = False) -> Value:
+    """Mean squared error  (1/n) Σ (ŷ − y)²;  with half=True  (1/2n) Σ (ŷ − y)², whose gradient is ŷ − y.
+
+    The notes' worked example uses the ½ convention for its gradients.
+    """
+    terms = [(p - t) ** 2 for ps, ts in _rows(predictions, targets, "mse") for p, t in zip(ps, ts)]
+    loss = engine.mean(terms)
+    return 0.5 * loss if half else loss
+
+
+def binary_cross_entropy(probabilities: Any, targets: Any) -> Value:
+    """−(1/n) Σ [y log p + (1 − y) log(1 − p)], on probabilities p in (0, 1).
+
+    A probability of exactly 0 or 1 on the wrong side is an infinite loss: that is
+    an error here; train on logits with `binary_cross_entropy_with_logits` instead.
+    """
+    terms = []
+    for ps, ts in _rows(probabilities, targets, "binary_cross_entropy"):
+        for p, y in zip(ps, ts):
+            if not 0.0 <= y <= 1.0:
+                raise ValueError(f"binary_cross_entropy: targets must be in [0, 1], got {y}")
+            p = p if isinstance(p, Value) else Value.constant(p)
+            for weight, q in ((y, p), (1.0 - y, 1 - p)):
+                if weight:
+                    if q.data <= 0.0:
+                        raise ValueError(
+                            f"binary_cross_entropy: probability {describe(p)} for target {y} gives an infinite loss; "
+                            "use binary_cross_entropy_with_logits on the scores before the sigmoid (stable)")
+                    terms.append(-weight * q.log())
+    return engine.mean(terms)
+
+
+def binary_cross_entropy_with_logits(logits: Any, targets: Any) -> Value:
+    """The same loss on scores z with p = σ(z), stable for any z:
+
+    −[y log σ(z) + (1 − y) log(1 − σ(z))] = softplus(z) − y·z,   ∂/∂z = σ(z) − y.
+    """
+    terms = []
+    for zs, ts in _rows(logits, targets, "binary_cross_entropy_with_logits"):
+        for z, y in zip(zs, ts):
+            z = z if isinstance(z, Value) else Value.constant(z)
+            terms.append(z.softplus() - y * z)
+    return engine.mean(terms)
+
+
+def _class_index(target: Any, k: int, where: str) -> int:
+    if isinstance(target, bool) or not isinstance(target, numbers.Real) or not float(target).is_integer():
+        raise TypeError(f"{where}: a target must be a class index (int), got {target!r}")
+    index = int(target)
+    if not 0 <= index < k:
+        raise ValueError(f"{where}: class index {index} is out of range for {k} classes")
+    return index
+
+
+def _samples(outputs: Any, targets: Any, where: str) -> list[tuple[list[Any], int]]:
+    if outputs and not isinstance(outputs[0], (list, tuple)):  # one sample
+        outputs, targets = [outputs], [targets]
+    if len(outputs) != len(targets):
+        raise ValueError(f"{where}: {len(outputs)} samples but {len(targets)} targets")
+    if not outputs:
+        raise ValueError(f"{where}: no samples given")
+    return [(list(o), _class_index(t, len(o), where)) for o, t in zip(outputs, targets)]
+
+
+def cross_entropy(logits: Sequence[Any], targets: Any) -> Value:
+    """Softmax + negative log-likelihood on logits, stable via log-sum-exp:
+
+    L = log Σⱼ e^{zⱼ} − z_y,   ∂L/∂zⱼ = softmax(z)ⱼ − [j = y].
+    `logits`: one sample's scores (a list) or a list of them; `targets`: class indices.
+    """
+    terms = [engine.logsumexp(z) - z[y] for z, y in _samples(logits, targets, "cross_entropy")]
+    return engine.mean(terms)
+
+
+def nll(probabilities: Sequence[Any], targets: Any) -> Value:
+    """Categorical cross-entropy on probabilities (the notes' −Σ y log ŷ with one-hot y): −log p_y."""
+    terms = []
+    for p, y in _samples(probabilities, targets, "nll"):
+        q = p[y] if isinstance(p[y], Value) else Value.constant(p[y])
+        if q.data <= 0.0:
+            raise ValueError(f"nll: probability 0 for the true class {y} gives an infinite loss; use cross_entropy on logits")
+        terms.append(-q.log())
+    return engine.mean(terms)
+
+
+def hinge(scores: Any, targets: Any) -> Value:
+    """The max-margin (hinge) loss (1/n) Σ max(0, 1 − y·s) with labels y ∈ {−1, +1} (micrograd's moons demo)."""
+    terms = []
+    for ss, ts in _rows(scores, targets, "hinge"):
+        for s, y in zip(ss, ts):
+            if y not in (-1.0, 1.0):
+                raise ValueError(f"hinge: labels must be -1 or +1, got {y}")
+            terms.append((1 - y * s).relu())
+    return engine.mean(terms)
+
+
+def l2_penalty(parameters: Sequence[Value], lam: float) -> Value:
+    """λ‖W‖² = λ Σ w² (weight decay; the notes: regularisation = a MAP estimate). ∂/∂w = 2λw."""
+    params = list(parameters)
+    lam = _check_number(lam, "l2_penalty: lam")
+    if not params:
+        return Value.constant(0.0)
+    return lam * engine.dot(params, params)
+
+
+LOSSES = {"mse": mse, "mse_half": lambda p, t: mse(p, t, half=True), "bce": binary_cross_entropy,
+          "bce_logits": binary_cross_entropy_with_logits, "cross_entropy": cross_entropy, "nll": nll,
+          "hinge": hinge}

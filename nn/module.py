@@ -1,0 +1,141 @@
+"""`Module`: anything with parameters. PyTorch-shaped so the habits transfer.
+
+Parameters are found by walking a module's attributes in the order they were
+set: a parameter Value (op "param"), a sub-module, or a list of either. Names
+are dotted paths such as `layers.0.neurons.3.w.1`.
+"""
+from __future__ import annotations
+
+import json
+import math
+import numbers
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Iterator
+
+from engine import Value
+
+FORMAT = "chainrule.state_dict"
+VERSION = 1
+
+
+class Module:
+    """Base class: `parameters()`, `named_parameters()`, `zero_grad()`, state dicts, JSON files."""
+
+    # config entries that must agree for saved parameters to fit (not e.g. the seed that drew them)
+    ARCHITECTURE: tuple[str, ...] = ()
+
+    def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Value]]:
+        """(dotted name, parameter) for every parameter, in a fixed order."""
+        for attr, value in vars(self).items():
+            if attr.startswith("_"):
+                continue
+            yield from _named(value, f"{prefix}{attr}")
+
+    def parameters(self) -> list[Value]:
+        """Every trainable Value of this module and its sub-modules."""
+        return [p for _, p in self.named_parameters()]
+
+    def zero_grad(self) -> None:
+        """Set every parameter's grad to 0 (gradients accumulate over backward calls)."""
+        for p in self.parameters():
+            p.grad = 0.0
+
+    def num_parameters(self) -> int:
+        return len(self.parameters())
+
+    # -- state: names -> floats ---------------------------------------------------
+
+    def state_dict(self) -> dict[str, float]:
+        """{name: value} for every parameter (plain floats: JSON-friendly)."""
+        return {name: p.data for name, p in self.named_parameters()}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Set every parameter from `state`. All-or-nothing: on any error nothing changes."""
+        if not isinstance(state, dict):
+            raise TypeError(f"load_state_dict: expected a dict of name -> number, got {type(state).__name__}")
+        params = dict(self.named_parameters())
+        missing = [name for name in params if name not in state]
+        unexpected = [name for name in state if name not in params]
+        if missing or unexpected:
+            parts = []
+            if missing:
+                parts.append(f"missing {len(missing)} parameter(s), e.g. {missing[:3]}")
+            if unexpected:
+                parts.append(f"unexpected {len(unexpected)} name(s), e.g. {unexpected[:3]}")
+            raise ValueError(f"load_state_dict: the state does not match this {type(self).__name__}: " + "; ".join(parts))
+        for name, value in state.items():
+            if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+                raise ValueError(f"load_state_dict: parameter {name!r} must be a finite number, got {value!r}")
+        for name, p in params.items():  # only now, when everything checked out
+            p.data = float(state[name])
+
+    def config(self) -> dict[str, Any]:
+        """The constructor arguments that rebuild this module's shape (saved with its parameters)."""
+        return {}
+
+    def save(self, path: str | os.PathLike) -> Path:
+        """Write the parameters (and the model's config) as JSON; floats round-trip exactly.
+
+        Written to a temporary file first and then renamed, so a failed save
+        never leaves a half-written file.
+        """
+        path = Path(path)
+        document = {"format": FORMAT, "version": VERSION, "model": type(self).__name__,
+                    "config": self.config(), "parameters": self.state_dict()}
+        text = json.dumps(document, indent=1)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(text)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return path
+
+    def load(self, path: str | os.PathLike) -> None:
+        """Load parameters saved by `save()`. A malformed or mismatched file raises and changes nothing."""
+        document = read_document(path)
+        theirs = {k: document["config"].get(k) for k in self.ARCHITECTURE}
+        ours = {k: self.config().get(k) for k in self.ARCHITECTURE}
+        if document["model"] != type(self).__name__ or theirs != ours:
+            raise ValueError(
+                f"load: {path} holds a {document['model']} with {theirs}, "
+                f"but this is a {type(self).__name__} with {ours}"
+            )
+        self.load_state_dict(document["parameters"])
+
+
+def read_document(path: str | os.PathLike) -> dict[str, Any]:
+    """Read and check a saved-model JSON file; clear errors for anything malformed."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise FileNotFoundError(f"load: no such file: {path}") from None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise ValueError(f"load: {path} is not valid JSON ({e.msg} at line {e.lineno}, column {e.colno})") from None
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise ValueError(f"load: {path} is not a chainrule model file (no \"format\": \"{FORMAT}\")")
+    if document.get("version") != VERSION:
+        raise ValueError(f"load: {path} has format version {document.get('version')!r}; this chainrule reads {VERSION}")
+    for key, kind in (("model", str), ("config", dict), ("parameters", dict)):
+        if not isinstance(document.get(key), kind):
+            raise ValueError(f"load: {path} has no valid {key!r} entry")
+    return document
+
+
+def _named(value: Any, name: str) -> Iterator[tuple[str, Value]]:
+    if isinstance(value, Value):
+        if value.op == "param":
+            yield name, value
+    elif isinstance(value, Module):
+        yield from value.named_parameters(prefix=f"{name}.")
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            yield from _named(item, f"{name}.{i}")
