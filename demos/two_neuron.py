@@ -80,7 +80,8 @@ def build(half: bool = True, **values: float) -> TwoNeuron:
     unknown = set(values) - set(SETUP)
     if unknown:
         raise TypeError(f"build: unknown names {sorted(unknown)}; the example has {sorted(SETUP)}")
-    leaves = {name: Value(values.get(name, default), label=name) for name, default in SETUP.items()}
+    leaves = {name: (Value.parameter if name in PARAMETERS else Value)(values.get(name, default), name)
+              for name, default in SETUP.items()}
     return forward(**leaves, half=half)
 
 

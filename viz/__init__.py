@@ -4,5 +4,6 @@ viz reads graphs and what the engine recorded; it never changes them and never
 re-derives maths.
 """
 from .dot_program import GraphvizNotFound, configure, find_dot
+from .graph import GraphTooLarge, draw_graph, render, to_dot
 
-__all__ = ["find_dot", "configure", "GraphvizNotFound"]
+__all__ = ["draw_graph", "render", "to_dot", "GraphTooLarge", "find_dot", "configure", "GraphvizNotFound"]
