@@ -260,22 +260,22 @@ def main(argv: list[str] | None = None) -> int:
               f"final E = {numbers['final E']:.6f} after {numbers['epochs']} epochs")
     else:
         report(epochs=args.epochs)
-    write_pictures(args.out or Path("chainrule-out") / "two-neuron", quiet=args.quiet)
+    write_pictures(args.out or Path("chainrule-out") / "two-neuron")
     return 0
 
 
-def write_pictures(folder: Path, quiet: bool = False) -> list[Path]:
-    """The graph (SVG) and the backward stepper (HTML), when the viz package is present."""
+def write_pictures(folder: Path) -> list[Path]:
+    """The graph after backward (SVG) and the backward stepper (HTML page)."""
     import viz
 
-    if not hasattr(viz, "save_stepper"):  # pictures arrive with the viz issue
-        return []
     net = build()
     net.E.backward()
     folder.mkdir(parents=True, exist_ok=True)
-    written = [viz.render(net.E, folder / "graph.svg"), viz.save_stepper(build().E, folder / "backprop.html")]
-    if not quiet:
-        print("\nPictures\n" + "".join(f"  wrote {p}\n" for p in written), end="")
+    written = [
+        viz.render(net.E, folder / "graph.svg", contributions=True, title="E = ½(T − a2)² after backward"),
+        viz.save_stepper(build().E, folder / "backprop.html", title="The notes' two-neuron example: backward step by step"),
+    ]
+    print("".join(f"wrote {p}\n" for p in written), end="")
     return written
 
 

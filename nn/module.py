@@ -10,11 +10,11 @@ import json
 import math
 import numbers
 import os
-import tempfile
 from pathlib import Path
 from typing import Any, Iterator
 
 from engine import Value
+from engine.files import write_atomically
 
 FORMAT = "chainrule.state_dict"
 VERSION = 1
@@ -84,17 +84,7 @@ class Module:
         path = Path(path)
         document = {"format": FORMAT, "version": VERSION, "model": type(self).__name__,
                     "config": self.config(), "parameters": self.state_dict()}
-        text = json.dumps(document, indent=1)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(text)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        return path
+        return write_atomically(path, json.dumps(document, indent=1).encode("utf-8"))
 
     def load(self, path: str | os.PathLike) -> None:
         """Load parameters saved by `save()`. A malformed or mismatched file raises and changes nothing."""

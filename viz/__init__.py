@@ -5,5 +5,6 @@ re-derives maths.
 """
 from .dot_program import GraphvizNotFound, configure, find_dot
 from .graph import GraphTooLarge, draw_graph, render, to_dot
+from .stepper import save_stepper, stepper_html
 
-__all__ = ["draw_graph", "render", "to_dot", "GraphTooLarge", "find_dot", "configure", "GraphvizNotFound"]
+__all__ = ["draw_graph", "render", "to_dot", "save_stepper", "stepper_html", "GraphTooLarge", "find_dot", "configure", "GraphvizNotFound"]

@@ -13,7 +13,6 @@ from __future__ import annotations
 import math
 import os
 import subprocess
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -21,8 +20,9 @@ from typing import Optional
 import graphviz
 
 from engine import Value, fmt, topological_order
+from engine.files import write_atomically
 
-from .dot_program import configure
+from .dot_program import GraphvizNotFound, configure
 
 POSITIVE = "#0072B2"  # Okabe–Ito blue
 NEGATIVE = "#D55E00"  # Okabe–Ito vermillion: the pair stays distinct for colour-blind readers
@@ -173,6 +173,10 @@ def draw_graph(root: Value, *, rankdir: str = "LR", detail: str = "auto", contri
         raise ValueError(f"draw_graph: rankdir must be 'LR' or 'TB', got {rankdir!r}")
     if grads not in ("auto", "show", "hide"):
         raise ValueError(f"draw_graph: grads must be 'auto', 'show' or 'hide', got {grads!r}")
+    try:
+        configure()  # so that Jupyter's inline display finds a layout program
+    except GraphvizNotFound:
+        pass  # building DOT needs none; render() and display explain what is missing
     order = topological_order(root)
     level = choose_detail(order, detail, max_nodes)
     computed = grads == "show" or (grads == "auto" and root.grad != 0.0)
@@ -331,17 +335,3 @@ def run_layout(source: str, fmt_name: str) -> bytes:
         message = result.stderr.decode("utf-8", "replace").strip()
         raise RuntimeError(f"render: Graphviz ({program.name}) failed: {message}")
     return result.stdout
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-

@@ -118,3 +118,14 @@ def test_cli_lists_demos_and_rejects_unknown_names():
 def test_build_rejects_unknown_names():
     with pytest.raises(TypeError, match="unknown names"):
         build(x2=1.0)
+
+
+def test_demo_writes_its_graph_and_stepper(tmp_path):
+    from demos.two_neuron import main
+
+    assert main(["--quiet", "--out", str(tmp_path), "--epochs", "5"]) == 0
+    svg = (tmp_path / "graph.svg").read_text()
+    page = (tmp_path / "backprop.html").read_text()
+    assert "grad 0.001021" in svg and "0.1 → 0.001021" not in svg  # the ∂z1/∂w1 edge carries 0.1
+    assert "→ 0.001021" in svg  # its contribution
+    assert page.startswith("<!DOCTYPE html>") and "step 1/" in page
