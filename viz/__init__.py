@@ -6,5 +6,6 @@ re-derives maths.
 from .dot_program import GraphvizNotFound, configure, find_dot
 from .graph import GraphTooLarge, draw_graph, render, to_dot
 from .stepper import save_stepper, stepper_html
+from . import plots
 
-__all__ = ["draw_graph", "render", "to_dot", "save_stepper", "stepper_html", "GraphTooLarge", "find_dot", "configure", "GraphvizNotFound"]
+__all__ = ["draw_graph", "render", "to_dot", "save_stepper", "stepper_html", "plots", "GraphTooLarge", "find_dot", "configure", "GraphvizNotFound"]
