@@ -8,4 +8,6 @@ from __future__ import annotations
 # name -> (module, one line on what it teaches)
 DEMOS: dict[str, tuple[str, str]] = {
     "two-neuron": ("demos.two_neuron", "the notes' two-neuron backpropagation example, number for number"),
+    "gradient-descent": ("demos.gradient_descent", "gradient descent on z = 2x; learning rates too large and too small"),
+    "activations": ("demos.activations", "sigmoid, tanh, ReLU, leaky ReLU, softmax and their derivatives"),
 }
