@@ -10,4 +10,7 @@ DEMOS: dict[str, tuple[str, str]] = {
     "two-neuron": ("demos.two_neuron", "the notes' two-neuron backpropagation example, number for number"),
     "gradient-descent": ("demos.gradient_descent", "gradient descent on z = 2x; learning rates too large and too small"),
     "activations": ("demos.activations", "sigmoid, tanh, ReLU, leaky ReLU, softmax and their derivatives"),
+    "vanishing-gradient": ("demos.vanishing_gradient", "sigmoid vs tanh vs ReLU in a deep network; dying ReLU"),
+    "xor": ("demos.xor", "a 2-layer network learns XOR; logistic regression cannot"),
+    "micrograd-moons": ("demos.micrograd_moons", "micrograd's moons demo: MLP 2-16-16-1 to 100% accuracy"),
 }
