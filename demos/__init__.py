@@ -12,5 +12,9 @@ DEMOS: dict[str, tuple[str, str]] = {
     "activations": ("demos.activations", "sigmoid, tanh, ReLU, leaky ReLU, softmax and their derivatives"),
     "vanishing-gradient": ("demos.vanishing_gradient", "sigmoid vs tanh vs ReLU in a deep network; dying ReLU"),
     "xor": ("demos.xor", "a 2-layer network learns XOR; logistic regression cannot"),
+    "optimizers": ("demos.optimizers", "SGD, momentum, RMSProp, Adam; when Adam wins; plateaus and clipping"),
+    "initialization": ("demos.initialization", "N(0, 0.01) vs Xavier vs He in a deep network; symmetric weights"),
+    "classification": ("demos.classification", "logistic regression vs an MLP; L2 regularisation against overfitting"),
+    "digits": ("demos.digits", "handwritten digits 0-9 with softmax and cross-entropy"),
     "micrograd-moons": ("demos.micrograd_moons", "micrograd's moons demo: MLP 2-16-16-1 to 100% accuracy"),
 }

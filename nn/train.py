@@ -28,7 +28,7 @@ class History:
     val_loss: list[float] = field(default_factory=list)
     val_accuracy: list[float] = field(default_factory=list)
     lr: list[float] = field(default_factory=list)
-    grad_norm: list[float] = field(default_factory=list)  # before clipping, last batch of the epoch
+    grad_norm: list[float] = field(default_factory=list)  # largest over the epoch's batches, before clipping
     stopped: str = ""  # why training ended
 
     @property
@@ -165,9 +165,10 @@ def fit(model: MLP, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Callabl
             optimizer.zero_grad()
             value.backward()
             if clip_norm is not None:
-                norm = clip_grad_norm(params, clip_norm)
+                batch_norm = clip_grad_norm(params, clip_norm)
             else:
-                norm = math.sqrt(math.fsum(p.grad * p.grad for p in params))
+                batch_norm = math.sqrt(math.fsum(p.grad * p.grad for p in params))
+            norm = max(norm, batch_norm)
             if clip_value is not None:
                 clip_grad_value(params, clip_value)
             optimizer.step()
