@@ -72,9 +72,12 @@ def run(out: Path, seed: int = 0, say: Narrator = Narrator()) -> dict:
     for l2, (model, h) in runs.items():
         say.wrote(plots.decision_boundary(model, Xt2, yt2, out / f"overfit_l2_{l2:g}.png",
                                           title=f"30 training points, λ = {l2:g}", resolution=50))
-    say.wrote(plots.curves({f"λ = {l2:g} validation": h.val_loss for l2, (_, h) in runs.items()}
-                           | {f"λ = {l2:g} training": h.loss for l2, (_, h) in runs.items()},
-                           out / "overfitting.png", log=True, title="Training vs validation loss"))
+    series, styles = {}, {}
+    for (l2, (_, h)), colour in zip(runs.items(), plots.PALETTE):
+        series[f"λ = {l2:g} validation"], styles[f"λ = {l2:g} validation"] = h.val_loss, {"color": colour}
+        series[f"λ = {l2:g} training"], styles[f"λ = {l2:g} training"] = h.loss, {"color": colour, "ls": "--"}
+    say.wrote(plots.curves(series, out / "overfitting.png", log=True, styles=styles,
+                           title="Training (dashed) vs validation (solid) loss"))
     say.summary("classification: validation accuracy logistic {:.0%}, MLP {:.0%}; overfit net validation loss "
                 "{:.3f} (λ=0) → {:.3f} (λ={:g})".format(compared["logistic regression"].val_accuracy[-1],
                                                        compared["MLP 2-16-16-1"].val_accuracy[-1],

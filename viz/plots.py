@@ -64,12 +64,15 @@ def history(hist: Any, path: str | os.PathLike, title: str = "Training") -> Path
 
 
 def curves(series: Mapping[str, Sequence[float]], path: str | os.PathLike, title: str = "", xlabel: str = "epoch",
-           ylabel: str = "loss", log: bool = False) -> Path:
-    """Several named curves on one axis (e.g. optimizers compared)."""
+           ylabel: str = "loss", log: bool = False, styles: Optional[Mapping[str, dict]] = None) -> Path:
+    """Several named curves on one axis (e.g. optimizers compared).
+
+    styles: optional matplotlib line options per series name, e.g. {"train": {"ls": "--", "color": "C0"}}.
+    """
     fig, axes = _figure(size=(6.0, 4.0))
     ax = axes[0][0]
     for (name, ys), colour in zip(series.items(), PALETTE * 4):
-        ax.plot(range(1, len(ys) + 1), ys, label=name, color=colour)
+        ax.plot(range(1, len(ys) + 1), ys, label=name, **({"color": colour} | dict((styles or {}).get(name, {}))))
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
     if log:
         ax.set_yscale("log")
