@@ -6,11 +6,22 @@ unary operations (`exp(x)`, `sigmoid(x)`, ...) for code that reads like maths.
 """
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any, Iterable, Sequence
 
+import numpy as np
+
 from .formatting import describe
+from . import batched
 from .value import Value, _check_number
+
+
+def _total(items: list[Value]) -> Any:
+    """Σ of the items' data: exactly rounded for numbers, elementwise for batches."""
+    if all(type(v.data) is float for v in items):
+        return math.fsum(v.data for v in items)
+    return functools.reduce(lambda a, b: a + b, (v.data for v in items))
 
 
 def _as_values(values: Any, where: str) -> list[Value]:
@@ -32,14 +43,14 @@ def sum(values: Iterable[Any]) -> Value:  # noqa: A001 - engine.sum mirrors torc
     items = _as_values(values, "sum")
     if not items:
         return Value.constant(0.0)
-    return Value._result("sum", math.fsum(v.data for v in items), tuple(items), (1.0,) * len(items))
+    return Value._result("sum", _total(items), tuple(items), (1.0,) * len(items))
 
 
 def mean(values: Iterable[Any]) -> Value:
     """m = (1/n) Σᵢ xᵢ, one node.   ∂m/∂xᵢ = 1/n."""
     items = _nonempty(values, "mean")
     n = len(items)
-    return Value._result("mean", math.fsum(v.data for v in items) / n, tuple(items), (1.0 / n,) * n)
+    return Value._result("mean", _total(items) / n, tuple(items), (1.0 / n,) * n)
 
 
 def dot(weights: Sequence[Any], inputs: Sequence[Any], bias: Any = None) -> Value:
@@ -55,7 +66,7 @@ def dot(weights: Sequence[Any], inputs: Sequence[Any], bias: Any = None) -> Valu
     total = 0.0
     for w, x in zip(weights, inputs):
         wd = w.data if type(w) is Value else _number(w, "dot: weight")
-        xd = x.data if type(x) is Value else _number(x, "dot: input")
+        xd = x.data if type(x) is Value else _number(x, "dot: input")  # a number, or a batch column
         total += wd * xd
         if type(w) is Value:
             parents.append(w)
@@ -71,7 +82,9 @@ def dot(weights: Sequence[Any], inputs: Sequence[Any], bias: Any = None) -> Valu
     return Value._result("dot", total, tuple(parents), tuple(local_grads))
 
 
-def _number(x: Any, where: str) -> float:
+def _number(x: Any, where: str) -> Any:
+    if isinstance(x, np.ndarray):
+        return batched.as_batch(x, where)
     return _check_number(x, where)
 
 
@@ -81,10 +94,17 @@ def logsumexp(values: Iterable[Any]) -> Value:
     ∂L/∂xᵢ = exp(xᵢ − L) = softmax(x)ᵢ.
     """
     items = _nonempty(values, "logsumexp")
-    m = max(v.data for v in items)
-    shifted = [math.exp(v.data - m) for v in items]
-    total = math.fsum(shifted)
-    out = m + math.log(total)
+    data = [v.data for v in items]
+    if all(type(d) is float for d in data):
+        m = max(data)
+        shifted = [math.exp(d - m) for d in data]
+        total = math.fsum(shifted)
+        out = m + math.log(total)
+    else:  # a batch: the same formula per sample
+        m = functools.reduce(np.maximum, data)
+        shifted = [np.exp(d - m) for d in data]
+        total = functools.reduce(lambda a, b: a + b, shifted)
+        out = m + np.log(total)
     return Value._result("logsumexp", out, tuple(items), tuple(e / total for e in shifted))
 
 
@@ -95,9 +115,15 @@ def softmax(values: Iterable[Any]) -> list[Value]:
     ∂pᵢ/∂xⱼ = pᵢ(δᵢⱼ − pⱼ).   The outputs sum to 1.
     """
     items = _nonempty(values, "softmax")
-    m = max(v.data for v in items)
-    shifted = [math.exp(v.data - m) for v in items]
-    total = math.fsum(shifted)
+    data = [v.data for v in items]
+    if all(type(d) is float for d in data):
+        m = max(data)
+        shifted = [math.exp(d - m) for d in data]
+        total = math.fsum(shifted)
+    else:  # a batch: the same formula per sample
+        m = functools.reduce(np.maximum, data)
+        shifted = [np.exp(d - m) for d in data]
+        total = functools.reduce(lambda a, b: a + b, shifted)
     probs = [e / total for e in shifted]
     parents = tuple(items)
     outputs = []

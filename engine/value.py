@@ -20,6 +20,9 @@ import math
 import numbers
 from typing import Any, Iterator
 
+import numpy as np
+
+from . import batched
 from ._state import state
 from .formatting import describe, fmt
 from .graph import topological_order
@@ -77,7 +80,8 @@ class Value:
     __slots__ = ("data", "grad", "op", "label", "parents", "local_grads", "id", "scope", "__weakref__")
 
     def __init__(self, data: float, label: str = "") -> None:
-        self.data = _check_number(data, "Value")
+        # a 1-D numpy array is a batch: one number per sample (see engine.batched)
+        self.data = batched.as_batch(data, "Value") if isinstance(data, np.ndarray) else _check_number(data, "Value")
         if not isinstance(label, str):
             raise TypeError(f"Value: label must be a str, got {describe(label)}")
         self.grad = 0.0
@@ -93,6 +97,8 @@ class Value:
     @staticmethod
     def _result(op: str, data: float, parents: tuple, local_grads: tuple) -> Value:
         """The output of an operation; records the edges unless in `no_grad()`."""
+        if type(data) is not float:  # a batch (or a numpy scalar): the array rules apply
+            return Value._batch_result(op, data, parents, local_grads)
         if not math.isfinite(data):
             raise OverflowError(
                 f"{_OP_NAMES.get(op, op)}: the result is {data} for operands "
@@ -114,6 +120,51 @@ class Value:
         return out
 
     @staticmethod
+    def _batch_result(op: str, data: Any, parents: tuple, local_grads: tuple) -> Value:
+        if not isinstance(data, np.ndarray):
+            return Value._result(op, float(data), parents, local_grads)
+        batched.check_finite(_OP_NAMES.get(op, op), data, parents)
+        out = Value.__new__(Value)
+        out.data = data
+        out.grad = 0.0
+        out.op = op
+        out.label = ""
+        if state.recording:
+            out.parents = parents
+            out.local_grads = batched.wrap_locals(parents, local_grads)
+        else:
+            out.parents = ()
+            out.local_grads = ()
+        out.id = _next_id()
+        out.scope = state.scope
+        return out
+
+    def _elementwise(self, op: str, function: Any, *args: Any) -> Value:
+        """Apply the batch form of an elementwise operation (engine.batched)."""
+        out, local = function(self.data, self, *args)
+        return Value._result(op, out, (self,), (local,))
+
+    @property
+    def is_batch(self) -> bool:
+        """True when `data` is a batch (a 1-D array, one number per sample)."""
+        return type(self.data) is not float
+
+    def mean(self) -> Value:
+        """The mean over the batch, m = (1/n) Σᵢ aᵢ (a scalar);  ∂m/∂aᵢ = 1/n. A scalar is its own mean."""
+        a = self.data
+        if type(a) is float:
+            return Value._result("mean", a, (self,), _ONE)
+        n = a.shape[0]
+        return Value._result("mean", float(np.sum(a)) / n, (self,), (np.full(n, 1.0 / n),))
+
+    def sum(self) -> Value:
+        """The sum over the batch, s = Σᵢ aᵢ (a scalar);  ∂s/∂aᵢ = 1."""
+        a = self.data
+        if type(a) is float:
+            return Value._result("sum", a, (self,), _ONE)
+        return Value._result("sum", float(np.sum(a)), (self,), (np.ones(a.shape[0]),))
+
+    @staticmethod
     def parameter(x: Any, label: str = "") -> Value:
         """A trainable leaf (op "param"): what nn modules learn. Renderers show it as a parameter."""
         p = Value(x, label)
@@ -122,9 +173,13 @@ class Value:
 
     @staticmethod
     def constant(x: Any, where: str = "Value.constant", partner: Any = None) -> Value:
-        """A plain number lifted into the graph as a leaf with op "const"."""
+        """A plain number (or a batch of numbers) lifted into the graph as a leaf with op "const"."""
         if type(x) is Value:
             return x
+        if isinstance(x, np.ndarray):
+            c = Value(x, label="batch")
+            c.op = "const"
+            return c
         number = _check_number(x, where, partner)
         c = Value(number, label=fmt(number))
         c.op = "const"
@@ -188,6 +243,10 @@ class Value:
         """a / b.   ∂/∂a = 1/b,  ∂/∂b = −a/b²."""
         other = other if type(other) is Value else Value.constant(other, "divide (/)", self)
         a, b = self.data, other.data
+        if type(a) is not float or type(b) is not float:
+            if np.any(b == 0.0):
+                raise ZeroDivisionError(f"divide (/): {describe(self)} / {describe(other)} divides by zero")
+            return Value._result("/", a / b, (self, other), (1.0 / b, -a / (b * b)))
         if b == 0.0:
             raise ZeroDivisionError(f"divide (/): {describe(self)} / {describe(other)} divides by zero")
         d_b = -a / (b * b) if abs(b) > 1e-154 else -(a / b) / b  # avoid b*b underflowing to 0
@@ -212,6 +271,8 @@ class Value:
             return _pow_values(self, exponent)
         n = _check_number(exponent, "power (**)", self)
         a = self.data
+        if type(a) is not float:
+            return self._elementwise(f"**{n:g}", batched.power, n)
         if a == 0.0 and n < 0:
             raise ZeroDivisionError(f"power (**): {describe(self)} ** {n:g} raises zero to a negative power")
         if a < 0.0 and not n.is_integer():
@@ -236,6 +297,8 @@ class Value:
 
     def exp(self) -> Value:
         """eᵃ.   ∂/∂a = eᵃ."""
+        if type(self.data) is not float:
+            return self._elementwise("exp", batched.exp)
         try:
             out = math.exp(self.data)
         except OverflowError:
@@ -246,6 +309,8 @@ class Value:
 
     def log(self) -> Value:
         """ln a  (a > 0).   ∂/∂a = 1/a."""
+        if type(self.data) is not float:
+            return self._elementwise("log", batched.log)
         a = self.data
         if a <= 0.0:
             raise ValueError(f"log: needs a positive number, got {describe(self)}")
@@ -255,11 +320,15 @@ class Value:
 
     def tanh(self) -> Value:
         """tanh a = (eᵃ − e⁻ᵃ)/(eᵃ + e⁻ᵃ).   ∂/∂a = 1 − tanh²a."""
+        if type(self.data) is not float:
+            return self._elementwise("tanh", batched.tanh)
         t = math.tanh(self.data)  # stable for any finite a: tanh(±1000) = ±1
         return Value._result("tanh", t, (self,), (1.0 - t * t,))
 
     def sigmoid(self) -> Value:
         """σ(a) = 1/(1 + e⁻ᵃ).   ∂/∂a = σ(a)(1 − σ(a))."""
+        if type(self.data) is not float:
+            return self._elementwise("sigmoid", batched.sigmoid)
         a = self.data
         if a >= 0.0:  # e^-a ≤ 1 here: never overflows
             s = 1.0 / (1.0 + math.exp(-a))
@@ -270,6 +339,8 @@ class Value:
 
     def softplus(self) -> Value:
         """softplus(a) = ln(1 + eᵃ), as max(a, 0) + ln(1 + e^−|a|) (never overflows).   ∂/∂a = σ(a)."""
+        if type(self.data) is not float:
+            return self._elementwise("softplus", batched.softplus)
         a = self.data
         out = max(a, 0.0) + math.log1p(math.exp(-abs(a)))
         s = 1.0 / (1.0 + math.exp(-a)) if a >= 0.0 else math.exp(a) / (1.0 + math.exp(a))
@@ -277,11 +348,15 @@ class Value:
 
     def relu(self) -> Value:
         """max(0, a).   ∂/∂a = 1 if a > 0 else 0  (0 at a = 0)."""
+        if type(self.data) is not float:
+            return self._elementwise("relu", batched.relu)
         a = self.data
         return Value._result("relu", a if a > 0.0 else 0.0, (self,), _ONE if a > 0.0 else _ZERO)
 
     def leaky_relu(self, negative_slope: float = 0.01) -> Value:
         """a if a > 0 else s·a.   ∂/∂a = 1 if a > 0 else s  (s = negative_slope)."""
+        if type(self.data) is not float:
+            return self._elementwise("leaky_relu", batched.leaky_relu, _check_number(negative_slope, "leaky_relu: negative_slope"))
         s = _check_number(negative_slope, "leaky_relu: negative_slope")
         a = self.data
         return Value._result("leaky_relu", a if a > 0.0 else s * a, (self,), _ONE if a > 0.0 else (s,))
@@ -330,6 +405,12 @@ def _require_finite_derivative(op: str, formula: str, local: float, *operands: A
 def _pow_values(base: Value, exponent: Value) -> Value:
     """aᵇ with both a and b in the graph.  ∂/∂a = b·aᵇ⁻¹,  ∂/∂b = aᵇ·ln a."""
     a, b = base.data, exponent.data
+    if type(a) is not float or type(b) is not float:
+        if np.any(np.asarray(a) <= 0.0):
+            raise ValueError(f"power (**): {describe(base)} ** {describe(exponent)} needs a positive base "
+                             "for every sample when the exponent is in the graph")
+        out = a**b
+        return Value._result("**", out, (base, exponent), (b * a ** (b - 1.0), out * np.log(a)))
     if a < 0.0:
         raise ValueError(
             f"power (**): {describe(base)} ** {describe(exponent)} has a negative base; with the "
@@ -372,7 +453,8 @@ def begin_backward(root: Value, grad: Any) -> list[Value]:
 def check_gradients(order: list[Value]) -> None:
     """Raise if a backward pass left any gradient infinite or NaN."""
     for node in order:
-        if not math.isfinite(node.grad):
+        g = node.grad
+        if not (math.isfinite(g) if type(g) is float else np.isfinite(g).all()):
             raise OverflowError(
                 f"backward: the gradient of {describe(node)} overflowed to {node.grad}; "
                 "scale the loss or the inputs down"

@@ -7,6 +7,8 @@ Values created inside a module carry its scope ("layers.0.neurons.3") for render
 from __future__ import annotations
 
 import random
+
+import numpy as np
 from typing import Any, Sequence, Union
 
 import engine
@@ -24,7 +26,7 @@ def _check_inputs(x: Any, nin: int, where: str) -> list:
         raise TypeError(f"{where}: expected a list of {nin} numbers or Values, got {type(x).__name__} {x!r}")
     if len(x) != nin:
         raise ValueError(f"{where}: expected {nin} inputs, got {len(x)}")
-    return [v if type(v) is Value else _check_number(v, f"{where}: input") for v in x]
+    return [v if type(v) is Value or isinstance(v, np.ndarray) else _check_number(v, f"{where}: input") for v in x]
 
 
 class Neuron(Module):

@@ -12,8 +12,11 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional, Sequence, Union
 
+import numpy as np
+
 from engine import Value, no_grad
 
+from . import batch as B
 from . import losses as L
 from .layers import MLP
 from .optim import SGD, Optimizer, clip_grad_norm, clip_grad_value
@@ -44,6 +47,7 @@ class Objective:
     function: Callable[[list[Any], list[Any]], Value]
     use_logits: bool
     accuracy: Optional[str]  # "threshold", "sign", "argmax" or None
+    batch_function: Optional[Callable[[Any, Any], Value]] = None  # the same loss on a whole batch at once
 
 
 def objective(loss: Union[str, Callable], model: MLP) -> Objective:
@@ -53,14 +57,15 @@ def objective(loss: Union[str, Callable], model: MLP) -> Objective:
     out = model.output
     if loss == "bce":
         if out == "sigmoid":  # train on logits: stable for any score
-            return Objective("bce", L.binary_cross_entropy_with_logits, True, "threshold")
-        return Objective("bce", L.binary_cross_entropy, False, "threshold")
+            return Objective("bce", L.binary_cross_entropy_with_logits, True, "threshold",
+                             B.binary_cross_entropy_with_logits)
+        return Objective("bce", L.binary_cross_entropy, False, "threshold", B.binary_cross_entropy)
     if loss == "cross_entropy":
         if out not in ("softmax", "linear"):
             raise ValueError(f"fit: loss 'cross_entropy' needs output='softmax' (or 'linear' logits), the model has {out!r}")
-        return Objective("cross_entropy", L.cross_entropy, True, "argmax")
+        return Objective("cross_entropy", L.cross_entropy, True, "argmax", B.cross_entropy)
     if loss in ("mse", "mse_half", "hinge", "nll"):
-        return Objective(loss, L.LOSSES[loss], False, _accuracy_kind(loss, model))
+        return Objective(loss, L.LOSSES[loss], False, _accuracy_kind(loss, model), B.LOSSES[loss])
     raise ValueError(f"fit: unknown loss {loss!r}; choose mse, mse_half, bce, cross_entropy, nll, hinge or pass a function")
 
 
@@ -86,12 +91,31 @@ def _label(output: Any, kind: str, logits: bool) -> Any:
 
 def evaluate(model: MLP, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Callable] = "mse") -> tuple[float, Optional[float]]:
     """(loss, accuracy or None) on a data set, without recording a graph."""
-    return _evaluate(model, list(X), list(y), objective(loss, model))
+    return _evaluate(model, list(X), list(y), objective(loss, model), batched=True)
 
 
-def _evaluate(model: MLP, X: list[Any], y: list[Any], obj: Objective) -> tuple[float, Optional[float]]:
+def _batch_labels(outputs: Any, kind: str, logits: bool) -> np.ndarray:
+    if kind == "argmax":
+        return np.argmax(np.stack([o.data for o in outputs]), axis=0).astype(float)
+    value = outputs.data
+    if kind == "sign":
+        return np.where(value > 0, 1.0, -1.0)
+    return np.where(value > (0.0 if logits else 0.5), 1.0, 0.0)
+
+
+def _evaluate(model: MLP, X: list[Any], y: list[Any], obj: Objective, batched: bool = True) -> tuple[float, Optional[float]]:
     if not X:
         raise ValueError("evaluate: no data")
+    if batched and obj.batch_function is not None:
+        with no_grad():
+            cols = B.columns(X)
+            outputs = model.logits(cols) if obj.use_logits else model(cols)
+            value = obj.batch_function(outputs, y).data
+            if obj.accuracy is None:
+                return value, None
+            labels = _batch_labels(outputs, obj.accuracy, obj.use_logits)
+        truth = np.array([_as_label(t) for t in y], dtype=float)
+        return value, float(np.mean(labels == truth))
     with no_grad():
         outputs = [model.logits(x) if obj.use_logits else model(x) for x in X]
         value = obj.function(outputs, y).data
@@ -119,7 +143,7 @@ def fit(model: MLP, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Callabl
         validation: Optional[tuple[Sequence[Any], Sequence[Any]]] = None, seed: int = 0, shuffle: bool = True,
         l2: float = 0.0, scheduler: Any = None, clip_norm: Optional[float] = None, clip_value: Optional[float] = None,
         stop_below: Optional[float] = None, early_stopping: Optional[int] = None,
-        progress: Optional[bool] = None) -> History:
+        progress: Optional[bool] = None, batched: Optional[bool] = None) -> History:
     """Train `model` on (X, y) and return the History.
 
     loss: "mse", "mse_half", "bce", "cross_entropy", "nll", "hinge" or f(outputs, targets) -> Value.
@@ -128,6 +152,8 @@ def fit(model: MLP, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Callabl
     validation loss if given, else the training loss). stop_below: stop when the training loss
     falls below it (the notes' "until E < 0.001"). early_stopping: stop after this many epochs
     without a better validation loss. progress: a tqdm bar (default: on a terminal, for long runs).
+    batched: run each batch through one graph whose Values hold the whole batch (the default for the
+    named losses; gradients equal the per-sample graphs' to rounding); False builds one graph per sample.
     """
     X, y = list(X), list(y)
     if len(X) != len(y):
@@ -143,6 +169,9 @@ def fit(model: MLP, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Callabl
     if early_stopping is not None and validation is None:
         raise ValueError("fit: early_stopping watches the validation loss: pass validation=(X_val, y_val)")
     obj = objective(loss, model)
+    use_batches = obj.batch_function is not None if batched is None else bool(batched)
+    if use_batches and obj.batch_function is None:
+        raise ValueError("fit: batched=True needs a named loss (a custom loss function runs one graph per sample)")
     params = model.parameters()
     optimizer = optimizer or SGD(params, lr=0.1)
     rng = random.Random(seed)
@@ -158,8 +187,13 @@ def fit(model: MLP, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Callabl
         norm = 0.0
         for start in range(0, n, batch):
             idx = order[start:start + batch]
-            outputs = [model.logits(X[i]) if obj.use_logits else model(X[i]) for i in idx]
-            value = obj.function(outputs, [y[i] for i in idx])
+            if use_batches:
+                cols = B.columns([X[i] for i in idx])
+                outputs = model.logits(cols) if obj.use_logits else model(cols)
+                value = obj.batch_function(outputs, [y[i] for i in idx])
+            else:
+                outputs = [model.logits(X[i]) if obj.use_logits else model(X[i]) for i in idx]
+                value = obj.function(outputs, [y[i] for i in idx])
             if l2:
                 value = value + L.l2_penalty(params, l2)
             optimizer.zero_grad()
@@ -172,7 +206,7 @@ def fit(model: MLP, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Callabl
             if clip_value is not None:
                 clip_grad_value(params, clip_value)
             optimizer.step()
-        train_loss, train_acc = _evaluate(model, X, y, obj)
+        train_loss, train_acc = _evaluate(model, X, y, obj, use_batches)
         if l2:
             train_loss += l2 * math.fsum(p.data * p.data for p in params)
         history.loss.append(train_loss)
@@ -181,7 +215,7 @@ def fit(model: MLP, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Callabl
         history.grad_norm.append(norm)
         watched = train_loss
         if validation is not None:
-            val_loss, val_acc = _evaluate(model, list(validation[0]), list(validation[1]), obj)
+            val_loss, val_acc = _evaluate(model, list(validation[0]), list(validation[1]), obj, use_batches)
             history.val_loss.append(val_loss)
             history.val_accuracy.append(val_acc if val_acc is not None else math.nan)
             watched = val_loss
