@@ -63,6 +63,9 @@ def explain(root: Value, wrt: Value, max_paths: int = 32) -> Explanation:
     if not isinstance(root, Value) or not isinstance(wrt, Value):
         raise TypeError(f"explain: root and wrt must be Values, got {type(root).__name__} and {type(wrt).__name__}")
     order = topological_order(root)
+    if any(type(v.data) is not float for v in order):
+        raise ValueError("explain: this graph holds a batch; explain the graph of one sample, where each path "
+                         "is a product of numbers (model(x) for a single x)")
     # count[n] = number of paths n → wrt; deriv[n] = ∂n/∂wrt (the sum over those paths)
     count: dict[Value, int] = {wrt: 1}
     deriv: dict[Value, float] = {wrt: 1.0}

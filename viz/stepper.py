@@ -60,6 +60,9 @@ def stepper_html(root: Value, title: Optional[str] = None, rankdir: str = "LR", 
     """The stepper page as a string (see `save_stepper`)."""
     if not isinstance(root, Value):
         raise TypeError(f"save_stepper: root must be a Value, got {type(root).__name__}")
+    if any(v.is_batch for v in topological_order(root)):
+        raise ValueError("save_stepper: this graph holds a batch; step through the graph of one sample "
+                         "(model(x) for a single x), which is what a learner follows by hand")
     order, frames = backward_frames(root)
     # lay out once, with the final grads, so the page reads correctly without JavaScript
     saved = [v.grad for v in order]

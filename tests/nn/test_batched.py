@@ -97,3 +97,18 @@ def test_fit_batched_and_per_sample_train_the_same_model():
         runs.append((h.loss, [p.data for p in model.parameters()]))
     np.testing.assert_allclose(runs[0][0], runs[1][0], rtol=1e-10)
     np.testing.assert_allclose(runs[0][1], runs[1][1], rtol=1e-10, atol=1e-12)
+
+
+def test_batch_graphs_print_render_and_refuse_what_needs_one_sample(tmp_path):
+    import viz
+
+    w = Value.parameter(2.0, "w")
+    loss = (w * Value(np.array([1.0, 2.0, 3.0]), "x")).named("y").mean().named("L")
+    steps = [str(s) for s in loss.backward_steps()]
+    assert "w.grad += y.grad × ∂y/∂w = ⟨0.3333, 0.3333, … 3 samples⟩ × Σ⟨1, 2, … 3 samples⟩ = 2" in steps[1]
+    dot = viz.to_dot(loss)
+    assert "a batch of 3" in dot and 'label="x\\ndata 1\\ngrad 0.6667"' in dot  # sample 1
+    with pytest.raises(ValueError, match="one sample"):
+        engine.explain(loss, w)
+    with pytest.raises(ValueError, match="one sample"):
+        viz.save_stepper(loss, tmp_path / "s.html")
