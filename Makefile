@@ -27,9 +27,16 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "no chromium (and no root apt-get to install it): the browser tests will be skipped"; fi; }
 
-bench: $(STAMP)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[bench]'
-	$(BIN)/python benchmarks/bench_engine.py
+# The benchmark compares with micrograd (and PyTorch when it is already installed there);
+# it gets its own environment so that nothing is added to .venv.
+BENCH := .venv-bench
+$(BENCH)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(BENCH)
+	$(BENCH)/bin/python -m pip install --quiet --disable-pip-version-check -e '.[bench]'
+	touch $(BENCH)/.installed
+
+bench: $(BENCH)/.installed
+	$(BENCH)/bin/python benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) chainrule-out .pytest_cache .hypothesis
+	rm -rf $(VENV) $(BENCH) chainrule-out .pytest_cache .hypothesis
