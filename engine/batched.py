@@ -36,6 +36,39 @@ class SumOver:
         return f"SumOver({self.local!r})"
 
 
+class SharedProduct:
+    """Inputs X (one row per weight) of a batched weighted sum, and the last X @ g computed for them."""
+
+    __slots__ = ("inputs", "upstream", "product")
+
+    def __init__(self, inputs: np.ndarray) -> None:
+        self.inputs = inputs
+        self.upstream = None
+        self.product = None
+
+
+class RowSum(SumOver):
+    """∂z/∂wᵢ = xᵢ for a batched z = Σ wᵢxᵢ + b: (xᵢ × g) summed over the batch, for all i in one product.
+
+    The first weight edge backward reaches computes X @ g once; the others read their entry.
+    """
+
+    __slots__ = ("shared", "row")
+
+    def __init__(self, shared: SharedProduct, row: int) -> None:
+        self.shared, self.row = shared, row
+        self.local = shared.inputs[row]
+
+    def __mul__(self, g: Any) -> float:
+        shared = self.shared
+        if shared.upstream is not g:
+            shared.product = shared.inputs @ g if isinstance(g, np.ndarray) else shared.inputs.sum(axis=1) * g
+            shared.upstream = g
+        return float(shared.product[self.row])
+
+    __rmul__ = __mul__
+
+
 def is_batch(x: Any) -> bool:
     return isinstance(x, np.ndarray)
 
@@ -69,7 +102,8 @@ def check_finite(op: str, data: np.ndarray, parents: tuple) -> None:
 
 def wrap_locals(parents: tuple, local_grads: tuple) -> tuple:
     """Local derivatives with the batch summed out for scalar parents of a batch-valued result."""
-    return tuple(d if isinstance(p.data, np.ndarray) else SumOver(d) for p, d in zip(parents, local_grads))
+    return tuple(d if isinstance(p.data, np.ndarray) or isinstance(d, SumOver) else SumOver(d)
+                 for p, d in zip(parents, local_grads))
 
 
 # -- elementwise operations on a batch: (value, local derivative) ------------------

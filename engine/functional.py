@@ -66,7 +66,9 @@ def dot(weights: Sequence[Any], inputs: Sequence[Any], bias: Any = None) -> Valu
     total = 0.0
     for w, x in zip(weights, inputs):
         wd = w.data if type(w) is Value else _number(w, "dot: weight")
-        xd = x.data if type(x) is Value else _number(x, "dot: input")  # a number, or a batch column
+        xd = x.data if type(x) is Value else _number(x, "dot: input")
+        if type(xd) is not float:  # a batch column: the whole weighted sum in one matrix product
+            return _dot_batch(weights, inputs, bias)
         total += wd * xd
         if type(w) is Value:
             parents.append(w)
@@ -80,6 +82,36 @@ def dot(weights: Sequence[Any], inputs: Sequence[Any], bias: Any = None) -> Valu
         parents.append(b)
         local_grads.append(1.0)
     return Value._result("dot", total, tuple(parents), tuple(local_grads))
+
+
+def _dot_batch(weights: Sequence[Any], inputs: Sequence[Any], bias: Any) -> Value:
+    """dot() when the inputs hold a batch: z = w·X + b in one matrix product, the same edges as one sample.
+
+    Weight edges share X @ g in backward (engine.batched.RowSum); input edges carry the weight.
+    """
+    ws = [w if type(w) is Value else Value.constant(w, "dot: weight") for w in weights]
+    if any(type(w.data) is not float for w in ws):
+        raise ValueError("dot: in batched mode the weights are scalars (parameters) and the inputs hold the batch")
+    columns = [x.data if type(x) is Value else _number(x, "dot: input") for x in inputs]
+    width = max(c.shape[0] for c in columns if isinstance(c, np.ndarray))
+    X = np.stack([c if isinstance(c, np.ndarray) else np.full(width, c) for c in columns])
+    w_row = np.fromiter((w.data for w in ws), dtype=float, count=len(ws))
+    total = w_row @ X
+    shared = batched.SharedProduct(X)
+    parents: list[Value] = []
+    local_grads: list[Any] = []
+    for i, (w, x) in enumerate(zip(ws, inputs)):
+        parents.append(w)
+        local_grads.append(batched.RowSum(shared, i))
+        if type(x) is Value:
+            parents.append(x)
+            local_grads.append(w.data if type(x.data) is not float else batched.SumOver(w.data))
+    if bias is not None:
+        b = bias if type(bias) is Value else Value.constant(bias, "dot: bias")
+        total = total + b.data
+        parents.append(b)
+        local_grads.append(batched.SumOver(1.0) if type(b.data) is float else 1.0)
+    return Value._batch_result("dot", total, tuple(parents), tuple(local_grads), wrapped=True)
 
 
 def _number(x: Any, where: str) -> Any:

@@ -120,7 +120,8 @@ class Value:
         return out
 
     @staticmethod
-    def _batch_result(op: str, data: Any, parents: tuple, local_grads: tuple) -> Value:
+    def _batch_result(op: str, data: Any, parents: tuple, local_grads: tuple, wrapped: bool = False) -> Value:
+        """A batch-valued result; `wrapped` says the locals of scalar parents already sum over the batch."""
         if not isinstance(data, np.ndarray):
             return Value._result(op, float(data), parents, local_grads)
         batched.check_finite(_OP_NAMES.get(op, op), data, parents)
@@ -131,7 +132,7 @@ class Value:
         out.label = ""
         if state.recording:
             out.parents = parents
-            out.local_grads = batched.wrap_locals(parents, local_grads)
+            out.local_grads = local_grads if wrapped else batched.wrap_locals(parents, local_grads)
         else:
             out.parents = ()
             out.local_grads = ()
