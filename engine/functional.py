@@ -111,7 +111,7 @@ def _dot_batch(weights: Sequence[Any], inputs: Sequence[Any], bias: Any) -> Valu
         total = total + b.data
         parents.append(b)
         local_grads.append(batched.SumOver(1.0) if type(b.data) is float else 1.0)
-    return Value._batch_result("dot", total, tuple(parents), tuple(local_grads), wrapped=True)
+    return Value._result("dot", total, tuple(parents), tuple(local_grads), wrapped=True)
 
 
 def _number(x: Any, where: str) -> Any:

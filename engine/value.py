@@ -95,11 +95,20 @@ class Value:
     # -- construction helpers -------------------------------------------------
 
     @staticmethod
-    def _result(op: str, data: float, parents: tuple, local_grads: tuple) -> Value:
-        """The output of an operation; records the edges unless in `no_grad()`."""
-        if type(data) is not float:  # a batch (or a numpy scalar): the array rules apply
-            return Value._batch_result(op, data, parents, local_grads)
-        if not math.isfinite(data):
+    def _result(op: str, data: Any, parents: tuple, local_grads: tuple, wrapped: bool = False) -> Value:
+        """The output of an operation; records the edges unless in `no_grad()`.
+
+        A batch (numpy array) result has its scalar parents' local derivatives wrapped so that
+        they sum over the batch (`wrapped` says an operation did that itself).
+        """
+        if type(data) is not float:  # a batch, or a numpy scalar
+            if isinstance(data, np.ndarray):
+                batched.check_finite(_OP_NAMES.get(op, op), data, parents)
+                if state.recording and not wrapped:
+                    local_grads = batched.wrap_locals(parents, local_grads)
+            else:
+                data = float(data)
+        if type(data) is float and not math.isfinite(data):
             raise OverflowError(
                 f"{_OP_NAMES.get(op, op)}: the result is {data} for operands "
                 f"{', '.join(describe(p) for p in parents)}; a Value must hold a finite number"
@@ -112,27 +121,6 @@ class Value:
         if state.recording:
             out.parents = parents
             out.local_grads = local_grads
-        else:
-            out.parents = ()
-            out.local_grads = ()
-        out.id = _next_id()
-        out.scope = state.scope
-        return out
-
-    @staticmethod
-    def _batch_result(op: str, data: Any, parents: tuple, local_grads: tuple, wrapped: bool = False) -> Value:
-        """A batch-valued result; `wrapped` says the locals of scalar parents already sum over the batch."""
-        if not isinstance(data, np.ndarray):
-            return Value._result(op, float(data), parents, local_grads)
-        batched.check_finite(_OP_NAMES.get(op, op), data, parents)
-        out = Value.__new__(Value)
-        out.data = data
-        out.grad = 0.0
-        out.op = op
-        out.label = ""
-        if state.recording:
-            out.parents = parents
-            out.local_grads = local_grads if wrapped else batched.wrap_locals(parents, local_grads)
         else:
             out.parents = ()
             out.local_grads = ()
