@@ -77,7 +77,7 @@ class Value:
     computed Value holds the gradient of the latest backward pass.
     """
 
-    __slots__ = ("data", "grad", "op", "label", "parents", "local_grads", "id", "scope", "__weakref__")
+    __slots__ = ("data", "grad", "op", "label", "parents", "local_grads", "id", "scope")
 
     def __init__(self, data: float, label: str = "") -> None:
         # a 1-D numpy array is a batch: one number per sample (see engine.batched)
