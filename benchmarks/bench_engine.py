@@ -174,6 +174,15 @@ class MicrogradStep:
         return loss.data, grads
 
 
+def optional_micrograd(weights) -> dict[str, Callable[[], object]]:
+    """micrograd's step, when micrograd is installed (nothing otherwise)."""
+    try:
+        import micrograd  # noqa: F401
+    except ImportError:
+        return {}
+    return {"micrograd 0.1.0": lambda: MicrogradStep(weights)}
+
+
 def disagreement(impls: dict[str, Callable[[], object]], X, Y, weights):
     """(loss, grads) of the hand-written reference when every implementation agrees with it
     to 1e-9, else a sentence naming the first that does not."""
@@ -187,6 +196,7 @@ def disagreement(impls: dict[str, Callable[[], object]], X, Y, weights):
 
 
 def timed(make: Callable[[], object], X, Y, repeats: int) -> list[float]:
+    """Seconds of one step each, for `repeats` fresh runners (building the runner is not timed)."""
     times = []
     for _ in range(repeats):
         runner = make()
@@ -205,12 +215,9 @@ def main(argv: list[str] | None = None) -> int:
     impls: dict[str, Callable[[], object]] = {
         "chainrule": lambda: ChainruleStep(weights),
         "hand-written floats": lambda: HandWrittenStep(weights),
+        **optional_micrograd(weights),
     }
-    try:
-        import micrograd  # noqa: F401
-
-        impls["micrograd 0.1.0"] = lambda: MicrogradStep(weights)
-    except ImportError:
+    if "micrograd 0.1.0" not in impls:
         print("micrograd is not installed (make bench installs it): comparing without it\n")
 
     reference = disagreement(impls, X, Y, weights)

@@ -37,8 +37,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import engine  # noqa: E402
 import nn  # noqa: E402
-from bench_engine import (ALPHA, LR, ChainruleStep, HandWrittenStep, MicrogradStep, disagreement,  # noqa: E402
-                          initial_weights, moons)
+from bench_engine import (ALPHA, LR, ChainruleStep, HandWrittenStep, disagreement, initial_weights,  # noqa: E402
+                          moons, optional_micrograd, timed)
 from engine import Value, no_grad  # noqa: E402
 from nn import batch as B  # noqa: E402
 
@@ -161,13 +161,8 @@ def implementations(weights) -> dict[str, Callable[[], object]]:
     impls: dict[str, Callable[[], object]] = {
         "chainrule scalar": lambda: ChainruleStep(weights),
         "chainrule batched": lambda: ChainruleBatchedStep(weights),
+        **optional_micrograd(weights),
     }
-    try:
-        import micrograd  # noqa: F401
-
-        impls["micrograd 0.1.0"] = lambda: MicrogradStep(weights)
-    except ImportError:
-        pass
     try:
         import torch  # noqa: F401
 
@@ -178,16 +173,6 @@ def implementations(weights) -> dict[str, Callable[[], object]]:
     impls["hand-written floats"] = lambda: HandWrittenStep(weights)
     impls["numpy by hand"] = lambda: NumpyStep(weights)
     return impls
-
-
-def time_steps(make: Callable[[], object], X, Y, repeats: int) -> list[float]:
-    times = []
-    for _ in range(repeats):
-        runner = make()
-        start = time.perf_counter()
-        runner.step(X, Y)
-        times.append(time.perf_counter() - start)
-    return times
 
 
 def memory_per_node(n: int = 100_000) -> dict[str, float]:
@@ -276,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
         gc.collect()
         fast = "batched" in name or "numpy" in name
         repeats = max(3, args.repeats // 2) if slow else args.repeats * (5 if fast else 1)
-        results[name] = time_steps(make, X, Y, repeats)
+        results[name] = timed(make, X, Y, repeats)
     med = {k: statistics.median(v) for k, v in results.items()}
     micro = med.get("micrograd 0.1.0")
     print(f"{'implementation':<22} {'median ms':>10} {'min ms':>9} {'max ms':>9} {'vs micrograd':>13}")

@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = argparse.ArgumentParser(prog="chainrule", description="Learn how neural networks learn.")
     parser.add_argument("command", choices=["demo"], help="demo: run a teaching demo (chainrule demo --list)")
-    args, rest = parser.parse_known_args(argv[:1])
+    parser.parse_args(argv[:1])  # checks the command (and answers --help)
     return demo_main(argv[1:])
 
 
