@@ -17,11 +17,27 @@ from . import batched
 from .value import Value, _check_number
 
 
+def _add_all(data: list[Any]) -> Any:
+    """Σ of numbers (exactly rounded) or of batches (elementwise)."""
+    if all(type(d) is float for d in data):
+        return math.fsum(data)
+    return functools.reduce(lambda a, b: a + b, data)
+
+
 def _total(items: list[Value]) -> Any:
-    """Σ of the items' data: exactly rounded for numbers, elementwise for batches."""
-    if all(type(v.data) is float for v in items):
-        return math.fsum(v.data for v in items)
-    return functools.reduce(lambda a, b: a + b, (v.data for v in items))
+    return _add_all([v.data for v in items])
+
+
+def _shifted_exps(items: list[Value]) -> tuple[Any, list[Any], Any]:
+    """(m, [e^(xᵢ − m)], Σ e^(xᵢ − m)) with m = max xᵢ (per sample for a batch): nothing overflows."""
+    data = [v.data for v in items]
+    if all(type(d) is float for d in data):
+        m = max(data)
+        shifted = [math.exp(d - m) for d in data]
+    else:
+        m = functools.reduce(np.maximum, data)
+        shifted = [np.exp(d - m) for d in data]
+    return m, shifted, _add_all(shifted)
 
 
 def _as_values(values: Any, where: str) -> list[Value]:
@@ -126,17 +142,8 @@ def logsumexp(values: Iterable[Any]) -> Value:
     ∂L/∂xᵢ = exp(xᵢ − L) = softmax(x)ᵢ.
     """
     items = _nonempty(values, "logsumexp")
-    data = [v.data for v in items]
-    if all(type(d) is float for d in data):
-        m = max(data)
-        shifted = [math.exp(d - m) for d in data]
-        total = math.fsum(shifted)
-        out = m + math.log(total)
-    else:  # a batch: the same formula per sample
-        m = functools.reduce(np.maximum, data)
-        shifted = [np.exp(d - m) for d in data]
-        total = functools.reduce(lambda a, b: a + b, shifted)
-        out = m + np.log(total)
+    m, shifted, total = _shifted_exps(items)
+    out = m + (math.log(total) if type(total) is float else np.log(total))
     return Value._result("logsumexp", out, tuple(items), tuple(e / total for e in shifted))
 
 
@@ -147,15 +154,7 @@ def softmax(values: Iterable[Any]) -> list[Value]:
     ∂pᵢ/∂xⱼ = pᵢ(δᵢⱼ − pⱼ).   The outputs sum to 1.
     """
     items = _nonempty(values, "softmax")
-    data = [v.data for v in items]
-    if all(type(d) is float for d in data):
-        m = max(data)
-        shifted = [math.exp(d - m) for d in data]
-        total = math.fsum(shifted)
-    else:  # a batch: the same formula per sample
-        m = functools.reduce(np.maximum, data)
-        shifted = [np.exp(d - m) for d in data]
-        total = functools.reduce(lambda a, b: a + b, shifted)
+    _, shifted, total = _shifted_exps(items)
     probs = [e / total for e in shifted]
     parents = tuple(items)
     outputs = []

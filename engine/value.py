@@ -318,12 +318,7 @@ class Value:
         """σ(a) = 1/(1 + e⁻ᵃ).   ∂/∂a = σ(a)(1 − σ(a))."""
         if type(self.data) is not float:
             return self._elementwise("sigmoid", batched.sigmoid)
-        a = self.data
-        if a >= 0.0:  # e^-a ≤ 1 here: never overflows
-            s = 1.0 / (1.0 + math.exp(-a))
-        else:  # e^a < 1 here: the same function, written so nothing overflows
-            e = math.exp(a)
-            s = e / (1.0 + e)
+        s = _sigmoid(self.data)
         return Value._result("sigmoid", s, (self,), (s * (1.0 - s),))
 
     def softplus(self) -> Value:
@@ -332,8 +327,7 @@ class Value:
             return self._elementwise("softplus", batched.softplus)
         a = self.data
         out = max(a, 0.0) + math.log1p(math.exp(-abs(a)))
-        s = 1.0 / (1.0 + math.exp(-a)) if a >= 0.0 else math.exp(a) / (1.0 + math.exp(a))
-        return Value._result("softplus", out, (self,), (s,))
+        return Value._result("softplus", out, (self,), (_sigmoid(a),))
 
     def relu(self) -> Value:
         """max(0, a).   ∂/∂a = 1 if a > 0 else 0  (0 at a = 0)."""
@@ -344,9 +338,9 @@ class Value:
 
     def leaky_relu(self, negative_slope: float = 0.01) -> Value:
         """a if a > 0 else s·a.   ∂/∂a = 1 if a > 0 else s  (s = negative_slope)."""
-        if type(self.data) is not float:
-            return self._elementwise("leaky_relu", batched.leaky_relu, _check_number(negative_slope, "leaky_relu: negative_slope"))
         s = _check_number(negative_slope, "leaky_relu: negative_slope")
+        if type(self.data) is not float:
+            return self._elementwise("leaky_relu", batched.leaky_relu, s)
         a = self.data
         return Value._result("leaky_relu", a if a > 0.0 else s * a, (self,), _ONE if a > 0.0 else (s,))
 
@@ -381,6 +375,14 @@ class Value:
         """Set `.grad = 0` on this Value and every Value in its graph."""
         for node in topological_order(self):
             node.grad = 0.0
+
+
+def _sigmoid(a: float) -> float:
+    """σ(a) written so that nothing overflows: e^(−a) for a ≥ 0, e^a for a < 0 (both ≤ 1)."""
+    if a >= 0.0:
+        return 1.0 / (1.0 + math.exp(-a))
+    e = math.exp(a)
+    return e / (1.0 + e)
 
 
 def _require_finite_derivative(op: str, formula: str, local: float, *operands: Any) -> None:
