@@ -49,6 +49,10 @@ class Objective:
     accuracy: Optional[str]  # "threshold", "sign", "argmax" or None
     batch_function: Optional[Callable[[Any, Any], Value]] = None  # the same loss on a whole batch at once
 
+    def outputs(self, model: MLP, inputs: Any) -> Any:
+        """What the loss reads: the model's logits (for the stable forms) or its outputs."""
+        return model.logits(inputs) if self.use_logits else model(inputs)
+
 
 def objective(loss: Union[str, Callable], model: MLP) -> Objective:
     """Pick the stable form of a named loss for this model's output activation."""
@@ -79,14 +83,23 @@ def _accuracy_kind(loss: str, model: MLP) -> Optional[str]:
     return None  # regression: no accuracy
 
 
-def _label(output: Any, kind: str, logits: bool) -> Any:
+def _labels(outputs: Any, kind: str, logits: bool) -> Any:
+    """Predicted labels from one sample's outputs (numbers) or a batch's (arrays)."""
     if kind == "argmax":  # the same class for logits and for softmax probabilities
-        scores = [o.data for o in output]
-        return scores.index(max(scores))
-    value = output.data
+        return np.argmax(np.array([o.data for o in outputs]), axis=0).astype(float)
+    value = outputs.data
     if kind == "sign":
-        return 1.0 if value > 0 else -1.0
-    return 1.0 if value > (0.0 if logits else 0.5) else 0.0  # σ(z) > 0.5 exactly when z > 0
+        return np.where(value > 0, 1.0, -1.0)
+    return np.where(value > (0.0 if logits else 0.5), 1.0, 0.0)  # σ(z) > 0.5 exactly when z > 0
+
+
+def _loss_on(model: MLP, X: list[Any], y: list[Any], obj: Objective, batched: bool) -> tuple[Value, Any]:
+    """(loss, outputs) for samples X: one graph for the whole batch, or one graph per sample."""
+    if batched:
+        outputs = obj.outputs(model, B.columns(X))
+        return obj.batch_function(outputs, y), outputs
+    outputs = [obj.outputs(model, x) for x in X]
+    return obj.function(outputs, y), outputs
 
 
 def evaluate(model: MLP, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Callable] = "mse") -> tuple[float, Optional[float]]:
@@ -94,35 +107,20 @@ def evaluate(model: MLP, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Ca
     return _evaluate(model, list(X), list(y), objective(loss, model), batched=True)
 
 
-def _batch_labels(outputs: Any, kind: str, logits: bool) -> np.ndarray:
-    if kind == "argmax":
-        return np.argmax(np.stack([o.data for o in outputs]), axis=0).astype(float)
-    value = outputs.data
-    if kind == "sign":
-        return np.where(value > 0, 1.0, -1.0)
-    return np.where(value > (0.0 if logits else 0.5), 1.0, 0.0)
-
-
 def _evaluate(model: MLP, X: list[Any], y: list[Any], obj: Objective, batched: bool = True) -> tuple[float, Optional[float]]:
     if not X:
         raise ValueError("evaluate: no data")
-    if batched and obj.batch_function is not None:
-        with no_grad():
-            cols = B.columns(X)
-            outputs = model.logits(cols) if obj.use_logits else model(cols)
-            value = obj.batch_function(outputs, y).data
-            if obj.accuracy is None:
-                return value, None
-            labels = _batch_labels(outputs, obj.accuracy, obj.use_logits)
-        truth = np.array([_as_label(t) for t in y], dtype=float)
-        return value, float(np.mean(labels == truth))
+    batched = batched and obj.batch_function is not None
     with no_grad():
-        outputs = [model.logits(x) if obj.use_logits else model(x) for x in X]
-        value = obj.function(outputs, y).data
+        value, outputs = _loss_on(model, X, y, obj, batched)
         if obj.accuracy is None:
-            return value, None
-        correct = sum(_label(o, obj.accuracy, obj.use_logits) == _as_label(t) for o, t in zip(outputs, y))
-    return value, correct / len(X)
+            return value.data, None
+        if batched:
+            labels = _labels(outputs, obj.accuracy, obj.use_logits)
+        else:
+            labels = np.array([_labels(o, obj.accuracy, obj.use_logits) for o in outputs])
+    truth = np.array([_as_label(t) for t in y], dtype=float)
+    return value.data, float(np.mean(labels == truth))
 
 
 def _as_label(t: Any) -> Any:
@@ -187,13 +185,7 @@ def fit(model: MLP, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Callabl
         norm = 0.0
         for start in range(0, n, batch):
             idx = order[start:start + batch]
-            if use_batches:
-                cols = B.columns([X[i] for i in idx])
-                outputs = model.logits(cols) if obj.use_logits else model(cols)
-                value = obj.batch_function(outputs, [y[i] for i in idx])
-            else:
-                outputs = [model.logits(X[i]) if obj.use_logits else model(X[i]) for i in idx]
-                value = obj.function(outputs, [y[i] for i in idx])
+            value, _ = _loss_on(model, [X[i] for i in idx], [y[i] for i in idx], obj, use_batches)
             if l2:
                 value = value + L.l2_penalty(params, l2)
             optimizer.zero_grad()
