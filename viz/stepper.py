@@ -13,8 +13,9 @@ from __future__ import annotations
 import html
 import json
 import os
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
 from engine import Value, fmt, topological_order
 
@@ -25,35 +26,40 @@ from .graph import draw_graph, run_layout
 NOT_COMPUTED = "—"
 
 
-def backward_frames(root: Value) -> tuple[list[Value], list[dict[str, Any]]]:
-    """The engine's backward steps as frames, leaving every grad as it was.
+@contextmanager
+def replaying(root: Value) -> Iterator[list[Value]]:
+    """Clear the grads of root's graph for a clean replay of backward, and restore them afterwards.
 
-    Grads are cleared for the replay (so the frames show one clean backward pass)
-    and restored afterwards: drawing never changes the graph.
+    Yields the graph in topological order. Drawing never changes the graph.
     """
     order = topological_order(root)
-    index = {v: i for i, v in enumerate(order)}
     saved = [v.grad for v in order]
-    reached: dict[str, str] = {}
-    frames: list[dict[str, Any]] = []
     try:
         for v in order:
             v.grad = 0.0
-        for step in root.backward_steps():
-            node = f"v{index[step.node]}"
-            reached[node] = fmt(step.node.grad)
-            changes, edges = [], []
-            for k, u in enumerate(step.updates):
-                parent = f"v{index[u.parent]}"
-                reached[parent] = fmt(u.after)
-                changes.append({"node": parent, "before": fmt(u.before), "after": fmt(u.after)})
-                edges.append(f"{parent}_o{index[step.node]}_{k}")
-            frames.append({"node": node, "text": str(step), "changes": changes, "edges": edges,
-                           "grads": dict(reached), "leaf": step.node.is_leaf})
+        yield order
     finally:
         for v, g in zip(order, saved):
             v.grad = g
-    return order, frames
+
+
+def backward_frames(root: Value, order: list[Value]) -> list[dict[str, Any]]:
+    """The engine's backward steps as frames; run inside `replaying(root)`. Leaves the final grads."""
+    index = {v: i for i, v in enumerate(order)}
+    reached: dict[str, str] = {}
+    frames: list[dict[str, Any]] = []
+    for step in root.backward_steps():
+        node = f"v{index[step.node]}"
+        reached[node] = fmt(step.node.grad)
+        changes, edges = [], []
+        for k, u in enumerate(step.updates):
+            parent = f"v{index[u.parent]}"
+            reached[parent] = fmt(u.after)
+            changes.append({"node": parent, "before": fmt(u.before), "after": fmt(u.after)})
+            edges.append(f"{parent}_o{index[step.node]}_{k}")
+        frames.append({"node": node, "text": str(step), "changes": changes, "edges": edges,
+                       "grads": dict(reached), "leaf": step.node.is_leaf})
+    return frames
 
 
 def stepper_html(root: Value, title: Optional[str] = None, rankdir: str = "LR", max_nodes: int = 300) -> str:
@@ -63,17 +69,11 @@ def stepper_html(root: Value, title: Optional[str] = None, rankdir: str = "LR", 
     if any(v.is_batch for v in topological_order(root)):
         raise ValueError("save_stepper: this graph holds a batch; step through the graph of one sample "
                          "(model(x) for a single x), which is what a learner follows by hand")
-    order, frames = backward_frames(root)
-    # lay out once, with the final grads, so the page reads correctly without JavaScript
-    saved = [v.grad for v in order]
-    try:
-        root.zero_grad()
-        root.backward()
+    with replaying(root) as order:
+        frames = backward_frames(root, order)
+        # laid out once, with the final grads the replay left, so the page reads right without JavaScript
         svg = run_layout(draw_graph(root, rankdir=rankdir, detail="ops", legend=False, max_nodes=max_nodes,
                                     grads="show").source, "svg").decode("utf-8")
-    finally:
-        for v, g in zip(order, saved):
-            v.grad = g
     svg = svg[svg.index("<svg"):]  # drop the XML prolog and DOCTYPE: the SVG sits inside HTML
     name = root.name
     title = title or f"Backward through {name}: step by step"
