@@ -82,37 +82,32 @@ class Layer(Module):
         self._scope = name or None
         self.nin, self.nout = nin, nout
 
-    def logits(self, x: Sequence[Any]) -> list[Value]:
-        """The weighted sums z before the activation."""
+    def _each_neuron(self, x: Sequence[Any], act: Any) -> list[Value]:
+        """act(z) for each neuron's weighted sum z, each created inside that neuron's scope."""
         x = _check_inputs(x, self.nin, "Layer")
         out = []
         previous = state.scope
         try:
             for n in self.neurons:
                 state.scope = n._scope
-                out.append(n.weighted_sum(x))
+                out.append(act(n.weighted_sum(x)))
         finally:
             state.scope = previous
         return out
 
+    def logits(self, x: Sequence[Any]) -> list[Value]:
+        """The weighted sums z before the activation."""
+        return self._each_neuron(x, activations.ELEMENTWISE["linear"])
+
     def __call__(self, x: Sequence[Any]) -> list[Value]:
-        zs = self.logits(x)
         if self.activation == "softmax":
+            zs = self.logits(x)
             previous, state.scope = state.scope, self._scope
             try:
                 return engine.softmax(zs)
             finally:
                 state.scope = previous
-        act = activations.ELEMENTWISE[self.activation]
-        out = []
-        previous = state.scope
-        try:
-            for n, z in zip(self.neurons, zs):
-                state.scope = n._scope
-                out.append(act(z))
-        finally:
-            state.scope = previous
-        return out
+        return self._each_neuron(x, activations.ELEMENTWISE[self.activation])
 
     def __repr__(self) -> str:
         return f"Layer({self.nin}, {self.nout}, activation={self.activation!r})"
