@@ -14,6 +14,7 @@ from engine import no_grad
 from viz import plots
 
 from .common import Narrator, run_demo
+from .vanishing_gradient import layer_gradients
 
 DESCRIPTION = "N(0, 0.01) vs Xavier vs He: activations and gradients per layer; symmetry with equal weights"
 DEPTH, WIDTH = 8, 32
@@ -31,10 +32,7 @@ def layer_statistics(init: str, activation: str, X: Sequence, y: Sequence, seed:
                 h = layer(h)
                 spreads[i].extend(v.data for v in h)
     stds = [statistics.pstdev(s) for s in spreads]
-    model.zero_grad()
-    nn.binary_cross_entropy_with_logits([model.logits(x) for x in X], y).backward()
-    grads = [statistics.fmean(abs(w.grad) for n in layer.neurons for w in n.w) for layer in model.layers]
-    return {"activation_std": stds, "grad": grads}
+    return {"activation_std": stds, "grad": layer_gradients(model, X, y)}
 
 
 def per_layer_factor(stds: Sequence[float]) -> float:
