@@ -36,10 +36,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import engine  # noqa: E402
-import nn  # noqa: E402
 from bench_engine import (ALPHA, LR, ChainruleStep, HandWrittenStep, disagreement, initial_weights,  # noqa: E402
                           moons, optional_micrograd, timed)
-from engine import Value, no_grad  # noqa: E402
+from engine import Value  # noqa: E402
 from nn import batch as B  # noqa: E402
 
 

@@ -37,8 +37,7 @@ def run_demo(name: str, description: str, run: Callable[..., dict], argv: Option
         extra(parser)
     args = parser.parse_args(argv)
     options = {k: v for k, v in vars(args).items() if k not in ("out", "seed", "quiet")}
-    out = args.out or Path("chainrule-out") / name
-    out.mkdir(parents=True, exist_ok=True)
+    out = args.out or Path("chainrule-out") / name  # created by the first picture written into it
     run(out=out, seed=args.seed, say=Narrator(args.quiet), **options)
     return 0
 

@@ -38,7 +38,8 @@ def run(out: Path, seed: int = 0, say: Narrator = Narrator(), epochs: int = 4) -
     start = time.perf_counter()
     model, history, (Xs, ys) = train_digits(seed, epochs)
     seconds = time.perf_counter() - start
-    say(f"1,797 handwritten digits (8×8 pixels, scikit-learn's copy), 80% to train, 20% to test.")
+    total = len(nn.data.digits()[1])
+    say(f"{total:,} handwritten digits (8×8 pixels, scikit-learn's copy), 80% to train, 20% to test.")
     say(f"MLP 64 → 32 ReLU → 10 softmax ({model.num_parameters()} parameters), cross-entropy on logits "
         f"(log-sum-exp, stable), Adam η = 0.01, batches of 32.")
     for k in range(history.epochs):

@@ -64,7 +64,7 @@ def run(out: Path, seed: int = 0, say: Narrator = Narrator(), steps: int = 12) -
     for k, (w, j) in enumerate(list(zip(ws, costs))[:6]):
         say(f"{k:>9} {w:>10.4f} {j:>10.4f}")
     factor = 1 - 2 * NOTES_LR * m
-    say(f"\nWith the notes' own points and η = 0.4, w never settles: each step multiplies the error 2 − w by")
+    say("\nWith the notes' own points and η = 0.4, w never settles: each step multiplies the error 2 − w by")
     say(f"1 − 2η·mean(x²) = 1 − 2 × 0.4 × {m:g} = {factor:g}, so w jumps between {ws[0]:g} and {ws[1]:g} "
         f"and J stays {costs[0]:g}.")
     holds = all(abs(ws[k] - v) < 0.05 for k, v in NOTES_CLAIMS.items()) and abs(ws[4] - 2) < 0.05

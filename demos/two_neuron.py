@@ -13,13 +13,16 @@ In a REPL:
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, TextIO
 
 import engine
-from engine import Value, explain, fmt, no_grad
+from engine import Value, fmt, no_grad
+
+from .common import Narrator, run_demo
 
 DESCRIPTION = "the notes' two-neuron backpropagation example, number for number, and where the notes slip"
 
@@ -240,43 +243,45 @@ def step_through(out: TextIO = sys.stdout, read: Callable[[], str] = input) -> N
     out.write("\nDone: " + ", ".join(f"{k}.grad = {fmt(v.grad)}" for k, v in net.parameters.items()) + "\n")
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="chainrule demo two-neuron", description=DESCRIPTION)
-    parser.add_argument("--step", action="store_true", help="walk the backward pass one step at a time")
-    parser.add_argument("--epochs", type=int, default=1000, help="epochs of training after the worked step")
-    parser.add_argument("--out", type=Path, default=None, help="folder for pictures (default ./chainrule-out/two-neuron)")
-    parser.add_argument("--quiet", action="store_true", help="print only the summary")
-    args = parser.parse_args(argv)
-    if args.epochs < 1:
-        parser.error("--epochs must be at least 1")
-    if args.step:
+def run(out: Path, seed: int = 0, say: Narrator = Narrator(), step: bool = False, epochs: int = 1000) -> dict:
+    """The worked example, its pictures and its training (it has no randomness: `seed` changes nothing)."""
+    if step:
         step_through()
-        return 0
-    if args.quiet:
-        import io
-
-        numbers = report(io.StringIO(), epochs=args.epochs)
-        print(f"two-neuron: ∂E/∂w1 = {fmt(numbers['grad w1'])}, ∂E/∂w2 = {fmt(numbers['grad w2'])}, "
-              f"final E = {numbers['final E']:.6f} after {numbers['epochs']} epochs")
-    else:
-        report(epochs=args.epochs)
-    write_pictures(args.out or Path("chainrule-out") / "two-neuron")
-    return 0
+        return {}
+    numbers = report(io.StringIO() if say.quiet else sys.stdout, epochs=epochs)
+    write_pictures(out, say)
+    say.summary(f"two-neuron: ∂E/∂w1 = {fmt(numbers['grad w1'])}, ∂E/∂w2 = {fmt(numbers['grad w2'])}, "
+                f"final E = {numbers['final E']:.6f} after {numbers['epochs']} epochs")
+    return numbers
 
 
-def write_pictures(folder: Path) -> list[Path]:
+def _at_least_one(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--step", action="store_true", help="walk the backward pass one step at a time")
+    parser.add_argument("--epochs", type=_at_least_one, default=1000, help="epochs of training after the worked step")
+
+
+def main(argv: list[str] | None = None) -> int:
+    return run_demo("two-neuron", DESCRIPTION, run, argv, extra=_options)
+
+
+def write_pictures(folder: Path, say: Narrator = Narrator()) -> list[Path]:
     """The graph after backward (SVG) and the backward stepper (HTML page)."""
     import viz
 
     net = build()
     net.E.backward()
-    folder.mkdir(parents=True, exist_ok=True)
-    written = [
-        viz.render(net.E, folder / "graph.svg", contributions=True, title="E = ½(T − a2)² after backward"),
-        viz.save_stepper(build().E, folder / "backprop.html", title="The notes' two-neuron example: backward step by step"),
+    return [
+        say.wrote(viz.render(net.E, folder / "graph.svg", contributions=True, title="E = ½(T − a2)² after backward")),
+        say.wrote(viz.save_stepper(build().E, folder / "backprop.html",
+                                   title="The notes' two-neuron example: backward step by step")),
     ]
-    print("".join(f"wrote {p}\n" for p in written), end="")
-    return written
 
 
 if __name__ == "__main__":
