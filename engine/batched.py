@@ -100,10 +100,11 @@ def check_finite(op: str, data: np.ndarray, parents: tuple) -> None:
         )
 
 
-def wrap_locals(parents: tuple, local_grads: tuple) -> tuple:
-    """Local derivatives with the batch summed out for scalar parents of a batch-valued result."""
-    return tuple(d if isinstance(p.data, np.ndarray) or isinstance(d, SumOver) else SumOver(d)
-                 for p, d in zip(parents, local_grads))
+def wrap_locals(edges: tuple) -> tuple:
+    """Edges (parent, local, …) with the batch summed out of the local derivatives of scalar parents."""
+    pairs = iter(edges)
+    return tuple(item for p, d in zip(pairs, pairs)
+                 for item in (p, d if isinstance(p.data, np.ndarray) or isinstance(d, SumOver) else SumOver(d)))
 
 
 # -- elementwise operations on a batch: (value, local derivative) ------------------

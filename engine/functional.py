@@ -40,6 +40,14 @@ def _shifted_exps(items: list[Value]) -> tuple[Any, list[Any], Any]:
     return m, shifted, _add_all(shifted)
 
 
+def _edges(parents: Sequence[Value], local_grads: Sequence[Any]) -> tuple:
+    """(parent₁, local₁, parent₂, local₂, …): the flat form `Value.edges` takes."""
+    edges: list[Any] = [None] * (2 * len(parents))
+    edges[::2] = parents
+    edges[1::2] = local_grads
+    return tuple(edges)
+
+
 def _as_values(values: Any, where: str) -> list[Value]:
     """A list of Values from a list of Values or numbers (numbers become constants)."""
     if isinstance(values, (Value, str, bytes)) or not isinstance(values, Iterable):
@@ -59,26 +67,25 @@ def sum(values: Iterable[Any]) -> Value:  # noqa: A001 - engine.sum mirrors torc
     items = _as_values(values, "sum")
     if not items:
         return Value.constant(0.0)
-    return Value._result("sum", _total(items), tuple(items), (1.0,) * len(items))
+    return Value._result("sum", _total(items), _edges(items, (1.0,) * len(items)))
 
 
 def mean(values: Iterable[Any]) -> Value:
     """m = (1/n) Σᵢ xᵢ, one node.   ∂m/∂xᵢ = 1/n."""
     items = _nonempty(values, "mean")
     n = len(items)
-    return Value._result("mean", _total(items) / n, tuple(items), (1.0 / n,) * n)
+    return Value._result("mean", _total(items) / n, _edges(items, (1.0 / n,) * n))
 
 
 def dot(weights: Sequence[Any], inputs: Sequence[Any], bias: Any = None) -> Value:
     """z = Σᵢ wᵢ·xᵢ + b, one node (a neuron's weighted sum).
 
-    ∂z/∂wᵢ = xᵢ,  ∂z/∂xᵢ = wᵢ,  ∂z/∂b = 1.
+    ∂z/∂wᵢ = xᵢ,  ∂z/∂xᵢ = wᵢ,  ∂z/∂b = 1;  a term wᵢ·wᵢ (the same Value twice) is one edge, ∂/∂wᵢ = 2wᵢ.
     Plain numbers among the inputs (data fed to the first layer) get no edge.
     """
     if len(weights) != len(inputs):
         raise ValueError(f"dot: {len(weights)} weights but {len(inputs)} inputs; they must match")
-    parents: list[Value] = []
-    local_grads: list[float] = []
+    edges: list[Any] = []  # parent, local derivative, parent, local derivative, …
     total = 0.0
     for w, x in zip(weights, inputs):
         wd = w.data if type(w) is Value else _number(w, "dot: weight")
@@ -86,18 +93,18 @@ def dot(weights: Sequence[Any], inputs: Sequence[Any], bias: Any = None) -> Valu
         if type(xd) is not float:  # a batch column: the whole weighted sum in one matrix product
             return _dot_batch(weights, inputs, bias)
         total += wd * xd
+        if w is x:  # a square, as in an L2 penalty Σ w²: one edge
+            edges += (w, 2.0 * wd)
+            continue
         if type(w) is Value:
-            parents.append(w)
-            local_grads.append(xd)
+            edges += (w, xd)
         if type(x) is Value:
-            parents.append(x)
-            local_grads.append(wd)
+            edges += (x, wd)
     if bias is not None:
         b = bias if type(bias) is Value else Value.constant(bias, "dot: bias")
         total += b.data
-        parents.append(b)
-        local_grads.append(1.0)
-    return Value._result("dot", total, tuple(parents), tuple(local_grads))
+        edges += (b, 1.0)
+    return Value._result("dot", total, tuple(edges))
 
 
 def _dot_batch(weights: Sequence[Any], inputs: Sequence[Any], bias: Any) -> Value:
@@ -114,20 +121,16 @@ def _dot_batch(weights: Sequence[Any], inputs: Sequence[Any], bias: Any) -> Valu
     w_row = np.fromiter((w.data for w in ws), dtype=float, count=len(ws))
     total = w_row @ X
     shared = batched.SharedProduct(X)
-    parents: list[Value] = []
-    local_grads: list[Any] = []
+    edges: list[Any] = []
     for i, (w, x) in enumerate(zip(ws, inputs)):
-        parents.append(w)
-        local_grads.append(batched.RowSum(shared, i))
+        edges += (w, batched.RowSum(shared, i))
         if type(x) is Value:
-            parents.append(x)
-            local_grads.append(w.data if type(x.data) is not float else batched.SumOver(w.data))
+            edges += (x, w.data if type(x.data) is not float else batched.SumOver(w.data))
     if bias is not None:
         b = bias if type(bias) is Value else Value.constant(bias, "dot: bias")
         total = total + b.data
-        parents.append(b)
-        local_grads.append(batched.SumOver(1.0) if type(b.data) is float else 1.0)
-    return Value._result("dot", total, tuple(parents), tuple(local_grads), wrapped=True)
+        edges += (b, batched.SumOver(1.0) if type(b.data) is float else 1.0)
+    return Value._result("dot", total, tuple(edges), wrapped=True)
 
 
 def _number(x: Any, where: str) -> Any:
@@ -144,7 +147,7 @@ def logsumexp(values: Iterable[Any]) -> Value:
     items = _nonempty(values, "logsumexp")
     m, shifted, total = _shifted_exps(items)
     out = m + (math.log(total) if type(total) is float else np.log(total))
-    return Value._result("logsumexp", out, tuple(items), tuple(e / total for e in shifted))
+    return Value._result("logsumexp", out, _edges(items, [e / total for e in shifted]))
 
 
 def softmax(values: Iterable[Any]) -> list[Value]:
@@ -156,11 +159,10 @@ def softmax(values: Iterable[Any]) -> list[Value]:
     items = _nonempty(values, "softmax")
     _, shifted, total = _shifted_exps(items)
     probs = [e / total for e in shifted]
-    parents = tuple(items)
     outputs = []
     for i, p in enumerate(probs):
-        local_grads = tuple(p * ((1.0 if i == j else 0.0) - q) for j, q in enumerate(probs))
-        outputs.append(Value._result("softmax", p, parents, local_grads))
+        local_grads = [p * ((1.0 if i == j else 0.0) - q) for j, q in enumerate(probs)]
+        outputs.append(Value._result("softmax", p, _edges(items, local_grads)))
     return outputs
 
 

@@ -1,6 +1,7 @@
 """Walking a computation graph: iterative, deterministic, linear time."""
 from __future__ import annotations
 
+import gc
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -16,20 +17,32 @@ def topological_order(root: Value) -> list[Value]:
     """
     order: list[Value] = []
     seen = {root}
-    stack = [(root, iter(root.parents))]
-    while stack:
-        node, parents = stack[-1]
-        for parent in parents:
-            if parent not in seen:
-                seen.add(parent)
-                stack.append((parent, iter(parent.parents)))
-                break
-        else:  # every parent is placed: the node can follow them
-            stack.pop()
-            order.append(node)
+    stack = [(root, iter(root.edges[::2]))]  # edges alternate parent, local derivative
+    # The stack holds one (node, iterator) pair per node on the current path: for a long chain,
+    # a million live objects that the cycle collector would scan again and again (it tripled
+    # the time of a 1,000,000-node sort). They can form no cycle, so it pauses while we sort.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        while stack:
+            node, parents = stack[-1]
+            for parent in parents:
+                if parent not in seen:
+                    seen.add(parent)
+                    if parent.edges:
+                        stack.append((parent, iter(parent.edges[::2])))
+                        break
+                    order.append(parent)  # a leaf: placed at once, as the search would after visiting it
+            else:  # every parent is placed: the node can follow them
+                stack.pop()
+                order.append(node)
+    finally:
+        if collecting:
+            gc.enable()
     return order
 
 
 def edges(node: Value) -> list[tuple[Value, float]]:
     """(parent, ∂node/∂parent) for each recorded edge into `node`, in operand order."""
-    return list(zip(node.parents, node.local_grads))
+    pairs = iter(node.edges)
+    return list(zip(pairs, pairs))

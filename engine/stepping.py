@@ -76,7 +76,8 @@ def backward_steps(root: Value, grad: float = 1.0) -> Iterator[BackwardStep]:
     for index, node in enumerate(reversed(order), start=1):
         g = node.grad
         updates = []
-        for parent, local in zip(node.parents, node.local_grads):
+        edges = iter(node.edges)
+        for parent, local in zip(edges, edges):
             before = parent.grad
             parent.grad = before + local * g
             updates.append(EdgeUpdate(node, parent, local, g, before, parent.grad))

@@ -27,13 +27,7 @@ from ._state import state
 from .formatting import describe, fmt
 from .graph import topological_order
 
-_next_id = itertools.count().__next__  # creation order; thread-safe under the GIL
-
-_ONE = (1.0,)
-_ZERO = (0.0,)
-_ONE_ONE = (1.0, 1.0)
-_ONE_MINUS_ONE = (1.0, -1.0)
-_MINUS_ONE = (-1.0,)
+_next_number = itertools.count(1).__next__  # names v1, v2, … in the order they are first shown
 _OP_NAMES = {"+": "add (+)", "-": "subtract (-)", "*": "multiply (*)", "/": "divide (/)", "**": "power (**)"}
 
 
@@ -68,16 +62,19 @@ class Value:
             "param" for a trainable parameter, "const" for a plain number lifted
             into the graph.
         label: a name for printing and drawing ("" if none).
-        parents: the Values it was computed from, in operand order.
-        local_grads: ∂self/∂parent for each parent, computed in the forward pass.
-        id: creation order, unique and increasing; parents always have smaller ids.
+        edges: (parent₁, ∂self/∂parent₁, parent₂, ∂self/∂parent₂, …): the Values it was
+            computed from, in operand order, each followed by its local derivative,
+            computed in the forward pass. One flat tuple (not two) keeps a node small;
+            `parents` and `local_grads` read it as two tuples.
         scope: dotted name of the nn module that created it (or None).
 
     Leaves accumulate `grad` over `backward()` calls, as in PyTorch; a
     computed Value holds the gradient of the latest backward pass.
     """
 
-    __slots__ = ("data", "grad", "op", "label", "parents", "local_grads", "id", "scope")
+    # `number` is set the first time an unlabelled Value is named (v1, v2, …): most never are,
+    # and an int per node would cost 28 bytes.
+    __slots__ = ("data", "grad", "op", "label", "edges", "scope", "number")
 
     def __init__(self, data: float, label: str = "") -> None:
         # a 1-D numpy array is a batch: one number per sample (see engine.batched)
@@ -87,51 +84,43 @@ class Value:
         self.grad = 0.0
         self.op = ""
         self.label = label
-        self.parents: tuple[Value, ...] = ()
-        self.local_grads: tuple[float, ...] = ()
-        self.id = _next_id()
+        self.edges: tuple = ()
         self.scope = state.scope
 
     # -- construction helpers -------------------------------------------------
 
     @staticmethod
-    def _result(op: str, data: Any, parents: tuple, local_grads: tuple, wrapped: bool = False) -> Value:
-        """The output of an operation; records the edges unless in `no_grad()`.
+    def _result(op: str, data: Any, edges: tuple, wrapped: bool = False) -> Value:
+        """The output of an operation with `edges` (parent, local derivative, …); recorded unless in `no_grad()`.
 
         A batch (numpy array) result has its scalar parents' local derivatives wrapped so that
         they sum over the batch (`wrapped` says an operation did that itself).
         """
         if type(data) is not float:  # a batch, or a numpy scalar
             if isinstance(data, np.ndarray):
-                batched.check_finite(_OP_NAMES.get(op, op), data, parents)
+                batched.check_finite(_OP_NAMES.get(op, op), data, edges[::2])
                 if state.recording and not wrapped:
-                    local_grads = batched.wrap_locals(parents, local_grads)
+                    edges = batched.wrap_locals(edges)
             else:
                 data = float(data)
         if type(data) is float and not math.isfinite(data):
             raise OverflowError(
                 f"{_OP_NAMES.get(op, op)}: the result is {data} for operands "
-                f"{', '.join(describe(p) for p in parents)}; a Value must hold a finite number"
+                f"{', '.join(describe(p) for p in edges[::2])}; a Value must hold a finite number"
             )
         out = Value.__new__(Value)
         out.data = data
         out.grad = 0.0
         out.op = op
         out.label = ""
-        if state.recording:
-            out.parents = parents
-            out.local_grads = local_grads
-        else:
-            out.parents = ()
-            out.local_grads = ()
-        out.id = _next_id()
+        out.edges = edges if state.recording else ()
         out.scope = state.scope
         return out
 
     def _elementwise(self, op: str, function: Any, *args: Any) -> Value:
         """Apply the batch form of an elementwise operation (engine.batched)."""
         out, local = function(self.data, self, *args)
-        return Value._result(op, out, (self,), (local,))
+        return Value._result(op, out, (self, local))
 
     @property
     def is_batch(self) -> bool:
@@ -142,16 +131,16 @@ class Value:
         """The mean over the batch, m = (1/n) Σᵢ aᵢ (a scalar);  ∂m/∂aᵢ = 1/n. A scalar is its own mean."""
         a = self.data
         if type(a) is float:
-            return Value._result("mean", a, (self,), _ONE)
+            return Value._result("mean", a, (self, 1.0))
         n = a.shape[0]
-        return Value._result("mean", float(np.sum(a)) / n, (self,), (np.full(n, 1.0 / n),))
+        return Value._result("mean", float(np.sum(a)) / n, (self, np.full(n, 1.0 / n)))
 
     def sum(self) -> Value:
         """The sum over the batch, s = Σᵢ aᵢ (a scalar);  ∂s/∂aᵢ = 1."""
         a = self.data
         if type(a) is float:
-            return Value._result("sum", a, (self,), _ONE)
-        return Value._result("sum", float(np.sum(a)), (self,), (np.ones(a.shape[0]),))
+            return Value._result("sum", a, (self, 1.0))
+        return Value._result("sum", float(np.sum(a)), (self, np.ones(a.shape[0])))
 
     @staticmethod
     def parameter(x: Any, label: str = "") -> Value:
@@ -183,13 +172,29 @@ class Value:
 
     @property
     def name(self) -> str:
-        """The label, or `v<id>` for an unlabelled Value."""
-        return self.label or f"v{self.id}"
+        """The label, or `v1`, `v2`, … for an unlabelled Value (numbered when first named, then fixed)."""
+        if self.label:
+            return self.label
+        try:
+            number = self.number
+        except AttributeError:
+            number = self.number = _next_number()
+        return f"v{number}"
+
+    @property
+    def parents(self) -> tuple[Value, ...]:
+        """The Values this one was computed from, in operand order."""
+        return self.edges[::2]
+
+    @property
+    def local_grads(self) -> tuple[Any, ...]:
+        """∂self/∂parent for each parent (same order as `parents`), computed in the forward pass."""
+        return self.edges[1::2]
 
     @property
     def is_leaf(self) -> bool:
         """True for Values with no recorded parents (inputs, parameters, constants)."""
-        return not self.parents
+        return not self.edges
 
     def __repr__(self) -> str:
         parts = [f"{self.label!r}"] if self.label else []
@@ -207,7 +212,7 @@ class Value:
     def __add__(self, other: Any) -> Value:
         """a + b.   ∂/∂a = 1,  ∂/∂b = 1."""
         other = other if type(other) is Value else Value.constant(other, "add (+)", self)
-        return Value._result("+", self.data + other.data, (self, other), _ONE_ONE)
+        return Value._result("+", self.data + other.data, (self, 1.0, other, 1.0))
 
     def __radd__(self, other: Any) -> Value:
         return Value.constant(other, "add (+)", self) + self
@@ -215,7 +220,7 @@ class Value:
     def __sub__(self, other: Any) -> Value:
         """a − b.   ∂/∂a = 1,  ∂/∂b = −1."""
         other = other if type(other) is Value else Value.constant(other, "subtract (-)", self)
-        return Value._result("-", self.data - other.data, (self, other), _ONE_MINUS_ONE)
+        return Value._result("-", self.data - other.data, (self, 1.0, other, -1.0))
 
     def __rsub__(self, other: Any) -> Value:
         return Value.constant(other, "subtract (-)", self) - self
@@ -223,7 +228,7 @@ class Value:
     def __mul__(self, other: Any) -> Value:
         """a · b.   ∂/∂a = b,  ∂/∂b = a."""
         other = other if type(other) is Value else Value.constant(other, "multiply (*)", self)
-        return Value._result("*", self.data * other.data, (self, other), (other.data, self.data))
+        return Value._result("*", self.data * other.data, (self, other.data, other, self.data))
 
     def __rmul__(self, other: Any) -> Value:
         return Value.constant(other, "multiply (*)", self) * self
@@ -235,19 +240,19 @@ class Value:
         if type(a) is not float or type(b) is not float:
             if np.any(b == 0.0):
                 raise ZeroDivisionError(f"divide (/): {describe(self)} / {describe(other)} divides by zero")
-            return Value._result("/", a / b, (self, other), (1.0 / b, -a / (b * b)))
+            return Value._result("/", a / b, (self, 1.0 / b, other, -a / (b * b)))
         if b == 0.0:
             raise ZeroDivisionError(f"divide (/): {describe(self)} / {describe(other)} divides by zero")
         d_b = -a / (b * b) if abs(b) > 1e-154 else -(a / b) / b  # avoid b*b underflowing to 0
         _require_finite_derivative("divide (/)", "-a/b²", d_b, self, other)
-        return Value._result("/", a / b, (self, other), (1.0 / b, d_b))
+        return Value._result("/", a / b, (self, 1.0 / b, other, d_b))
 
     def __rtruediv__(self, other: Any) -> Value:
         return Value.constant(other, "divide (/)", self) / self
 
     def __neg__(self) -> Value:
         """−a.   ∂/∂a = −1."""
-        return Value._result("neg", -self.data, (self,), _MINUS_ONE)
+        return Value._result("neg", -self.data, (self, -1.0))
 
     def __pos__(self) -> Value:
         return self
@@ -277,7 +282,7 @@ class Value:
         except ZeroDivisionError:  # 0 ** (n-1) with 0 < n < 1: the derivative is infinite
             local = math.inf
         _require_finite_derivative("power (**)", f"{n:g}·a^{n - 1:g}", local, self)
-        return Value._result(f"**{n:g}", out, (self,), (local,))
+        return Value._result(f"**{n:g}", out, (self, local))
 
     def __rpow__(self, base: Any) -> Value:
         return _pow_values(Value.constant(base, "power (**)", self), self)
@@ -294,7 +299,7 @@ class Value:
             raise OverflowError(
                 f"exp: e ** {describe(self)} overflows a float (the largest finite exp is at a ≈ 709.78)"
             ) from None
-        return Value._result("exp", out, (self,), (out,))
+        return Value._result("exp", out, (self, out))
 
     def log(self) -> Value:
         """ln a  (a > 0).   ∂/∂a = 1/a."""
@@ -305,21 +310,21 @@ class Value:
             raise ValueError(f"log: needs a positive number, got {describe(self)}")
         local = 1.0 / a
         _require_finite_derivative("log", "1/a", local, self)
-        return Value._result("log", math.log(a), (self,), (local,))
+        return Value._result("log", math.log(a), (self, local))
 
     def tanh(self) -> Value:
         """tanh a = (eᵃ − e⁻ᵃ)/(eᵃ + e⁻ᵃ).   ∂/∂a = 1 − tanh²a."""
         if type(self.data) is not float:
             return self._elementwise("tanh", batched.tanh)
         t = math.tanh(self.data)  # stable for any finite a: tanh(±1000) = ±1
-        return Value._result("tanh", t, (self,), (1.0 - t * t,))
+        return Value._result("tanh", t, (self, 1.0 - t * t))
 
     def sigmoid(self) -> Value:
         """σ(a) = 1/(1 + e⁻ᵃ).   ∂/∂a = σ(a)(1 − σ(a))."""
         if type(self.data) is not float:
             return self._elementwise("sigmoid", batched.sigmoid)
         s = _sigmoid(self.data)
-        return Value._result("sigmoid", s, (self,), (s * (1.0 - s),))
+        return Value._result("sigmoid", s, (self, s * (1.0 - s)))
 
     def softplus(self) -> Value:
         """softplus(a) = ln(1 + eᵃ), as max(a, 0) + ln(1 + e^−|a|) (never overflows).   ∂/∂a = σ(a)."""
@@ -327,14 +332,14 @@ class Value:
             return self._elementwise("softplus", batched.softplus)
         a = self.data
         out = max(a, 0.0) + math.log1p(math.exp(-abs(a)))
-        return Value._result("softplus", out, (self,), (_sigmoid(a),))
+        return Value._result("softplus", out, (self, _sigmoid(a)))
 
     def relu(self) -> Value:
         """max(0, a).   ∂/∂a = 1 if a > 0 else 0  (0 at a = 0)."""
         if type(self.data) is not float:
             return self._elementwise("relu", batched.relu)
         a = self.data
-        return Value._result("relu", a if a > 0.0 else 0.0, (self,), _ONE if a > 0.0 else _ZERO)
+        return Value._result("relu", a if a > 0.0 else 0.0, (self, 1.0 if a > 0.0 else 0.0))
 
     def leaky_relu(self, negative_slope: float = 0.01) -> Value:
         """a if a > 0 else s·a.   ∂/∂a = 1 if a > 0 else s  (s = negative_slope)."""
@@ -342,7 +347,7 @@ class Value:
         if type(self.data) is not float:
             return self._elementwise("leaky_relu", batched.leaky_relu, s)
         a = self.data
-        return Value._result("leaky_relu", a if a > 0.0 else s * a, (self,), _ONE if a > 0.0 else (s,))
+        return Value._result("leaky_relu", a if a > 0.0 else s * a, (self, 1.0 if a > 0.0 else s))
 
     # -- backward ---------------------------------------------------------------
 
@@ -356,7 +361,8 @@ class Value:
         order = begin_backward(self, grad)
         for node in reversed(order):
             g = node.grad
-            for parent, local in zip(node.parents, node.local_grads):
+            edges = iter(node.edges)
+            for parent, local in zip(edges, edges):  # (parent, local), (parent, local), …
                 parent.grad += local * g
         check_gradients(order)
 
@@ -401,7 +407,7 @@ def _pow_values(base: Value, exponent: Value) -> Value:
             raise ValueError(f"power (**): {describe(base)} ** {describe(exponent)} needs a positive base "
                              "for every sample when the exponent is in the graph")
         out = a**b
-        return Value._result("**", out, (base, exponent), (b * a ** (b - 1.0), out * np.log(a)))
+        return Value._result("**", out, (base, b * a ** (b - 1.0), exponent, out * np.log(a)))
     if a < 0.0:
         raise ValueError(
             f"power (**): {describe(base)} ** {describe(exponent)} has a negative base; with the "
@@ -416,14 +422,14 @@ def _pow_values(base: Value, exponent: Value) -> Value:
         if b < 1.0:
             _require_finite_derivative("power (**)", "b·a^(b-1)", math.inf, base, exponent)
         d_a = 1.0 if b == 1.0 else 0.0
-        return Value._result("**", 0.0, (base, exponent), (d_a, 0.0))
+        return Value._result("**", 0.0, (base, d_a, exponent, 0.0))
     try:
         out = a**b
         d_a = b * a ** (b - 1.0)
     except OverflowError:
         raise OverflowError(f"power (**): {describe(base)} ** {describe(exponent)} overflows") from None
     _require_finite_derivative("power (**)", "b·a^(b-1)", d_a, base, exponent)
-    return Value._result("**", out, (base, exponent), (d_a, out * math.log(a)))
+    return Value._result("**", out, (base, d_a, exponent, out * math.log(a)))
 
 
 def begin_backward(root: Value, grad: Any) -> list[Value]:
@@ -435,7 +441,7 @@ def begin_backward(root: Value, grad: Any) -> list[Value]:
     seed = _check_number(grad, "backward: grad")
     order = topological_order(root)
     for node in order:
-        if node.parents:
+        if node.edges:
             node.grad = 0.0
     root.grad += seed
     return order

@@ -135,10 +135,15 @@ def test_scope_tags_values():
     assert Value(1.0).scope is None
 
 
-def test_ids_increase_in_creation_order():
+def test_unlabelled_values_are_named_once_and_uniquely():
     a = Value(1.0)
     b = a * 2
-    assert b.id > a.id and all(p.id < b.id for p in b.parents)
+    names = [b.name, a.name]
+    assert names[0] != names[1] and all(n.startswith("v") and n[1:].isdigit() for n in names)
+    assert int(names[1][1:]) == int(names[0][1:]) + 1  # numbered in the order first named
+    assert [b.name, a.name] == names  # and fixed from then on
+    assert b.parents[1].name == "2"  # a constant's label is its number
+    assert Value(1.0, "x").name == "x"
 
 
 def test_repr_is_readable():
