@@ -49,8 +49,8 @@ class ChainruleBatchedStep(ChainruleStep):
         h = B.columns(X)
         last = len(self.layers) - 1
         for depth, (W, bs) in enumerate(self.layers):
-            zs = [engine.dot(row, h, b) for row, b in zip(W, bs)]
-            h = zs if depth == last else [z.relu() for z in zs]
+            zs = engine.dots(W, h, bs)  # as nn.Layer computes a layer
+            h = zs if depth == last else engine.each("relu", zs)
         margins = (1 - h[0] * np.asarray(Y)).relu()
         return margins.mean() + ALPHA * engine.dot(self.params, self.params)
 

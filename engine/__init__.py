@@ -10,7 +10,7 @@
 from ._state import is_recording, no_grad, scope
 from .explain import Explanation, explain
 from .formatting import fmt
-from .functional import dot, exp, leaky_relu, log, logsumexp, mean, relu, sigmoid, softmax, softplus, sum, tanh
+from .functional import dot, dots, each, exp, leaky_relu, log, logsumexp, mean, relu, sigmoid, softmax, softplus, sum, tanh
 from .gradcheck import GradcheckResult, gradcheck
 from .graph import edges, topological_order
 from .stepping import BackwardStep, EdgeUpdate, backward_steps
@@ -19,5 +19,5 @@ from .value import Value
 __all__ = [
     "Value", "explain", "Explanation", "gradcheck", "GradcheckResult", "no_grad", "is_recording", "scope",
     "backward_steps", "BackwardStep", "EdgeUpdate", "topological_order", "edges", "fmt",
-    "sum", "mean", "dot", "logsumexp", "softmax", "exp", "log", "tanh", "sigmoid", "softplus", "relu", "leaky_relu",
+    "sum", "mean", "dot", "dots", "each", "logsumexp", "softmax", "exp", "log", "tanh", "sigmoid", "softplus", "relu", "leaky_relu",
 ]

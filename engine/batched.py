@@ -167,3 +167,75 @@ def power(a: np.ndarray, who: Any, n: float) -> tuple[np.ndarray, np.ndarray]:
         raise OverflowError(f"power (**): the local derivative {n:g}·a^{n - 1:g} is infinite at 0 in {describe(who)}")
     local = np.zeros_like(a) if n == 0 else n * a ** (n - 1.0)
     return a**n, local
+
+
+# -- a layer of weighted sums on a batch, backpropagated together ------------------------------
+
+
+class LayerEdges(tuple):
+    """The edges of one neuron's weighted sum zⱼ = Σᵢ wⱼᵢxᵢ + bⱼ in a layer computed on a batch.
+
+    As a tuple they are what any sum records, (wⱼ₁, x₁, x₁, wⱼ₁, …, bⱼ, 1): ∂zⱼ/∂wⱼᵢ = xᵢ (a
+    batch, summed over it for the scalar weight), ∂zⱼ/∂xᵢ = wⱼᵢ, ∂zⱼ/∂bⱼ = 1 (summed). Read edge
+    by edge (iter, as `backward_steps` does), a scalar parent's derivative comes wrapped in
+    `SumOver`. `Value.backward` does not walk them one by one: it hands zⱼ's gradient to the
+    layer's `LayerBackward`, which applies every edge of the layer in three matrix products.
+    """
+
+    def __iter__(self):
+        pairs = tuple.__iter__(self)
+        for parent, local in zip(pairs, pairs):
+            yield parent
+            yield local if type(parent.data) is not float else SumOver(local)
+
+    def join(self, backward_pass: int) -> None:
+        self.layer.join(backward_pass)
+
+    def backward(self, g: Any) -> None:
+        self.layer.receive(self.row, g)
+
+
+class LayerBackward:
+    """Backward for the weighted sums Z = W·X + b of one layer on a batch (nout neurons, n samples).
+
+    Each neuron's gradient gⱼ = ∂L/∂zⱼ (one number per sample) fills row j of G. When the last
+    neuron of the layer in this backward pass has arrived, every edge is applied at once:
+        ∂L/∂wⱼᵢ = Σₛ Gⱼₛ Xᵢₛ   (G Xᵀ),   ∂L/∂bⱼ = Σₛ Gⱼₛ,   ∂L/∂xᵢ = Σⱼ wⱼᵢ Gⱼ   (Wᵀ G).
+    That is safe because every neuron of the layer reads every input, so backward reaches all
+    of them before any input; the weights and biases are leaves, read only after backward.
+    """
+
+    __slots__ = ("weights", "biases", "inputs", "W", "X", "G", "backward_pass", "expected", "rows")
+
+    def __init__(self, weights: list, biases: list, inputs: list, W: np.ndarray, X: np.ndarray) -> None:
+        self.weights, self.biases, self.inputs, self.W, self.X = weights, biases, inputs, W, X
+        self.G = None
+        self.backward_pass, self.expected, self.rows = -1, 0, []
+
+    def join(self, backward_pass: int) -> None:
+        """Count one more neuron of this layer in `backward_pass` (called before the pass starts)."""
+        if backward_pass != self.backward_pass:
+            self.backward_pass, self.expected, self.rows = backward_pass, 0, []
+            self.G = np.zeros((self.W.shape[0], self.X.shape[1]))
+        self.expected += 1
+
+    def receive(self, row: int, g: Any) -> None:
+        self.G[row] = g
+        self.rows.append(row)
+        if len(self.rows) == self.expected:
+            self._apply()
+
+    def _apply(self) -> None:
+        G = self.G
+        dW = (G @ self.X.T).tolist()
+        db = G.sum(axis=1).tolist()
+        for j in self.rows:
+            for w, d in zip(self.weights[j], dW[j]):
+                w.grad += d
+            if self.biases is not None:
+                self.biases[j].grad += db[j]
+        dX = self.W.T @ G
+        for x, d in zip(self.inputs, dX):
+            if x is not None:
+                x.grad += d if type(x.data) is not float else float(d.sum())
+        self.G = None

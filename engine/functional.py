@@ -14,6 +14,7 @@ import numpy as np
 
 from .formatting import describe
 from . import batched
+from ._state import state
 from .value import Value, _check_number
 
 
@@ -107,6 +108,84 @@ def dot(weights: Sequence[Any], inputs: Sequence[Any], bias: Any = None) -> Valu
     return Value._result("dot", total, tuple(edges))
 
 
+def dots(weights: Sequence[Sequence[Any]], inputs: Sequence[Any], biases: Sequence[Any] | None = None) -> list[Value]:
+    """zⱼ = Σᵢ wⱼᵢ·xᵢ + bⱼ for each row j of `weights`: a layer's weighted sums, one `dot` node each.
+
+    The graph is the one `[dot(row, inputs, b) for row, b in zip(weights, biases)]` makes. On a
+    batch (inputs holding arrays) with parameters as weights and biases, the layer is computed
+    as one matrix product Z = W·X + b, and backward applies all its edges together
+    (engine.batched.LayerBackward): the same gradients, without a Python step per edge.
+    """
+    rows = [list(row) for row in weights]
+    bs = [None] * len(rows) if biases is None else list(biases)
+    if len(bs) != len(rows):
+        raise ValueError(f"dots: {len(rows)} rows of weights but {len(bs)} biases; they must match")
+    for row in rows:
+        if len(row) != len(inputs):
+            raise ValueError(f"dots: a row of {len(row)} weights but {len(inputs)} inputs; they must match")
+    if not rows or not _fusable(rows, bs if biases is not None else [], inputs):
+        return [dot(row, inputs, b) for row, b in zip(rows, bs)]
+    X = _stacked(inputs, "dots")
+    W = np.array([[w.data for w in row] for row in rows])
+    Z = W @ X
+    if biases is not None:
+        Z += np.array([b.data for b in bs])[:, None]
+    if not np.isfinite(Z).all():
+        raise OverflowError("dots: the weighted sums hold inf or NaN; scale the inputs or the weights down")
+    if not state.recording:
+        return [Value._result("dot", z, (), prepared=True) for z in Z]
+    nodes = [x if type(x) is Value else None for x in inputs]
+    layer = batched.LayerBackward(rows, None if biases is None else bs, nodes, W, X)
+    # every neuron's edges have the same shape: (w, xᵢ's batch, xᵢ, w's value) per input Value,
+    # (w, the batch) per plain input; fill a template with each row's weights
+    template: list[Any] = []
+    for x_row, x in zip(X, nodes):
+        template += (None, x_row) if x is None else (None, x_row, x, None)
+    stride = len(template) // len(nodes) if all(nodes) or not any(nodes) else 0
+    outputs = []
+    for j, (row, w_row) in enumerate(zip(rows, W.tolist())):
+        edges = template.copy()
+        if stride:
+            edges[::stride] = row
+            if stride == 4:
+                edges[3::4] = w_row
+        else:  # some inputs are Values, some plain numbers
+            at = 0
+            for w, x, wd in zip(row, nodes, w_row):
+                edges[at] = w
+                if x is not None:
+                    edges[at + 3] = wd
+                at += 2 if x is None else 4
+        if biases is not None:
+            edges += (bs[j], 1.0)
+        layer_edges = batched.LayerEdges(edges)
+        layer_edges.layer, layer_edges.row = layer, j
+        outputs.append(Value._result("dot", Z[j], layer_edges, prepared=True))
+    return outputs
+
+
+def _fusable(rows: list[list[Any]], biases: list[Any], inputs: Sequence[Any]) -> bool:
+    """True if a layer can be computed as one matrix product: a batch among the inputs, and every
+    weight and bias a scalar leaf (a parameter), whose gradient nothing reads before backward ends."""
+    if not any(isinstance(x.data if type(x) is Value else x, np.ndarray) for x in inputs):
+        return False
+    for row in (*rows, biases):
+        for p in row:
+            if type(p) is not Value or p.edges or type(p.data) is not float:
+                return False
+    return True
+
+
+def _stacked(inputs: Sequence[Any], where: str) -> np.ndarray:
+    """The inputs as the rows of one matrix X (a plain number is repeated over the batch)."""
+    columns = [x.data if type(x) is Value else _number(x, f"{where}: input") for x in inputs]
+    widths = {c.shape[0] for c in columns if isinstance(c, np.ndarray)}
+    if len(widths) > 1:
+        raise ValueError(f"{where}: the inputs hold batches of different sizes {sorted(widths)}; they must match")
+    width = widths.pop()
+    return np.stack([c if isinstance(c, np.ndarray) else np.full(width, c) for c in columns])
+
+
 def _dot_batch(weights: Sequence[Any], inputs: Sequence[Any], bias: Any) -> Value:
     """dot() when the inputs hold a batch: z = w·X + b in one matrix product, the same edges as one sample.
 
@@ -115,9 +194,7 @@ def _dot_batch(weights: Sequence[Any], inputs: Sequence[Any], bias: Any) -> Valu
     ws = [w if type(w) is Value else Value.constant(w, "dot: weight") for w in weights]
     if any(type(w.data) is not float for w in ws):
         raise ValueError("dot: in batched mode the weights are scalars (parameters) and the inputs hold the batch")
-    columns = [x.data if type(x) is Value else _number(x, "dot: input") for x in inputs]
-    width = max(c.shape[0] for c in columns if isinstance(c, np.ndarray))
-    X = np.stack([c if isinstance(c, np.ndarray) else np.full(width, c) for c in columns])
+    X = _stacked(inputs, "dot")
     w_row = np.fromiter((w.data for w in ws), dtype=float, count=len(ws))
     total = w_row @ X
     shared = batched.SharedProduct(X)
@@ -130,7 +207,8 @@ def _dot_batch(weights: Sequence[Any], inputs: Sequence[Any], bias: Any) -> Valu
         b = bias if type(bias) is Value else Value.constant(bias, "dot: bias")
         total = total + b.data
         edges += (b, batched.SumOver(1.0) if type(b.data) is float else 1.0)
-    return Value._result("dot", total, tuple(edges), wrapped=True)
+    batched.check_finite("dot", total, [*ws, *(x for x in inputs if type(x) is Value)])
+    return Value._result("dot", total, tuple(edges), prepared=True)
 
 
 def _number(x: Any, where: str) -> Any:
@@ -164,6 +242,35 @@ def softmax(values: Iterable[Any]) -> list[Value]:
         local_grads = [p * ((1.0 if i == j else 0.0) - q) for j, q in enumerate(probs)]
         outputs.append(Value._result("softmax", p, _edges(items, local_grads)))
     return outputs
+
+
+# elementwise operations that cannot fail on finite numbers: safe to run on many batches at once
+_UNARY = ("exp", "log", "tanh", "sigmoid", "softplus", "relu", "leaky_relu")
+_ON_ROWS = {"tanh": batched.tanh, "sigmoid": batched.sigmoid, "softplus": batched.softplus,
+            "relu": batched.relu, "leaky_relu": batched.leaky_relu}
+
+
+def each(operation: str, values: Sequence[Value], *args: Any) -> list[Value]:
+    """`[v.relu() for v in values]` for any unary operation by name: an activation over a layer.
+
+    Each value gets its own node, as one at a time. When the values hold batches of one size,
+    the operation runs once on them stacked as a matrix and each node keeps its row (the same
+    numbers and local derivatives, without a numpy call per node).
+    """
+    if operation not in _UNARY:
+        raise ValueError(f"each: unknown operation {operation!r}; choose one of {', '.join(_UNARY)}")
+    values = list(values)
+    rows = operation in _ON_ROWS and values and all(type(v) is Value and type(v.data) is np.ndarray for v in values)
+    if not rows or len({v.data.shape for v in values}) > 1:
+        return [getattr(v, operation)(*args) for v in values]
+    if operation == "leaky_relu":
+        args = (_check_number(args[0] if args else 0.01, "leaky_relu: negative_slope"),)
+    A, D = _ON_ROWS[operation](np.array([v.data for v in values]), values, *args)
+    if not np.isfinite(A).all():
+        raise OverflowError(f"{operation}: the result holds inf or NaN; a Value must hold finite numbers")
+    if not state.recording:
+        return [Value._result(operation, a, (), prepared=True) for a in A]
+    return [Value._result(operation, a, (v, d), prepared=True) for v, a, d in zip(values, A, D)]
 
 
 # function forms of the unary operations: exp(x) reads like the maths
@@ -209,4 +316,4 @@ def leaky_relu(x: Any, negative_slope: float = 0.01) -> Value:
     return _unary("leaky_relu", x, negative_slope)
 
 
-__all__ = ["sum", "mean", "dot", "logsumexp", "softmax", "exp", "log", "tanh", "sigmoid", "softplus", "relu", "leaky_relu"]
+__all__ = ["sum", "mean", "dot", "dots", "each", "logsumexp", "softmax", "exp", "log", "tanh", "sigmoid", "softplus", "relu", "leaky_relu"]

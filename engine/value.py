@@ -28,6 +28,7 @@ from .formatting import describe, fmt
 from .graph import topological_order
 
 _next_number = itertools.count(1).__next__  # names v1, v2, … in the order they are first shown
+_next_pass = itertools.count().__next__  # numbers backward passes (engine.batched.LayerBackward)
 _OP_NAMES = {"+": "add (+)", "-": "subtract (-)", "*": "multiply (*)", "/": "divide (/)", "**": "power (**)"}
 
 
@@ -90,17 +91,19 @@ class Value:
     # -- construction helpers -------------------------------------------------
 
     @staticmethod
-    def _result(op: str, data: Any, edges: tuple, wrapped: bool = False) -> Value:
+    def _result(op: str, data: Any, edges: tuple, prepared: bool = False) -> Value:
         """The output of an operation with `edges` (parent, local derivative, …); recorded unless in `no_grad()`.
 
-        A batch (numpy array) result has its scalar parents' local derivatives wrapped so that
-        they sum over the batch (`wrapped` says an operation did that itself).
+        A batch (numpy array) result is checked for inf and NaN, and its scalar parents' local
+        derivatives are wrapped so that they sum over the batch; `prepared` says the operation
+        did both itself.
         """
         if type(data) is not float:  # a batch, or a numpy scalar
             if isinstance(data, np.ndarray):
-                batched.check_finite(_OP_NAMES.get(op, op), data, edges[::2])
-                if state.recording and not wrapped:
-                    edges = batched.wrap_locals(edges)
+                if not prepared:
+                    batched.check_finite(_OP_NAMES.get(op, op), data, edges[::2])
+                    if state.recording:
+                        edges = batched.wrap_locals(edges)
             else:
                 data = float(data)
         if type(data) is float and not math.isfinite(data):
@@ -360,10 +363,15 @@ class Value:
         """
         order = begin_backward(self, grad)
         for node in reversed(order):
-            g = node.grad
-            edges = iter(node.edges)
-            for parent, local in zip(edges, edges):  # (parent, local), (parent, local), …
-                parent.grad += local * g
+            edges = node.edges
+            if type(edges) is tuple:
+                if edges:  # a leaf has none
+                    g = node.grad
+                    edges = iter(edges)
+                    for parent, local in zip(edges, edges):  # (parent, local), (parent, local), …
+                        parent.grad += local * g
+            else:  # a layer's weighted sum on a batch: applied together with its layer
+                edges.backward(node.grad)
         check_gradients(order)
 
     def backward_steps(self, grad: float = 1.0) -> Iterator[Any]:
@@ -440,9 +448,13 @@ def begin_backward(root: Value, grad: Any) -> list[Value]:
     """
     seed = _check_number(grad, "backward: grad")
     order = topological_order(root)
+    backward_pass = _next_pass()
     for node in order:
-        if node.edges:
+        edges = node.edges
+        if edges:
             node.grad = 0.0
+            if type(edges) is not tuple:  # tell a layer computed on a batch how many of its sums take part
+                edges.join(backward_pass)
     root.grad += seed
     return order
 

@@ -82,32 +82,28 @@ class Layer(Module):
         self._scope = name or None
         self.nin, self.nout = nin, nout
 
-    def _each_neuron(self, x: Sequence[Any], act: Any) -> list[Value]:
-        """act(z) for each neuron's weighted sum z, each created inside that neuron's scope."""
-        x = _check_inputs(x, self.nin, "Layer")
-        out = []
-        previous = state.scope
-        try:
-            for n in self.neurons:
-                state.scope = n._scope
-                out.append(act(n.weighted_sum(x)))
-        finally:
-            state.scope = previous
-        return out
-
     def logits(self, x: Sequence[Any]) -> list[Value]:
-        """The weighted sums z before the activation."""
-        return self._each_neuron(x, activations.ELEMENTWISE["linear"])
+        """The weighted sums z before the activation (one `dot` node per neuron, in its neuron's scope)."""
+        x = _check_inputs(x, self.nin, "Layer")
+        zs = engine.dots([n.w for n in self.neurons], x, [n.b for n in self.neurons])
+        for n, z in zip(self.neurons, zs):
+            z.scope = n._scope
+        return zs
 
     def __call__(self, x: Sequence[Any]) -> list[Value]:
+        zs = self.logits(x)
         if self.activation == "softmax":
-            zs = self.logits(x)
             previous, state.scope = state.scope, self._scope
             try:
                 return engine.softmax(zs)
             finally:
                 state.scope = previous
-        return self._each_neuron(x, activations.ELEMENTWISE[self.activation])
+        if self.activation == "linear":
+            return zs
+        outputs = engine.each(self.activation, zs)
+        for n, a in zip(self.neurons, outputs):
+            a.scope = n._scope
+        return outputs
 
     def __repr__(self) -> str:
         return f"Layer({self.nin}, {self.nout}, activation={self.activation!r})"
