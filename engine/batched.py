@@ -188,8 +188,9 @@ class LayerEdges(tuple):
             yield parent
             yield local if type(parent.data) is not float else SumOver(local)
 
-    def join(self, backward_pass: int) -> None:
-        self.layer.join(backward_pass)
+    def join(self, backward_pass: int) -> np.ndarray:
+        """Take part in `backward_pass`; returns the gradient this node starts it with (zeros)."""
+        return self.layer.join(self.row, backward_pass)
 
     def backward(self, g: Any) -> None:
         self.layer.receive(self.row, g)
@@ -198,44 +199,56 @@ class LayerEdges(tuple):
 class LayerBackward:
     """Backward for the weighted sums Z = W·X + b of one layer on a batch (nout neurons, n samples).
 
-    Each neuron's gradient gⱼ = ∂L/∂zⱼ (one number per sample) fills row j of G. When the last
-    neuron of the layer in this backward pass has arrived, every edge is applied at once:
+    Each neuron's gradient gⱼ = ∂L/∂zⱼ (one number per sample) is row j of a matrix G: the
+    neuron's `grad` is that row, so backward fills it in place. When the last neuron of the
+    layer in this backward pass is reached, every edge is applied at once:
         ∂L/∂wⱼᵢ = Σₛ Gⱼₛ Xᵢₛ   (G Xᵀ),   ∂L/∂bⱼ = Σₛ Gⱼₛ,   ∂L/∂xᵢ = Σⱼ wⱼᵢ Gⱼ   (Wᵀ G).
     That is safe because every neuron of the layer reads every input, so backward reaches all
     of them before any input; the weights and biases are leaves, read only after backward.
     """
 
-    __slots__ = ("weights", "biases", "inputs", "W", "X", "G", "backward_pass", "expected", "rows")
+    __slots__ = ("weights", "biases", "inputs", "W", "X", "G", "grad_rows", "backward_pass", "expected", "arrived")
 
-    def __init__(self, weights: list, biases: list, inputs: list, W: np.ndarray, X: np.ndarray) -> None:
+    def __init__(self, weights: list, biases: list | None, inputs: list, W: np.ndarray, X: np.ndarray) -> None:
         self.weights, self.biases, self.inputs, self.W, self.X = weights, biases, inputs, W, X
-        self.G = None
-        self.backward_pass, self.expected, self.rows = -1, 0, []
+        self.G = self.grad_rows = None
+        self.backward_pass, self.expected, self.arrived = -1, 0, []
 
-    def join(self, backward_pass: int) -> None:
-        """Count one more neuron of this layer in `backward_pass` (called before the pass starts)."""
+    def join(self, row: int, backward_pass: int) -> np.ndarray:
+        """Count neuron `row` in `backward_pass` (before the pass starts); its gradient row, zeroed."""
         if backward_pass != self.backward_pass:
-            self.backward_pass, self.expected, self.rows = backward_pass, 0, []
+            self.backward_pass, self.expected, self.arrived = backward_pass, 0, []
             self.G = np.zeros((self.W.shape[0], self.X.shape[1]))
+            self.grad_rows = list(self.G)
         self.expected += 1
+        return self.grad_rows[row]
 
     def receive(self, row: int, g: Any) -> None:
-        self.G[row] = g
-        self.rows.append(row)
-        if len(self.rows) == self.expected:
+        """Neuron `row`'s gradient is complete; once every neuron of the pass is, apply the edges."""
+        if g is not self.grad_rows[row]:  # its grad was replaced rather than added to in place
+            self.G[row] = g
+        self.arrived.append(row)
+        if len(self.arrived) == self.expected:
             self._apply()
 
     def _apply(self) -> None:
         G = self.G
         dW = (G @ self.X.T).tolist()
         db = G.sum(axis=1).tolist()
-        for j in self.rows:
+        for j in self.arrived:
             for w, d in zip(self.weights[j], dW[j]):
                 w.grad += d
             if self.biases is not None:
                 self.biases[j].grad += db[j]
         dX = self.W.T @ G
         for x, d in zip(self.inputs, dX):
-            if x is not None:
-                x.grad += d if type(x.data) is not float else float(d.sum())
-        self.G = None
+            if x is None:
+                continue
+            g = x.grad
+            if type(x.data) is float:
+                x.grad = g + float(d.sum())
+            elif type(g) is float and g == 0.0:
+                x.grad = d  # first contribution: dX's row itself, not a copy (dX is not used again)
+            else:
+                x.grad += d
+        self.G = self.grad_rows = None

@@ -123,13 +123,15 @@ def dots(weights: Sequence[Sequence[Any]], inputs: Sequence[Any], biases: Sequen
     for row in rows:
         if len(row) != len(inputs):
             raise ValueError(f"dots: a row of {len(row)} weights but {len(inputs)} inputs; they must match")
-    if not rows or not _fusable(rows, bs if biases is not None else [], inputs):
+    batch = any(isinstance(x.data if type(x) is Value else x, np.ndarray) for x in inputs)
+    values = _parameter_values([*rows, bs] if biases is not None else rows) if batch and rows else None
+    if values is None:
         return [dot(row, inputs, b) for row, b in zip(rows, bs)]
     X = _stacked(inputs, "dots")
-    W = np.array([[w.data for w in row] for row in rows])
+    W = values[:len(rows) * len(inputs)].reshape(len(rows), len(inputs))
     Z = W @ X
     if biases is not None:
-        Z += np.array([b.data for b in bs])[:, None]
+        Z += values[len(rows) * len(inputs):, None]
     if not np.isfinite(Z).all():
         raise OverflowError("dots: the weighted sums hold inf or NaN; scale the inputs or the weights down")
     if not state.recording:
@@ -164,16 +166,16 @@ def dots(weights: Sequence[Sequence[Any]], inputs: Sequence[Any], biases: Sequen
     return outputs
 
 
-def _fusable(rows: list[list[Any]], biases: list[Any], inputs: Sequence[Any]) -> bool:
-    """True if a layer can be computed as one matrix product: a batch among the inputs, and every
-    weight and bias a scalar leaf (a parameter), whose gradient nothing reads before backward ends."""
-    if not any(isinstance(x.data if type(x) is Value else x, np.ndarray) for x in inputs):
-        return False
-    for row in (*rows, biases):
+def _parameter_values(rows: list[list[Any]]) -> np.ndarray | None:
+    """The numbers of rows of parameters, one after the other; None unless every one is a scalar
+    leaf, whose gradient nothing reads before backward ends (what lets a layer apply its edges together)."""
+    data = []
+    for row in rows:
         for p in row:
             if type(p) is not Value or p.edges or type(p.data) is not float:
-                return False
-    return True
+                return None
+            data.append(p.data)
+    return np.array(data)
 
 
 def _stacked(inputs: Sequence[Any], where: str) -> np.ndarray:
@@ -183,7 +185,7 @@ def _stacked(inputs: Sequence[Any], where: str) -> np.ndarray:
     if len(widths) > 1:
         raise ValueError(f"{where}: the inputs hold batches of different sizes {sorted(widths)}; they must match")
     width = widths.pop()
-    return np.stack([c if isinstance(c, np.ndarray) else np.full(width, c) for c in columns])
+    return np.array([c if isinstance(c, np.ndarray) else np.full(width, c) for c in columns])
 
 
 def _dot_batch(weights: Sequence[Any], inputs: Sequence[Any], bias: Any) -> Value:

@@ -451,10 +451,10 @@ def begin_backward(root: Value, grad: Any) -> list[Value]:
     backward_pass = _next_pass()
     for node in order:
         edges = node.edges
-        if edges:
+        if type(edges) is not tuple:  # a weighted sum of a layer on a batch: its layer counts it in
+            node.grad = edges.join(backward_pass)
+        elif edges:
             node.grad = 0.0
-            if type(edges) is not tuple:  # tell a layer computed on a batch how many of its sums take part
-                edges.join(backward_pass)
     root.grad += seed
     return order
 
