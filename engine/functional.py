@@ -86,6 +86,10 @@ def dot(weights: Sequence[Any], inputs: Sequence[Any], bias: Any = None) -> Valu
     """
     if len(weights) != len(inputs):
         raise ValueError(f"dot: {len(weights)} weights but {len(inputs)} inputs; they must match")
+    if weights is inputs and bias is None:
+        squares = _sum_of_squares(weights)
+        if squares is not None:
+            return squares
     edges: list[Any] = []  # parent, local derivative, parent, local derivative, …
     total = 0.0
     for w, x in zip(weights, inputs):
@@ -106,6 +110,20 @@ def dot(weights: Sequence[Any], inputs: Sequence[Any], bias: Any = None) -> Valu
         total += b.data
         edges += (b, 1.0)
     return Value._result("dot", total, tuple(edges))
+
+
+def _sum_of_squares(values: Sequence[Any]) -> Value | None:
+    """dot(ws, ws) = Σ wᵢ² (an L2 penalty) for scalar Values, with one edge each, ∂/∂wᵢ = 2wᵢ.
+
+    The loop of dot() in a few array operations; None if some wᵢ is not a scalar Value.
+    """
+    data = []
+    for w in values:
+        if type(w) is not Value or type(w.data) is not float:
+            return None
+        data.append(w.data)
+    a = np.array(data)
+    return Value._result("dot", float(a @ a), _edges(values, (2.0 * a).tolist()))
 
 
 def dots(weights: Sequence[Sequence[Any]], inputs: Sequence[Any], biases: Sequence[Any] | None = None) -> list[Value]:

@@ -142,6 +142,17 @@ def test_dot_with_plain_inputs_only_has_weight_edges():
     assert z.parents == (w[0], w[1], z.parents[2]) and z.local_grads == (3.0, 1.0, 1.0)
 
 
+def test_dot_of_values_with_themselves_is_a_sum_of_squares_with_one_edge_each():
+    ws = [Value(0.5, "w0"), Value(-2.0, "w1"), Value(3.0, "w2")]
+    for squares in (engine.dot(ws, ws), engine.dot(ws, list(ws), 0.0)):  # the fast path, and the loop
+        assert squares.data == pytest.approx(13.25)
+        assert squares.parents[:3] == tuple(ws) and squares.local_grads[:3] == (1.0, -4.0, 6.0)
+        for w in ws:
+            w.grad = 0.0
+        squares.backward()
+        assert [w.grad for w in ws] == [1.0, -4.0, 6.0]
+
+
 # random compositions: trees of smooth operations over three inputs
 SMOOTH = [
     lambda a, b: a + b, lambda a, b: a - b, lambda a, b: a * b,
