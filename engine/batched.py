@@ -233,6 +233,7 @@ class LayerBackward:
 
     def _apply(self) -> None:
         G = self.G
+        self.G = self.grad_rows = None  # the next pass starts a new matrix
         dW = (G @ self.X.T).tolist()
         db = G.sum(axis=1).tolist()
         for j in self.arrived:
@@ -240,15 +241,15 @@ class LayerBackward:
                 w.grad += d
             if self.biases is not None:
                 self.biases[j].grad += db[j]
-        dX = self.W.T @ G
-        for x, d in zip(self.inputs, dX):
+        if not any(self.inputs):  # only plain numbers came in (data): no input takes a gradient
+            return
+        for x, d in zip(self.inputs, self.W.T @ G):
             if x is None:
                 continue
             g = x.grad
             if type(x.data) is float:
                 x.grad = g + float(d.sum())
             elif type(g) is float and g == 0.0:
-                x.grad = d  # first contribution: dX's row itself, not a copy (dX is not used again)
+                x.grad = d  # the first contribution: a row of Wᵀ G itself, which nothing else uses
             else:
                 x.grad += d
-        self.G = self.grad_rows = None
