@@ -204,16 +204,19 @@ def chain_backward(n: int = 1_000_000) -> tuple[float, float]:
     return built, time.perf_counter() - start
 
 
-def cycle_collector_work() -> int:
+def cycle_collector_work() -> dict[str, int]:
     """Objects the cycle collector frees after a dropped training graph (0: reference counting did it all)."""
     X, Y = moons()
-    gc.collect()
-    gc.disable()
-    try:
-        ChainruleStep(initial_weights()).step(X, Y)
-        return gc.collect()
-    finally:
-        gc.enable()
+    found = {}
+    for name, runner in [("scalar", ChainruleStep), ("batched", ChainruleBatchedStep)]:
+        gc.collect()
+        gc.disable()
+        try:
+            runner(initial_weights()).step(X, Y)
+            found[name] = gc.collect()
+        finally:
+            gc.enable()
+    return found
 
 
 def demo_times() -> dict[str, float]:
@@ -284,7 +287,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"memory: {per_node:.0f} bytes per node for a {name} (target ≤ 200)")
     built, back = chain_backward()
     print(f"1,000,000-node chain: built in {built:.2f} s, backward in {back:.2f} s (target < 5 s)")
-    print(f"objects left for the cycle collector after a dropped training graph: {cycle_collector_work()}")
+    for name, count in cycle_collector_work().items():
+        print(f"objects left for the cycle collector after a dropped {name} training graph: {count}")
     for name, seconds in demo_times().items():
         print(f"demo {name}: {seconds:.1f} s")
     return 0

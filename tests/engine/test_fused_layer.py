@@ -165,3 +165,20 @@ def test_each_equals_one_at_a_time_and_respects_no_grad():
             assert a.op == b_.op and a.parents == b_.parents
     with engine.no_grad():
         assert all(v.is_leaf for v in engine.each("relu", zs) + engine.dots([[Value.parameter(1.0)]], zs[:1]))
+
+
+def test_a_dropped_fused_graph_leaves_nothing_for_the_cycle_collector():
+    import gc
+
+    W1, b1 = layer(9, 3, 5)
+    W2, b2 = layer(10, 5, 1)
+    gc.collect()
+    gc.disable()  # so that only reference counting can free it
+    try:
+        x = [Value(np.linspace(-1, 1, 50)) for _ in range(3)]
+        _, z = two_layers(W1, b1, W2, b2, x, one_at_a_time=False)
+        z[0].mean().backward()
+        del x, z
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
