@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
@@ -38,7 +40,12 @@ def run_demo(name: str, description: str, run: Callable[..., dict], argv: Option
     args = parser.parse_args(argv)
     options = {k: v for k, v in vars(args).items() if k not in ("out", "seed", "quiet")}
     out = args.out or Path("chainrule-out") / name  # created by the first picture written into it
-    run(out=out, seed=args.seed, say=Narrator(args.quiet), **options)
+    try:
+        run(out=out, seed=args.seed, say=Narrator(args.quiet), **options)
+    except BrokenPipeError:  # the reader went away (`chainrule demo xor | head`): stop quietly
+        # Python flushes stdout again at exit; point it at /dev/null so that this cannot fail too
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # what a shell reports for a process stopped by SIGPIPE
     return 0
 
 

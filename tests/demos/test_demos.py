@@ -1,12 +1,15 @@
 """Every demo runs into a temporary folder; its computed results are checked, not merely its files."""
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from demos import DEMOS, activations, classification, digits, gradient_descent, initialization, micrograd_moons
 from demos import optimizers, vanishing_gradient, xor
 from demos.common import Narrator
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -107,3 +110,19 @@ def test_every_demo_is_listed_and_runs_from_the_command_line(tmp_path):
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()
     assert lines[-1].startswith("activations: max σ′ = 0.25") and any(l.startswith("wrote ") for l in lines)
+
+
+def test_a_demo_piped_into_head_stops_quietly(tmp_path):
+    """`chainrule demo NAME | head` ends without a BrokenPipeError traceback."""
+    script = (
+        "from demos.common import run_demo\n"
+        "def run(out, seed, say):\n"
+        "    for i in range(200000):\n"
+        "        print('line', i)\n"
+        "raise SystemExit(run_demo('talkative', 'prints a lot', run, []))\n"
+    )
+    child = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert child.stdout.readline() == b"line 0\n"
+    child.stdout.close()  # as head does after its first lines
+    _, err = child.communicate(timeout=60)
+    assert child.returncode == 141 and b"Traceback" not in err, err.decode()
