@@ -91,6 +91,7 @@ def dot(weights: Sequence[Any], inputs: Sequence[Any], bias: Any = None) -> Valu
         if squares is not None:
             return squares
     edges: list[Any] = []  # parent, local derivative, parent, local derivative, …
+    add = edges.append
     total = 0.0
     for w, x in zip(weights, inputs):
         wd = w.data if type(w) is Value else _number(w, "dot: weight")
@@ -99,16 +100,20 @@ def dot(weights: Sequence[Any], inputs: Sequence[Any], bias: Any = None) -> Valu
             return _dot_batch(weights, inputs, bias)
         total += wd * xd
         if w is x:  # a square, as in an L2 penalty Σ w²: one edge
-            edges += (w, 2.0 * wd)
+            add(w)
+            add(2.0 * wd)
             continue
         if type(w) is Value:
-            edges += (w, xd)
+            add(w)
+            add(xd)
         if type(x) is Value:
-            edges += (x, wd)
+            add(x)
+            add(wd)
     if bias is not None:
         b = bias if type(bias) is Value else Value.constant(bias, "dot: bias")
         total += b.data
-        edges += (b, 1.0)
+        add(b)
+        add(1.0)
     return Value._result("dot", total, tuple(edges))
 
 
