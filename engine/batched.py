@@ -8,7 +8,10 @@ product with the upstream gradient sums over the batch. So backward is still
 the one loop `parent.grad += local * node.grad`.
 
 This module holds the array forms of the elementwise operations; `value.py`
-hands a batch-valued operand over to them. Formulas as in `value.py`.
+hands a batch-valued operand over to them. Formulas as in `value.py`. It also
+holds the backward of a whole layer computed on a batch (`LayerBackward`, used by
+`engine.dots`): the same edges, applied with three matrix products instead of
+one Python step each.
 """
 from __future__ import annotations
 

@@ -2,6 +2,8 @@
 
 A neuron's weighted sum is one `engine.dot` node (with one local derivative per
 weight and input), so a neuron is two nodes in the graph: the sum and its activation.
+A Layer makes its neurons' nodes with `engine.dots` and `engine.each`: the same nodes,
+computed as one matrix operation when the inputs hold a batch.
 Values created inside a module carry its scope ("layers.0.neurons.3") for renderers.
 """
 from __future__ import annotations
