@@ -185,6 +185,11 @@ class LayerEdges(tuple):
     layer's `LayerBackward`, which applies every edge of the layer in three matrix products.
     """
 
+    def __new__(cls, edges: list, layer: LayerBackward, row: int) -> LayerEdges:
+        self = super().__new__(cls, edges)
+        self.layer, self.row = layer, row  # which layer, and which of its neurons
+        return self
+
     def __iter__(self):
         pairs = tuple.__iter__(self)
         for parent, local in zip(pairs, pairs):

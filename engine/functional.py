@@ -183,9 +183,7 @@ def dots(weights: Sequence[Sequence[Any]], inputs: Sequence[Any], biases: Sequen
                 at += 2 if x is None else 4
         if biases is not None:
             edges += (bs[j], 1.0)
-        layer_edges = batched.LayerEdges(edges)
-        layer_edges.layer, layer_edges.row = layer, j
-        outputs.append(Value._result("dot", Z[j], layer_edges, prepared=True))
+        outputs.append(Value._result("dot", Z[j], batched.LayerEdges(edges, layer, j), prepared=True))
     return outputs
 
 
@@ -269,8 +267,8 @@ def softmax(values: Iterable[Any]) -> list[Value]:
     return outputs
 
 
-# elementwise operations that cannot fail on finite numbers: safe to run on many batches at once
 _UNARY = ("exp", "log", "tanh", "sigmoid", "softplus", "relu", "leaky_relu")
+# those that cannot fail on finite numbers: safe to run on many batches at once
 _ON_ROWS = {"tanh": batched.tanh, "sigmoid": batched.sigmoid, "softplus": batched.softplus,
             "relu": batched.relu, "leaky_relu": batched.leaky_relu}
 
@@ -285,9 +283,9 @@ def each(operation: str, values: Sequence[Value], *args: Any) -> list[Value]:
     if operation not in _UNARY:
         raise ValueError(f"each: unknown operation {operation!r}; choose one of {', '.join(_UNARY)}")
     values = list(values)
-    rows = operation in _ON_ROWS and values and all(type(v) is Value and type(v.data) is np.ndarray for v in values)
-    if not rows or len({v.data.shape for v in values}) > 1:
-        return [getattr(v, operation)(*args) for v in values]
+    batches = bool(values) and all(type(v) is Value and type(v.data) is np.ndarray for v in values)
+    if operation not in _ON_ROWS or not batches or len({v.data.shape for v in values}) > 1:
+        return [_unary(operation, v, *args) for v in values]
     if operation == "leaky_relu":
         args = (_check_number(args[0] if args else 0.01, "leaky_relu: negative_slope"),)
     A, D = _ON_ROWS[operation](np.array([v.data for v in values]), values, *args)
