@@ -191,10 +191,7 @@ class LayerEdges(tuple):
         return self
 
     def __iter__(self):
-        pairs = tuple.__iter__(self)
-        for parent, local in zip(pairs, pairs):
-            yield parent
-            yield local if type(parent.data) is not float else SumOver(local)
+        return iter(wrap_locals(self[:]))  # a slice is a plain tuple: the edges as any batch op records them
 
     def join(self, backward_pass: int) -> np.ndarray:
         """Take part in `backward_pass`; returns the gradient this node starts it with (zeros)."""

@@ -122,12 +122,9 @@ def _sum_of_squares(values: Sequence[Any]) -> Value | None:
 
     The loop of dot() in a few array operations; None if some wᵢ is not a scalar Value.
     """
-    data = []
-    for w in values:
-        if type(w) is not Value or type(w.data) is not float:
-            return None
-        data.append(w.data)
-    a = np.array(data)
+    a = _scalar_values([values], leaves=False)
+    if a is None:
+        return None
     return Value._result("dot", float(a @ a), _edges(values, (2.0 * a).tolist()))
 
 
@@ -147,7 +144,9 @@ def dots(weights: Sequence[Sequence[Any]], inputs: Sequence[Any], biases: Sequen
         if len(row) != len(inputs):
             raise ValueError(f"dots: a row of {len(row)} weights but {len(inputs)} inputs; they must match")
     batch = any(isinstance(x.data if type(x) is Value else x, np.ndarray) for x in inputs)
-    values = _parameter_values([*rows, bs] if biases is not None else rows) if batch and rows else None
+    # the weights and biases must be leaves: their gradients are read only after backward ends,
+    # which lets the layer apply its edges together
+    values = _scalar_values([*rows, bs] if biases is not None else rows, leaves=True) if batch and rows else None
     if values is None:
         return [dot(row, inputs, b) for row, b in zip(rows, bs)]
     X = _stacked(inputs, "dots")
@@ -187,15 +186,15 @@ def dots(weights: Sequence[Sequence[Any]], inputs: Sequence[Any], biases: Sequen
     return outputs
 
 
-def _parameter_values(rows: list[list[Any]]) -> np.ndarray | None:
-    """The numbers of rows of parameters, one after the other; None unless every one is a scalar
-    leaf, whose gradient nothing reads before backward ends (what lets a layer apply its edges together)."""
+def _scalar_values(rows: Sequence[Sequence[Any]], leaves: bool) -> np.ndarray | None:
+    """The numbers of rows of Values, one after the other; None unless every one is a Value
+    holding a number (and, with `leaves`, has no parents)."""
     data = []
     for row in rows:
-        for p in row:
-            if type(p) is not Value or p.edges or type(p.data) is not float:
+        for v in row:
+            if type(v) is not Value or (leaves and v.edges) or type(v.data) is not float:
                 return None
-            data.append(p.data)
+            data.append(v.data)
     return np.array(data)
 
 
