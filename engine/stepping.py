@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 from .formatting import fmt
+from .graph import edges
 from .value import Value, begin_backward, check_gradients
 
 
@@ -76,8 +77,7 @@ def backward_steps(root: Value, grad: float = 1.0) -> Iterator[BackwardStep]:
     for index, node in enumerate(reversed(order), start=1):
         g = node.grad
         updates = []
-        edges = iter(node.edges)
-        for parent, local in zip(edges, edges):
+        for parent, local in edges(node):
             before = parent.grad
             parent.grad = before + local * g
             updates.append(EdgeUpdate(node, parent, local, g, before, parent.grad))
