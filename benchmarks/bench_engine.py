@@ -25,10 +25,9 @@ import time
 from pathlib import Path
 from typing import Callable
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import engine  # noqa: E402
-from engine import Value, no_grad  # noqa: E402
+from chainrule import engine  # noqa: E402
+from chainrule.engine import Value, no_grad  # noqa: E402
 
 SIZES = [2, 16, 16, 1]
 ALPHA = 1e-4

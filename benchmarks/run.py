@@ -32,14 +32,13 @@ from typing import Callable
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import engine  # noqa: E402
+from chainrule import engine  # noqa: E402
 from bench_engine import (ALPHA, LR, ChainruleStep, HandWrittenStep, disagreement, initial_weights,  # noqa: E402
                           moons, optional_micrograd, timed)
-from engine import Value  # noqa: E402
-from nn import batch as B  # noqa: E402
+from chainrule.engine import Value  # noqa: E402
+from chainrule.nn import batch as B  # noqa: E402
 
 
 class ChainruleBatchedStep(ChainruleStep):
@@ -225,8 +224,8 @@ def demo_times() -> dict[str, float]:
     import io
     import tempfile
 
-    from demos import digits, micrograd_moons
-    from demos.common import Narrator
+    from chainrule.demos import digits, micrograd_moons
+    from chainrule.demos.common import Narrator
 
     times = {}
     with tempfile.TemporaryDirectory() as tmp, contextlib.redirect_stdout(io.StringIO()):

@@ -1,4 +1,4 @@
-"""`python -m demos NAME` runs a demo, `python -m demos --list` lists them."""
+"""`python -m chainrule.demos NAME` runs a demo, `python -m chainrule.demos --list` lists them."""
 import sys
 
 from .cli import demo_main

@@ -9,9 +9,9 @@ import math
 from pathlib import Path
 from typing import Optional
 
-import engine
-from engine import Value
-from viz import plots
+from chainrule import engine
+from chainrule.engine import Value
+from chainrule.viz import plots
 
 from .common import Narrator, run_demo
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-import nn
-from viz import plots
+from chainrule import nn
+from chainrule.viz import plots
 
 from .common import Narrator, run_demo
 

@@ -5,6 +5,8 @@ import argparse
 import importlib
 import sys
 
+from chainrule import __version__
+
 from . import DEMOS
 
 
@@ -30,6 +32,7 @@ def demo_main(argv: list[str]) -> int:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = argparse.ArgumentParser(prog="chainrule", description="Learn how neural networks learn.")
+    parser.add_argument("--version", action="version", version=f"chainrule {__version__}")
     parser.add_argument("command", choices=["demo"], help="demo: run a teaching demo (chainrule demo --list)")
     parser.parse_args(argv[:1])  # checks the command (and answers --help)
     return demo_main(argv[1:])

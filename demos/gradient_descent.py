@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional, Sequence
 
-import engine
-from engine import Value
-from viz import plots
+from chainrule import engine
+from chainrule.engine import Value
+from chainrule.viz import plots
 
 from .common import Narrator, run_demo
 

@@ -9,9 +9,9 @@ import statistics
 from pathlib import Path
 from typing import Optional, Sequence
 
-import nn
-from engine import no_grad
-from viz import plots
+from chainrule import nn
+from chainrule.engine import no_grad
+from chainrule.viz import plots
 
 from .common import Narrator, run_demo
 from .vanishing_gradient import layer_gradients

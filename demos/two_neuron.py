@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, TextIO
 
-import engine
-from engine import Value, fmt, no_grad
+from chainrule import engine
+from chainrule.engine import Value, fmt, no_grad
 
 from .common import Narrator, run_demo
 
@@ -273,8 +273,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def write_pictures(folder: Path, say: Narrator = Narrator()) -> list[Path]:
     """The graph after backward (SVG) and the backward stepper (HTML page)."""
-    import viz
-
+    from chainrule import viz
     net = build()
     net.E.backward()
     return [

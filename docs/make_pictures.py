@@ -4,12 +4,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import viz  # noqa: E402
-from demos import micrograd_moons, vanishing_gradient  # noqa: E402
-from demos.common import Narrator  # noqa: E402
-from demos.two_neuron import build  # noqa: E402
+from chainrule import viz  # noqa: E402
+from chainrule.demos import micrograd_moons, vanishing_gradient  # noqa: E402
+from chainrule.demos.common import Narrator  # noqa: E402
+from chainrule.demos.two_neuron import build  # noqa: E402
 
 here = Path(__file__).resolve().parent / "pictures"
 here.mkdir(exist_ok=True)

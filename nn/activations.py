@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from engine import Value
+from chainrule.engine import Value
 
 ELEMENTWISE: dict[str, Callable[[Value], Value]] = {
     "linear": lambda z: z,

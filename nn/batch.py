@@ -10,8 +10,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
-import engine
-from engine import Value
+from chainrule import engine
+from chainrule.engine import Value
 
 
 def columns(X: Sequence[Sequence[float]]) -> list[np.ndarray]:

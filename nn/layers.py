@@ -13,10 +13,10 @@ import random
 import numpy as np
 from typing import Any, Sequence, Union
 
-import engine
-from engine import Value
-from engine._state import state
-from engine.value import _check_number
+from chainrule import engine
+from chainrule.engine import Value
+from chainrule.engine._state import state
+from chainrule.engine.value import _check_number
 
 from . import activations
 from .init import Initializer, resolve

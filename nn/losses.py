@@ -9,10 +9,10 @@ from __future__ import annotations
 import numbers
 from typing import Any, Sequence
 
-import engine
-from engine import Value
-from engine.formatting import describe
-from engine.value import _check_number
+from chainrule import engine
+from chainrule.engine import Value
+from chainrule.engine.formatting import describe
+from chainrule.engine.value import _check_number
 
 
 def _rows(predictions: Any, targets: Any, where: str) -> list[tuple[list[Any], list[float]]]:

@@ -13,8 +13,8 @@ import os
 from pathlib import Path
 from typing import Any, Iterator
 
-from engine import Value
-from engine.files import write_atomically
+from chainrule.engine import Value
+from chainrule.engine.files import write_atomically
 
 FORMAT = "chainrule.state_dict"
 VERSION = 1

@@ -15,8 +15,8 @@ from __future__ import annotations
 import math
 from typing import Iterable
 
-from engine import Value, no_grad
-from engine.value import _check_number
+from chainrule.engine import Value, no_grad
+from chainrule.engine.value import _check_number
 
 
 class Optimizer:

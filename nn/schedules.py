@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 
-from engine.value import _check_number
+from chainrule.engine.value import _check_number
 
 from .optim import Optimizer
 

@@ -14,7 +14,7 @@ from typing import Any, Callable, Optional, Sequence, Union
 
 import numpy as np
 
-from engine import Value, no_grad
+from chainrule.engine import Value, no_grad
 
 from . import batch as B
 from . import losses as L

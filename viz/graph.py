@@ -20,9 +20,9 @@ from typing import Optional
 import graphviz
 import numpy as np
 
-from engine import Value, fmt, topological_order
-from engine.batched import sample
-from engine.files import write_atomically
+from chainrule.engine import Value, fmt, topological_order
+from chainrule.engine.batched import sample
+from chainrule.engine.files import write_atomically
 
 from .dot_program import GraphvizNotFound, configure
 

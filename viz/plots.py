@@ -15,8 +15,8 @@ from typing import Any, Callable, Iterable, Mapping, Optional, Sequence
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from engine import Value, no_grad
-from engine.files import write_atomically
+from chainrule.engine import Value, no_grad
+from chainrule.engine.files import write_atomically
 
 POSITIVE, NEGATIVE = "#0072B2", "#D55E00"
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]

@@ -17,9 +17,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator, Optional
 
-from engine import Value, fmt, topological_order
+from chainrule.engine import Value, fmt, topological_order
 
-from engine.files import write_atomically
+from chainrule.engine.files import write_atomically
 
 from .graph import draw_graph, run_layout
 

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from demos import DEMOS, activations, classification, digits, gradient_descent, initialization, micrograd_moons
-from demos import optimizers, vanishing_gradient, xor
-from demos.common import Narrator
+from chainrule.demos import DEMOS, activations, classification, digits, gradient_descent, initialization, micrograd_moons
+from chainrule.demos import optimizers, vanishing_gradient, xor
+from chainrule.demos.common import Narrator
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -5,9 +5,9 @@ import sys
 
 import pytest
 
-from demos import two_neuron
-from demos.two_neuron import build, compare, gradients
-from engine import explain
+from chainrule.demos import two_neuron
+from chainrule.demos.two_neuron import build, compare, gradients
+from chainrule.engine import explain
 
 
 @pytest.fixture
@@ -121,7 +121,7 @@ def test_build_rejects_unknown_names():
 
 
 def test_demo_writes_its_graph_and_stepper(tmp_path):
-    from demos.two_neuron import main
+    from chainrule.demos.two_neuron import main
 
     assert main(["--quiet", "--out", str(tmp_path), "--epochs", "5"]) == 0
     svg = (tmp_path / "graph.svg").read_text()

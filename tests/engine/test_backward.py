@@ -4,8 +4,8 @@ import threading
 
 import pytest
 
-import engine
-from engine import Value, no_grad, topological_order
+from chainrule import engine
+from chainrule.engine import Value, no_grad, topological_order
 
 
 def test_reused_node_gets_both_contributions():

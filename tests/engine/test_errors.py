@@ -3,8 +3,8 @@ import math
 
 import pytest
 
-import engine
-from engine import Value, gradcheck
+from chainrule import engine
+from chainrule.engine import Value, gradcheck
 
 
 @pytest.fixture

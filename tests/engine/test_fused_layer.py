@@ -2,9 +2,9 @@
 import numpy as np
 import pytest
 
-import engine
-from engine import Value
-from engine.batched import LayerEdges
+from chainrule import engine
+from chainrule.engine import Value
+from chainrule.engine.batched import LayerEdges
 
 
 def layer(seed=0, nin=3, nout=4):

@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import engine
-from engine import Value, gradcheck
+from chainrule import engine
+from chainrule.engine import Value, gradcheck
 
 finite = st.floats(min_value=-5, max_value=5, allow_nan=False)
 positive = st.floats(min_value=0.1, max_value=5)

@@ -2,11 +2,11 @@
 import numpy as np
 import pytest
 
-import engine
-import nn
-from engine import Value
-from nn import batch as B
-from nn.train import objective
+from chainrule import engine
+from chainrule import nn
+from chainrule.engine import Value
+from chainrule.nn import batch as B
+from chainrule.nn.train import objective
 
 
 def gradients(model, loss):
@@ -100,8 +100,7 @@ def test_fit_batched_and_per_sample_train_the_same_model():
 
 
 def test_batch_graphs_print_render_and_refuse_what_needs_one_sample(tmp_path):
-    import viz
-
+    from chainrule import viz
     w = Value.parameter(2.0, "w")
     loss = (w * Value(np.array([1.0, 2.0, 3.0]), "x")).named("y").mean().named("L")
     steps = [str(s) for s in loss.backward_steps()]

@@ -3,9 +3,7 @@ import statistics
 
 import pytest
 
-import nn
-
-
+from chainrule import nn
 def test_xor_and_line():
     X, y = nn.data.xor()
     assert X == [[0, 0], [0, 1], [1, 0], [1, 1]] and y == [0, 1, 1, 0]

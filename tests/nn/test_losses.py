@@ -3,8 +3,8 @@ import math
 
 import pytest
 
-import nn
-from engine import Value, gradcheck
+from chainrule import nn
+from chainrule.engine import Value, gradcheck
 
 
 def sigmoid(z):
@@ -96,8 +96,7 @@ def test_loss_gradients_match_central_differences(loss):
 
 
 def nn_softmax(values):
-    import engine
-
+    from chainrule import engine
     return engine.softmax(values)
 
 

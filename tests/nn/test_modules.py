@@ -5,9 +5,9 @@ import statistics
 
 import pytest
 
-import engine
-import nn
-from engine import Value
+from chainrule import engine
+from chainrule import nn
+from chainrule.engine import Value
 
 
 def test_named_parameters_are_readable_dotted_paths():

@@ -3,8 +3,8 @@ import math
 
 import pytest
 
-import nn
-from engine import Value
+from chainrule import nn
+from chainrule.engine import Value
 
 
 def run(optimizer_cls, grads_per_step, start=1.0, **kwargs):

@@ -1,8 +1,7 @@
 """Graduating to PyTorch (optional): same outputs and gradients both ways."""
 import pytest
 
-import nn
-
+from chainrule import nn
 torch = pytest.importorskip("torch")
 
 

@@ -3,9 +3,7 @@ import math
 
 import pytest
 
-import nn
-
-
+from chainrule import nn
 def test_xor_is_learned_to_100_percent_by_a_two_layer_network():
     X, y = nn.data.xor()
     model = nn.MLP(2, [4, 1], activation="tanh", output="sigmoid", seed=1)

@@ -5,7 +5,7 @@ import subprocess
 import graphviz
 import pytest
 
-from viz import dot_program
+from chainrule.viz import dot_program
 
 
 def test_a_layout_program_is_found_and_runs():

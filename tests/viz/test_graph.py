@@ -4,12 +4,12 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-import engine
-import nn
-import viz
-from demos.two_neuron import build
-from engine import Value
-from viz import graph as G
+from chainrule import engine
+from chainrule import nn
+from chainrule import viz
+from chainrule.demos.two_neuron import build
+from chainrule.engine import Value
+from chainrule.viz import graph as G
 
 
 def edge_attrs(dot: str):

@@ -4,8 +4,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-import nn
-from viz import plots
+from chainrule import nn
+from chainrule.viz import plots
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

@@ -1,9 +1,9 @@
 """The backward stepper in a real browser: frames, keys, buttons, no network, no JavaScript."""
 import pytest
 
-import engine
-import viz
-from demos.two_neuron import build
+from chainrule import engine
+from chainrule import viz
+from chainrule.demos.two_neuron import build
 
 
 @pytest.fixture

@@ -1,0 +1,24 @@
+"""chainrule: a scalar reverse-mode autograd engine for learning how neural networks learn.
+
+    >>> from chainrule import Value
+    >>> x = Value(2.0, label="x")
+    >>> y = x * x + 3 * x
+    >>> y.backward()
+    >>> x.grad          # dy/dx = 2x + 3
+    7.0
+
+The packages: `chainrule.engine` (Value, backward, stepping, explain, gradcheck),
+`chainrule.nn` (modules, losses, optimizers, fit), `chainrule.viz` (graphs, the
+stepper page, plots) and `chainrule.demos` (`chainrule demo --list`).
+Only the engine is imported here: nn, viz and demos load when you import them.
+"""
+from importlib.metadata import PackageNotFoundError, version as _version
+
+from .engine import Value, explain, gradcheck, no_grad
+
+try:
+    __version__ = _version("chainrule")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0+unknown"
+
+__all__ = ["Value", "explain", "gradcheck", "no_grad", "__version__"]
