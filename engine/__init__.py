@@ -12,12 +12,12 @@ from .explain import Explanation, explain
 from .formatting import fmt
 from .functional import dot, dots, each, exp, leaky_relu, log, logsumexp, mean, relu, sigmoid, softmax, softplus, sum, tanh
 from .gradcheck import GradcheckResult, gradcheck
-from .graph import edges, topological_order
+from .graph import edges, names, topological_order
 from .stepping import BackwardStep, EdgeUpdate, backward_steps
 from .value import Value
 
 __all__ = [
     "Value", "explain", "Explanation", "gradcheck", "GradcheckResult", "no_grad", "is_recording", "scope",
-    "backward_steps", "BackwardStep", "EdgeUpdate", "topological_order", "edges", "fmt",
+    "backward_steps", "BackwardStep", "EdgeUpdate", "topological_order", "edges", "names", "fmt",
     "sum", "mean", "dot", "dots", "each", "logsumexp", "softmax", "exp", "log", "tanh", "sigmoid", "softplus", "relu", "leaky_relu",
 ]

@@ -46,3 +46,21 @@ def edges(node: Value) -> list[tuple[Value, float]]:
     """(parent, ∂node/∂parent) for each recorded edge into `node`, in operand order."""
     pairs = iter(node.edges)
     return list(zip(pairs, pairs))
+
+
+def names(root: Value) -> dict[Value, str]:
+    """What to call each Value of root's graph when showing it: its label, or v1, v2, … for the
+    unlabelled ones, numbered in topological order (inputs first, root last).
+
+    The numbering belongs to one graph, not to the process: two graphs built the same way get
+    the same names, so the same graph always draws and prints the same way.
+    """
+    shown: dict[Value, str] = {}
+    count = 0
+    for node in topological_order(root):
+        if node.label:
+            shown[node] = node.label
+        else:
+            count += 1
+            shown[node] = f"v{count}"
+    return shown
