@@ -27,7 +27,7 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "no chromium (and no root apt-get to install it): the browser tests will be skipped"; fi; }
 
-# The benchmark compares with micrograd (and PyTorch when it is already installed there);
+# The benchmark compares with micrograd and PyTorch (CPU, one thread);
 # it gets its own environment so that nothing is added to .venv.
 BENCH := .venv-bench
 $(BENCH)/.installed: pyproject.toml

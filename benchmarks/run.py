@@ -1,183 +1,144 @@
-"""chainrule's speed and memory, side by side with other engines, as ratios measured in one run.
+"""chainrule's speed and memory, side by side with other implementations, as ratios from one run.
 
-Workload (micrograd's moons demo): one training step of an MLP 2-16-16-1 (ReLU) on 100
-samples, max-margin loss + 1e-4·Σθ², full batch: forward, backward and an SGD update.
+How it measures (so that a rerun on another machine shows the same ratios):
+- every implementation first runs one step from the same weights, and its loss, every gradient
+  and every updated parameter must equal the reference's (hand-written numpy, or floats) to
+  1e-9 relative; only then is anything timed;
+- implementations are interleaved round-robin in one process (A B C A B C …), so that a slow
+  moment of the machine hits all of them alike;
+- time is CPU time (`time.process_time`) of one step, after warm-up; each row reports the median
+  and the spread (the 10th–90th percentile range) and every ratio is a ratio of medians;
+- PyTorch runs on one thread and keeps its gradients as tensors inside the timed step.
 
-  chainrule scalar    one Value per scalar, one graph per sample (what a learner reads)
-  chainrule batched   the same graph once, each Value holding the 100 samples
-  micrograd           PyPI micrograd 0.1.0                          (when installed)
-  torch scalar        one 0-dim tensor per scalar operation          (when torch is installed)
-  torch batched       batched tensors (x @ W.T + b)                  (when torch is installed)
-  hand-written        plain Python floats, backward derived by hand, no graph
-  numpy               numpy arrays, backward derived by hand
+Workloads (benchmarks/workloads.py): one training step of micrograd's moons demo (MLP
+2-16-16-1, 100 samples, hinge + L2, SGD) in every implementation; the array path against
+PyTorch and numpy at widths 64 and 256 and batch sizes 10 to 10,000; memory per node and at
+the peak of backward; a 1,000,000-node chain; the demos' wall time.
 
-Every implementation must compute the same loss and gradients (to 1e-9) before it is timed.
-Then: memory per node of a chain of scalar operations (tracemalloc), a 1,000,000-node chain's
-backward, whether a dropped graph leaves work for the cycle collector, and the times of the
-moons and digits demos.
+    python benchmarks/run.py [--quick] [--json results.json]
 
-    python benchmarks/run.py [--repeats N] [--quick]
-This script installs nothing; `make bench` runs it with micrograd installed in .venv-bench.
+This script installs nothing; `make bench` runs it in .venv-bench with micrograd and PyTorch.
 """
 from __future__ import annotations
 
 import argparse
 import gc
+import json
+import platform
 import statistics
+import subprocess
 import sys
 import time
 import tracemalloc
 from pathlib import Path
-from typing import Callable
-
-import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from chainrule import engine  # noqa: E402
-from bench_engine import (ALPHA, LR, ChainruleStep, HandWrittenStep, disagreement, initial_weights,  # noqa: E402
-                          moons, optional_micrograd, timed)
+import workloads as W  # noqa: E402
 from chainrule.engine import Value  # noqa: E402
-from chainrule.nn import batch as B  # noqa: E402
+
+SMALL = ["chainrule nn.fit step", "chainrule nn scalar graphs", "chainrule Value op by op", "micrograd 0.1.0",
+         "torch batched (1 thread)", "hand-written floats", "numpy by hand"]
+ARRAYS = ["chainrule nn.fit step", "torch batched (1 thread)", "numpy by hand"]
 
 
-class ChainruleBatchedStep(ChainruleStep):
-    """The same network and loss, with the whole batch in one graph (engine batched mode)."""
-
-    def loss(self, X, Y) -> Value:
-        h = B.columns(X)
-        last = len(self.layers) - 1
-        for depth, (W, bs) in enumerate(self.layers):
-            zs = engine.dots(W, h, bs)  # as nn.Layer computes a layer
-            h = zs if depth == last else engine.each("relu", zs)
-        margins = (1 - h[0] * np.asarray(Y)).relu()
-        return margins.mean() + ALPHA * engine.dot(self.params, self.params)
-
-
-class NumpyStep:
-    """Hand-written numpy forward and backward."""
-
-    def __init__(self, weights):
-        self.W = [np.array(W, dtype=float) for W, _ in weights]
-        self.b = [np.array(bs, dtype=float) for _, bs in weights]
-
-    def step(self, X, Y):
-        A = [np.asarray(X, dtype=float)]
-        Zs = []
-        for i, (W, b) in enumerate(zip(self.W, self.b)):
-            Z = A[-1] @ W.T + b
-            Zs.append(Z)
-            A.append(Z if i == len(self.W) - 1 else np.maximum(Z, 0.0))
-        y = np.asarray(Y, dtype=float)
-        margin = 1 - y * A[-1][:, 0]
-        n = len(y)
-        reg = sum(float((W * W).sum() + (b * b).sum()) for W, b in zip(self.W, self.b))
-        loss = float(np.maximum(margin, 0).mean()) + ALPHA * reg
-        delta = np.where(margin > 0, -y / n, 0.0)[:, None]
-        gW, gb = [None] * len(self.W), [None] * len(self.W)
-        for i in range(len(self.W) - 1, -1, -1):
-            gW[i] = delta.T @ A[i] + 2 * ALPHA * self.W[i]
-            gb[i] = delta.sum(axis=0) + 2 * ALPHA * self.b[i]
-            if i:
-                delta = (delta @ self.W[i]) * (Zs[i - 1] > 0)
-        grads = []
-        for GW, Gb in zip(gW, gb):
-            for row, bj in zip(GW, Gb):
-                grads.extend(row.tolist())
-                grads.append(float(bj))
-        for i in range(len(self.W)):
-            self.W[i] -= LR * gW[i]
-            self.b[i] -= LR * gb[i]
-        return loss, grads
+def check(impls: dict, weights, X, Y, reference: str) -> None:
+    """Raise unless every implementation's loss, gradients and updated parameters equal the reference's."""
+    results = {}
+    for name, make in impls.items():
+        runner = make(weights, X, Y)
+        runner.step(X, Y)
+        results[name] = runner.result()
+    ref = results[reference]
+    for name, (loss, grads, params) in results.items():
+        for what, mine, theirs in (("loss", [loss], [ref[0]]), ("gradients", grads, ref[1]), ("parameters", params, ref[2])):
+            if len(mine) != len(theirs):
+                raise SystemExit(f"{name}: {len(mine)} {what}, the reference has {len(theirs)}")
+            worst = max(abs(a - b) / max(1.0, abs(b)) for a, b in zip(mine, theirs))
+            if worst > 1e-9:
+                raise SystemExit(f"{name} disagrees with {reference}: {what} differ by {worst:.3g}")
 
 
-class TorchScalarStep:
-    """One 0-dim tensor per scalar operation, as a scalar engine would use PyTorch."""
+def interleaved(impls: dict, weights, X, Y, rounds: int, per_round: dict[str, int]) -> dict[str, list[float]]:
+    """CPU seconds per step for each implementation, measured round-robin.
 
-    def __init__(self, weights):
-        import torch
-
-        self.torch = torch
-        self.layers = [([[torch.tensor(w, dtype=torch.float64, requires_grad=True) for w in row] for row in W],
-                        [torch.tensor(b, dtype=torch.float64, requires_grad=True) for b in bs]) for W, bs in weights]
-        self.params = [p for W, bs in self.layers for row, b in zip(W, bs) for p in (*row, b)]
-
-    def step(self, X, Y):
-        torch = self.torch
-        margins = []
-        last = len(self.layers) - 1
-        for x, y in zip(X, Y):
-            h = [torch.tensor(v, dtype=torch.float64) for v in x]
-            for depth, (W, bs) in enumerate(self.layers):
-                zs = [sum((w * a for w, a in zip(row, h)), b) for row, b in zip(W, bs)]
-                h = zs if depth == last else [torch.relu(z) for z in zs]
-            margins.append(torch.relu(1 - y * h[0]))
-        loss = sum(margins) / len(margins) + ALPHA * sum(p * p for p in self.params)
-        for p in self.params:
-            p.grad = None
-        loss.backward()
-        grads = [p.grad.item() for p in self.params]
-        with torch.no_grad():
-            for p in self.params:
-                p -= LR * p.grad
-        return loss.item(), grads
+    Each round runs `per_round[name]` steps of each implementation in turn (a runner keeps training,
+    which is what a training loop does); the first round is warm-up and is not kept.
+    """
+    runners = {name: make(weights, X, Y) for name, make in impls.items()}
+    times: dict[str, list[float]] = {name: [] for name in impls}
+    for r in range(rounds + 1):
+        for name, runner in runners.items():
+            for _ in range(per_round[name]):
+                start = time.process_time()
+                runner.step(X, Y)
+                elapsed = time.process_time() - start
+                if r:
+                    times[name].append(elapsed)
+    return times
 
 
-class TorchBatchedStep:
-    def __init__(self, weights):
-        import torch
-
-        self.torch = torch
-        self.W = [torch.tensor(W, dtype=torch.float64, requires_grad=True) for W, _ in weights]
-        self.b = [torch.tensor(bs, dtype=torch.float64, requires_grad=True) for _, bs in weights]
-
-    def step(self, X, Y):
-        torch = self.torch
-        h = torch.tensor(X, dtype=torch.float64)
-        for i, (W, b) in enumerate(zip(self.W, self.b)):
-            h = h @ W.T + b
-            if i < len(self.W) - 1:
-                h = torch.relu(h)
-        y = torch.tensor(Y, dtype=torch.float64)
-        reg = sum((W * W).sum() + (b * b).sum() for W, b in zip(self.W, self.b))
-        loss = torch.relu(1 - y * h[:, 0]).mean() + ALPHA * reg
-        for p in (*self.W, *self.b):
-            p.grad = None
-        loss.backward()
-        grads = []
-        for W, b in zip(self.W, self.b):
-            for row, bj in zip(W.grad, b.grad):
-                grads.extend(row.tolist())
-                grads.append(bj.item())
-        with torch.no_grad():
-            for p in (*self.W, *self.b):
-                p -= LR * p.grad
-        return loss.item(), grads
+def summary(times: list[float]) -> dict[str, float]:
+    q = statistics.quantiles(times, n=10) if len(times) >= 10 else [min(times)] * 8 + [max(times)]
+    return {"median_ms": statistics.median(times) * 1e3, "p10_ms": q[0] * 1e3, "p90_ms": q[-1] * 1e3, "n": len(times)}
 
 
-def implementations(weights) -> dict[str, Callable[[], object]]:
-    impls: dict[str, Callable[[], object]] = {
-        "chainrule scalar": lambda: ChainruleStep(weights),
-        "chainrule batched": lambda: ChainruleBatchedStep(weights),
-        **optional_micrograd(weights),
-    }
-    try:
-        import torch  # noqa: F401
-
-        impls["torch scalar tensors"] = lambda: TorchScalarStep(weights)
-        impls["torch batched"] = lambda: TorchBatchedStep(weights)
-    except ImportError:
-        pass
-    impls["hand-written floats"] = lambda: HandWrittenStep(weights)
-    impls["numpy by hand"] = lambda: NumpyStep(weights)
-    return impls
+def table(rows: dict[str, dict], baseline: str | None, title: str) -> None:
+    print(title)
+    print(f"  {'implementation':<28} {'median ms':>10} {'p10–p90 ms':>19} {'× ' + baseline if baseline else '':>22}")
+    base = rows[baseline]["median_ms"] if baseline in rows else None
+    for name, s in rows.items():
+        ratio = f"{s['median_ms'] / base:>21.3g}×" if base else ""
+        print(f"  {name:<28} {s['median_ms']:>10.4g} {s['p10_ms']:>9.4g}–{s['p90_ms']:<9.4g} {ratio}")
+    print()
 
 
-def memory_per_node(n: int = 100_000) -> dict[str, float]:
-    """Bytes per node (tracemalloc) for chains of unary and binary operations."""
+def moons_step(quick: bool) -> dict:
+    X, Y = W.moons()
+    weights = W.initial_weights([2, 16, 16, 1])
+    impls = W.available(SMALL)
+    check(impls, weights, X, Y, "numpy by hand")
+    slow = {"micrograd 0.1.0": 1, "chainrule Value op by op": 1, "chainrule nn scalar graphs": 1, "hand-written floats": 1}
+    per_round = {name: slow.get(name, 20) for name in impls}
+    times = interleaved(impls, weights, X, Y, rounds=3 if quick else 9, per_round=per_round)
+    rows = {name: summary(t) for name, t in times.items()}
+    nodes = W.graph_nodes(weights, X, Y)
+    table(rows, "torch batched (1 thread)" if "torch batched (1 thread)" in rows else "numpy by hand",
+          f"One moons training step (MLP 2-16-16-1, 100 samples, hinge + L2, SGD); the scalar graph has {nodes:,} "
+          "nodes; every implementation agreed with numpy to 1e-9 (loss, gradients, updated parameters).")
+    return {"rows": rows, "graph_nodes": nodes}
+
+
+def array_path_grid(quick: bool) -> dict:
+    results = {}
+    widths = [64, 256]
+    batches = [10, 100, 1000] if quick else [10, 100, 1000, 10000]
+    impls = W.available(ARRAYS)
+    for width in widths:
+        weights = W.initial_weights([2, width, width, 1])
+        for n in batches:
+            X, Y = W.moons(n)
+            check(impls, weights, X, Y, "numpy by hand")
+            steps = max(1, min(50, 2000 // n))
+            times = interleaved(impls, weights, X, Y, rounds=3 if quick else 7, per_round={k: steps for k in impls})
+            results[f"2-{width}-{width}-1, batch {n}"] = {name: summary(t) for name, t in times.items()}
+    print("The array path (nn.fit step) against PyTorch and numpy, median CPU ms per step (ratio to PyTorch):")
+    print(f"  {'network, batch':<26} {'chainrule':>10} {'torch':>10} {'numpy':>10} {'chainrule/torch':>16} {'chainrule/numpy':>16}")
+    for key, rows in results.items():
+        c, n = rows["chainrule nn.fit step"]["median_ms"], rows["numpy by hand"]["median_ms"]
+        t = rows.get("torch batched (1 thread)", {}).get("median_ms")
+        print(f"  {key:<26} {c:>10.4g} {t if t else float('nan'):>10.4g} {n:>10.4g} "
+              f"{(c / t if t else float('nan')):>16.2f} {c / n:>16.2f}")
+    print()
+    return results
+
+
+def memory() -> dict:
+    """Bytes per node (tracemalloc) of chains of operations, and the peak of backward over the graph's size."""
     result = {}
-    for name, step in [("tanh chain", lambda y, x: y.tanh()), ("y = -y chain", lambda y, x: -y),
-                       ("y = y * x chain", lambda y, x: y * x)]:
+    for name, step in [("y = tanh(y)", lambda y, x: y.tanh()), ("y = -y", lambda y, x: -y),
+                       ("y = y * x", lambda y, x: y * x), ("y = y + x", lambda y, x: y + x)]:
+        n = 100_000
         gc.collect()
         x = Value(0.5)
         tracemalloc.start()
@@ -185,111 +146,149 @@ def memory_per_node(n: int = 100_000) -> dict[str, float]:
         y = x
         for _ in range(n):
             y = step(y, x)
-        result[name] = (tracemalloc.get_traced_memory()[0] - before) / n
+        graph = tracemalloc.get_traced_memory()[0] - before
+        tracemalloc.reset_peak()
+        y.backward()
+        peak = tracemalloc.get_traced_memory()[1] - before
         tracemalloc.stop()
+        result[name] = {"bytes_per_node": graph / n, "backward_peak_over_graph": peak / graph}
         del y
+    X, Y = W.moons()
+    weights = W.initial_weights([2, 16, 16, 1])
+    runner = W.ChainruleNNScalar(weights, X, Y)
+    from chainrule import nn
+
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    loss = nn.loss_graph(runner.model, X, Y, "hinge", l2=W.ALPHA)
+    graph = tracemalloc.get_traced_memory()[0] - before
+    tracemalloc.reset_peak()
+    loss.backward()
+    peak = tracemalloc.get_traced_memory()[1] - before
+    tracemalloc.stop()
+    result["moons scalar graph"] = {"bytes_per_node": graph / W.graph_nodes(weights, X, Y),
+                                    "backward_peak_over_graph": peak / graph}
+    print("Memory (tracemalloc): bytes per node of the graph, and the peak during backward ÷ the graph's own size")
+    for name, r in result.items():
+        print(f"  {name:<22} {r['bytes_per_node']:>6.0f} B/node   peak during backward {r['backward_peak_over_graph']:.2f}× the graph")
+    print()
     return result
 
 
-def chain_backward(n: int = 1_000_000) -> tuple[float, float]:
+def chain(n: int = 1_000_000) -> dict:
     x = Value(1.0)
+    start = time.process_time()
     y = x
-    start = time.perf_counter()
     for _ in range(n):
         y = -y
-    built = time.perf_counter() - start
-    start = time.perf_counter()
+    built = time.process_time() - start
+    start = time.process_time()
     y.backward()
-    return built, time.perf_counter() - start
+    back = time.process_time() - start
+    print(f"A {n:,}-node chain: built in {built:.2f} s, backpropagated in {back:.2f} s of CPU ({built + back:.2f} s together)\n")
+    return {"build_s": built, "backward_s": back}
 
 
-def cycle_collector_work() -> dict[str, int]:
-    """Objects the cycle collector frees after a dropped training graph (0: reference counting did it all)."""
-    X, Y = moons()
+def cycle_collector() -> dict:
+    """Objects the cycle collector frees after a dropped training graph (0: reference counting freed it all)."""
+    X, Y = W.moons()
+    weights = W.initial_weights([2, 16, 16, 1])
     found = {}
-    for name, runner in [("scalar", ChainruleStep), ("batched", ChainruleBatchedStep)]:
+    for name, runner in [("scalar graphs", W.ChainruleNNScalar), ("array path", W.ChainruleFit)]:
+        r = runner(weights, X, Y)
         gc.collect()
         gc.disable()
         try:
-            runner(initial_weights()).step(X, Y)
+            r.step(X, Y)
             found[name] = gc.collect()
         finally:
             gc.enable()
+    print("Objects left for the cycle collector after one dropped training step: "
+          + ", ".join(f"{k} {v}" for k, v in found.items()) + "\n")
     return found
 
 
-def demo_times() -> dict[str, float]:
-    """Wall-clock seconds of the moons and digits demos (their pictures go to a temporary folder)."""
-    import contextlib
-    import io
+def demos() -> dict:
+    """Wall time of every demo as a user runs it (`python -m chainrule.demos NAME --quiet`), start-up included."""
     import tempfile
 
-    from chainrule.demos import digits, micrograd_moons
-    from chainrule.demos.common import Narrator
+    from chainrule.demos import DEMOS
 
     times = {}
-    with tempfile.TemporaryDirectory() as tmp, contextlib.redirect_stdout(io.StringIO()):
-        for name, module in [("micrograd-moons (100 steps)", micrograd_moons), ("digits (4 epochs)", digits)]:
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in DEMOS:
             start = time.perf_counter()
-            module.run(Path(tmp), say=Narrator(quiet=True))
+            subprocess.run([sys.executable, "-m", "chainrule.demos", name, "--quiet", "--out", f"{tmp}/{name}"],
+                           check=True, capture_output=True)
             times[name] = time.perf_counter() - start
+    print("Demos, wall seconds each (start-up included): "
+          + ", ".join(f"{k} {v:.1f}" for k, v in times.items()) + f"; all {sum(times.values()):.1f} s\n")
     return times
+
+
+def targets(results: dict) -> list[str]:
+    """The issue's targets, each with the measured ratio and whether it is met."""
+    lines = []
+    rows = results["moons"]["rows"]
+    med = {k: v["median_ms"] for k, v in rows.items()}
+
+    def line(text: str, value: float, limit: float, at_most: bool = True) -> None:
+        ok = value <= limit if at_most else value >= limit
+        lines.append(f"  [{'met' if ok else 'NOT met'}] {text}: {value:.3g} ({'≤' if at_most else '≥'} {limit:g})")
+
+    fit = med["chainrule nn.fit step"]
+    if "torch batched (1 thread)" in med:
+        line("nn.fit step ÷ PyTorch batched (moons)", fit / med["torch batched (1 thread)"], 0.5)
+    line("nn.fit step ÷ numpy by hand (moons)", fit / med["numpy by hand"], 1.5)
+    if "micrograd 0.1.0" in med:
+        line("micrograd ÷ chainrule Value op by op", med["micrograd 0.1.0"] / med["chainrule Value op by op"], 8, False)
+        line("micrograd ÷ chainrule nn scalar graphs", med["micrograd 0.1.0"] / med["chainrule nn scalar graphs"], 20, False)
+    for key, grid in results.get("grid", {}).items():
+        if "torch batched (1 thread)" in grid:
+            n = int(key.rsplit(" ", 1)[1])
+            ratio = grid["chainrule nn.fit step"]["median_ms"] / grid["torch batched (1 thread)"]["median_ms"]
+            line(f"{key}: nn.fit step ÷ PyTorch", ratio, 1.0 if n <= 1000 else 1.2)
+    for name, r in results.get("memory", {}).items():
+        if name.startswith("y ="):
+            line(f"bytes per node, {name}", r["bytes_per_node"], 200)
+        line(f"peak of backward ÷ graph, {name}", r["backward_peak_over_graph"], 1.2)
+    if "chain" in results:
+        line("1,000,000-node chain, build + backward (s)", results["chain"]["build_s"] + results["chain"]["backward_s"], 5)
+    if "demos" in results:
+        for name, seconds in results["demos"].items():
+            line(f"demo {name} (wall s)", seconds, 3)
+        line("all demos (wall s)", sum(results["demos"].values()), 15)
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="chainrule benchmarks")
-    parser.add_argument("--repeats", type=int, default=7)
-    parser.add_argument("--quick", action="store_true", help="skip the memory, chain and demo measurements")
+    parser.add_argument("--quick", action="store_true", help="fewer rounds; skip the 10,000-sample batches, memory, chain and demos")
+    parser.add_argument("--json", type=Path, default=Path("benchmarks/results.json"), help="where to write the results")
     args = parser.parse_args(argv)
-    X, Y = moons()
-    weights = initial_weights()
-    impls = implementations(weights)
+    import numpy
 
-    reference = disagreement(impls, X, Y, weights)
-    if isinstance(reference, str):
-        print(reference)
-        return 1
-    reference_loss, reference_grads = reference
-    scalar_nodes = len(engine.topological_order(ChainruleStep(weights).loss(X, Y)))
-    batch_nodes = len(engine.topological_order(ChainruleBatchedStep(weights).loss(X, Y)))
-    print(f"moons step: MLP 2-16-16-1, 100 samples, {len(reference_grads)} parameters; graphs: scalar "
-          f"{scalar_nodes} nodes, batched {batch_nodes} nodes. All {len(impls)} implementations agree "
-          f"(loss {reference_loss:.6f}, gradients to 1e-9).\n")
+    machine = f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}, numpy {numpy.__version__}"
+    try:
+        import torch
 
-    results = {}
-    for name, make in impls.items():
-        slow = name.startswith(("micrograd", "torch scalar"))
-        gc.collect()
-        fast = "batched" in name or "numpy" in name
-        repeats = max(3, args.repeats // 2) if slow else args.repeats * (5 if fast else 1)
-        results[name] = timed(make, X, Y, repeats)
-    med = {k: statistics.median(v) for k, v in results.items()}
-    micro = med.get("micrograd 0.1.0")
-    print(f"{'implementation':<22} {'median ms':>10} {'min ms':>9} {'max ms':>9} {'vs micrograd':>13}")
-    for name, times in results.items():
-        ratio = f"{micro / med[name]:>12.1f}×" if micro else f"{'—':>13}"
-        print(f"{name:<22} {med[name] * 1e3:>10.3f} {min(times) * 1e3:>9.3f} {max(times) * 1e3:>9.3f} {ratio}")
-    print()
-    cs, cb = med["chainrule scalar"], med["chainrule batched"]
-    if micro:
-        print(f"chainrule scalar is {micro / cs:.1f}× faster than micrograd (target ≥ 20×)")
-    print(f"chainrule scalar is {cs / med['hand-written floats']:.1f}× slower than hand-written floats (target ≤ 10×)")
-    if "torch batched" in med:
-        print(f"chainrule batched ÷ torch batched = {cb / med['torch batched']:.2f} (target ≤ 1.0)")
-        print(f"chainrule scalar ÷ torch scalar tensors = {cs / med['torch scalar tensors']:.2f}")
-    print(f"chainrule batched is {cb / med['numpy by hand']:.1f}× the hand-written numpy time (target ≤ 10×)")
-    print(f"chainrule batched is {cs / cb:.0f}× faster than chainrule scalar on this step")
-    if args.quick:
-        return 0
-    print()
-    for name, per_node in memory_per_node().items():
-        print(f"memory: {per_node:.0f} bytes per node for a {name} (target ≤ 200)")
-    built, back = chain_backward()
-    print(f"1,000,000-node chain: built in {built:.2f} s, backward in {back:.2f} s (target < 5 s)")
-    for name, count in cycle_collector_work().items():
-        print(f"objects left for the cycle collector after a dropped {name} training graph: {count}")
-    for name, seconds in demo_times().items():
-        print(f"demo {name}: {seconds:.1f} s")
+        machine += f", torch {torch.__version__}"
+    except ImportError:
+        pass
+    print(f"Machine: {machine}\n")
+    results: dict = {"machine": machine, "moons": moons_step(args.quick), "grid": array_path_grid(args.quick)}
+    if not args.quick:
+        results["memory"] = memory()
+        results["chain"] = chain()
+        results["cycle_collector"] = cycle_collector()
+        results["demos"] = demos()
+    results["targets"] = targets(results)
+    print("Targets:")
+    print("\n".join(results["targets"]))
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(results, indent=1))
+    print(f"\nwrote {args.json}")
     return 0
 
 

@@ -121,7 +121,7 @@ def local(child: Value, parent: Value) -> float:
     for p, d in zip(child.parents, child.local_grads):
         if p is parent:
             return d
-    raise ValueError(f"{parent.name} is not a parent of {child.name}")
+    raise ValueError(f"{parent.label} is not a parent of {child.label}")
 
 
 def compare(computed: float, printed: str) -> str:

@@ -7,10 +7,11 @@ hand, and it equals what `backward()` accumulates in `x.grad`.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from .formatting import fmt
-from .graph import topological_order
+from .checks import describe
+from .formatting import fmt, in_partial as _wrap
+from .graph import edges, names_in, topological_order
 from .value import Value
 
 Edge = tuple[Value, Value, float]  # (child, parent, ∂child/∂parent)
@@ -26,9 +27,11 @@ class Explanation:
     paths: list[list[Edge]]  # empty when there are more than max_paths
     total: float  # Σ over all paths of the product of local derivatives
     max_paths: int
+    names: dict = field(repr=False, compare=False)  # what to call each Value (engine.names)
 
     def __str__(self) -> str:
-        r, x = self.root.name, self.wrt.name
+        name = self.names.__getitem__
+        r, x = name(self.root), name(self.wrt)
         if self.wrt is self.root:
             return f"∂{r}/∂{r} = 1 (the seed of backward)"
         if self.path_count == 0:
@@ -41,13 +44,22 @@ class Explanation:
             )
         lines = [f"∂{r}/∂{x} by the chain rule: multiply the local derivatives along each path from {r} to {x}, then add the paths."]
         for i, path in enumerate(self.paths, start=1):
-            symbols = " · ".join(f"∂{c.name}/∂{p.name}" for c, p, _ in path)
+            symbols = " · ".join(f"∂{_wrap(name(c))}/∂{_wrap(name(p))}" for c, p, _ in path)
             numbers = " × ".join(_paren(local) for _, _, local in path)
             lines.append(f"path {i}: {symbols}")
             lines.append(f"      = {numbers} = {fmt(math.prod(local for _, _, local in path))}")
         plural = "path" if self.path_count == 1 else "paths"
         lines.append(f"∂{r}/∂{x} = {fmt(self.total)}   (sum over {self.path_count} {plural})")
         return "\n".join(lines)
+
+
+    def _repr_pretty_(self, printer, cycle: bool) -> None:  # IPython shows the text
+        printer.text(str(self))
+
+    def _repr_html_(self) -> str:  # Jupyter: the text, monospaced
+        from html import escape
+
+        return f"<pre>{escape(str(self))}</pre>"
 
 
 def _paren(x: float) -> str:
@@ -63,9 +75,6 @@ def explain(root: Value, wrt: Value, max_paths: int = 32) -> Explanation:
     if not isinstance(root, Value) or not isinstance(wrt, Value):
         raise TypeError(f"explain: root and wrt must be Values, got {type(root).__name__} and {type(wrt).__name__}")
     order = topological_order(root)
-    if any(type(v.data) is not float for v in order):
-        raise ValueError("explain: this graph holds a batch; explain the graph of one sample, where each path "
-                         "is a product of numbers (model(x) for a single x)")
     # count[n] = number of paths n → wrt; deriv[n] = ∂n/∂wrt (the sum over those paths)
     count: dict[Value, int] = {wrt: 1}
     deriv: dict[Value, float] = {wrt: 1.0}
@@ -73,7 +82,7 @@ def explain(root: Value, wrt: Value, max_paths: int = 32) -> Explanation:
         if node is wrt:
             continue
         c, d = 0, 0.0
-        for parent, local in zip(node.parents, node.local_grads):
+        for parent, local in edges(node):
             if parent in count:
                 c += count[parent]
                 d += local * deriv[parent]
@@ -90,7 +99,10 @@ def explain(root: Value, wrt: Value, max_paths: int = 32) -> Explanation:
             if node is wrt:
                 paths.append(path)
                 continue
-            for parent, local in reversed(list(zip(node.parents, node.local_grads))):
+            for parent, local in reversed(edges(node)):
                 if parent in count:
                     stack.append((parent, path + [(node, parent, local)]))
-    return Explanation(root, wrt, path_count, paths, total, max_paths)
+    if not math.isfinite(total) or any(not math.isfinite(math.prod(local for _, _, local in p)) for p in paths):
+        raise OverflowError(f"explain: ∂root/∂wrt overflows a float along the paths from {describe(root)} to "
+                            f"{describe(wrt)}; backward would refuse this too. Scale the graph's numbers down.")
+    return Explanation(root, wrt, path_count, paths, total, max_paths, names_in(order))

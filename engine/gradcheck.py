@@ -8,8 +8,9 @@ import math
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
-from ._state import no_grad
-from .formatting import describe, fmt
+from .checks import describe
+from .formatting import fmt
+from .recording import no_grad
 from .value import Value
 
 
@@ -39,6 +40,14 @@ class GradcheckResult:
 
     def __bool__(self) -> bool:
         return self.ok
+
+    def _repr_pretty_(self, printer, cycle: bool) -> None:  # IPython shows the table
+        printer.text(str(self))
+
+    def _repr_html_(self) -> str:  # Jupyter: the table, monospaced
+        from html import escape
+
+        return f"<pre>{escape(str(self))}</pre>"
 
     def __str__(self) -> str:
         lines = [f"{'input':>10} {'value':>11} {'backward':>11} {'numeric':>11} {'error':>9}"]

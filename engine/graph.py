@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import gc
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
 if TYPE_CHECKING:
     from .value import Value
@@ -11,16 +11,15 @@ if TYPE_CHECKING:
 def topological_order(root: Value) -> list[Value]:
     """Every Value `root` depends on (and root itself), parents before children.
 
-    Iterative depth-first search (no recursion limit). Parents are ordered
-    tuples, so the order is the same on every run. `root` comes last;
-    backward walks the list in reverse.
+    Iterative depth-first search (no recursion limit). Parents are visited in operand
+    order, so the order is the same on every run. `root` comes last; backward walks
+    the list in reverse.
     """
     order: list[Value] = []
     seen = {root}
     stack = [(root, iter(root.edges[::2]))]  # edges alternate parent, local derivative
-    # The stack holds one (node, iterator) pair per node on the current path: for a long chain,
-    # a million live objects that the cycle collector would scan again and again (it tripled
-    # the time of a 1,000,000-node sort). They can form no cycle, so it pauses while we sort.
+    # On a long chain the stack holds a million (node, iterator) pairs, which the cycle
+    # collector would scan again and again; they form no cycle, so it pauses while we sort.
     collecting = gc.isenabled()
     gc.disable()
     try:
@@ -43,21 +42,29 @@ def topological_order(root: Value) -> list[Value]:
 
 
 def edges(node: Value) -> list[tuple[Value, float]]:
-    """(parent, ∂node/∂parent) for each recorded edge into `node`, in operand order."""
+    """(parent, ∂node/∂parent) for each recorded edge into `node`, in operand order.
+
+    The one place that reads the flat `node.edges` tuple (parent, local, parent, local, …) as pairs.
+    """
     pairs = iter(node.edges)
     return list(zip(pairs, pairs))
 
 
 def names(root: Value) -> dict[Value, str]:
-    """What to call each Value of root's graph when showing it: its label, or v1, v2, … for the
-    unlabelled ones, numbered in topological order (inputs first, root last).
+    """What to call each Value of root's graph when showing it (see `names_in`)."""
+    return names_in(topological_order(root))
+
+
+def names_in(order: Iterable[Value]) -> dict[Value, str]:
+    """Each Value's label, or v1, v2, … for the unlabelled ones, numbered in the given
+    (topological) order: inputs first, root last.
 
     The numbering belongs to one graph, not to the process: two graphs built the same way get
     the same names, so the same graph always draws and prints the same way.
     """
     shown: dict[Value, str] = {}
     count = 0
-    for node in topological_order(root):
+    for node in order:
         if node.label:
             shown[node] = node.label
         else:

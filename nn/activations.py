@@ -11,6 +11,8 @@ ELEMENTWISE: dict[str, Callable[[Value], Value]] = {
     "tanh": Value.tanh,
     "relu": Value.relu,
     "leaky_relu": Value.leaky_relu,  # negative slope 0.01
+    "elu": Value.elu,  # α = 1
+    "gelu": Value.gelu,  # exact: x·Φ(x)
 }
 LAYERWISE = ("softmax",)
 NAMES = (*ELEMENTWISE, *LAYERWISE)

@@ -1,7 +1,12 @@
 """Weight initialisation, as in the notes: N(0, 0.01), Xavier (Glorot), He (Kaiming), U(−1, 1).
 
 An initialiser is a function (rng, fan_in, fan_out) -> one weight. Biases start at 0.
-Every draw comes from a `random.Random(seed)`, so the same seed gives the same numbers.
+
+Where the numbers come from: a module built with `seed=n` draws from its own
+`random.Random(n)` (the same seed, the same weights); without a seed it draws from the
+library-wide generator, which is Python's own `random` module: `nn.manual_seed(n)` (or
+`random.seed(n)`) makes everything after it reproducible, and two modules built one after
+the other get different weights, as they must for symmetry to break.
 """
 from __future__ import annotations
 
@@ -10,6 +15,23 @@ import random
 from typing import Callable, Union
 
 Initializer = Callable[[random.Random, int, int], float]
+
+
+def manual_seed(seed: int) -> None:
+    """Seed the library-wide generator (Python's `random`): every model built without `seed=`
+    after this call, every shuffle and every dropout mask without a seed, is reproducible."""
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise TypeError(f"manual_seed: seed must be an int, got {seed!r}")
+    random.seed(seed)
+
+
+def generator(seed: int | None) -> random.Random:
+    """`random.Random(seed)` for a given seed; the library-wide generator for None."""
+    if seed is None:
+        return random._inst  # the generator behind random.random(), random.seed(), …
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise TypeError(f"seed must be an int or None, got {seed!r}")
+    return random.Random(seed)
 
 
 def normal(std: float = 0.01) -> Initializer:

@@ -1,108 +1,134 @@
 """Neuron, Layer and MLP: z = w·x + b, then an activation.
 
-A neuron's weighted sum is one `engine.dot` node (with one local derivative per
-weight and input), so a neuron is two nodes in the graph: the sum and its activation.
-A Layer makes its neurons' nodes with `engine.dots` and `engine.each`: the same nodes,
-computed as one matrix operation when the inputs hold a batch.
-Values created inside a module carry its scope ("layers.0.neurons.3") for renderers.
+One sample through a model builds the scalar graph a learner reads: a neuron's weighted
+sum is one `engine.dot` node (one local derivative per weight and input), then its
+activation; the model's inputs are Values labelled x0, x1, …; nodes carry their neuron's
+scope ("layers.0.neurons.3") so that renderers can group them.
+
+The numbers live in one flat buffer per model (nn/parameters.py): a layer's weights are the
+matrix `W` (nout × nin) and its biases the vector `b`, views on that buffer, which the array
+path (nn/arrays.py) uses to run a whole batch at once. `parameters()` gives one scalar
+`Parameter` per weight, in the order neuron by neuron: w0, w1, …, b.
 """
 from __future__ import annotations
 
 import random
+from typing import Any, Sequence, Union
 
 import numpy as np
-from typing import Any, Sequence, Union
 
 from chainrule import engine
 from chainrule.engine import Value
-from chainrule.engine._state import state
-from chainrule.engine.value import _check_number
+from chainrule.engine.checks import as_number
 
 from . import activations
-from .init import Initializer, resolve
+from .init import Initializer, generator, resolve
 from .module import Module, read_document
+from .parameters import Parameter, ParameterStore
 
 
-def _check_inputs(x: Any, nin: int, where: str) -> list:
+def _check_inputs(x: Any, nin: int, where: str) -> list[Value]:
+    """One sample's inputs as Values: numbers become inputs labelled x0, x1, … (Values pass through)."""
     if isinstance(x, (Value, str, bytes)) or not hasattr(x, "__len__"):
-        raise TypeError(f"{where}: expected a list of {nin} numbers or Values, got {type(x).__name__} {x!r}")
+        raise TypeError(f"{where}: expected one sample, a list of {nin} numbers or Values, got {type(x).__name__} {x!r}")
+    if isinstance(x, np.ndarray) and x.ndim != 1:
+        raise ValueError(f"{where}: model(x) takes one sample (a list of {nin} numbers); for a batch of samples "
+                         "use nn.predict(model, X) (the array path) or loop over the rows")
     if len(x) != nin:
         raise ValueError(f"{where}: expected {nin} inputs, got {len(x)}")
-    return [v if type(v) is Value or isinstance(v, np.ndarray) else _check_number(v, f"{where}: input") for v in x]
+    return [v if isinstance(v, Value) else Value(as_number(v, f"{where}: input {i}"), f"x{i}") for i, v in enumerate(x)]
+
+
+def _positive_int(n: Any, what: str) -> int:
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"{what} must be a positive int, got {n!r}")
+    return n
 
 
 class Neuron(Module):
-    """a = g(w·x + b) with weights w (nin of them) and bias b (starts at 0)."""
+    """a = g(w·x + b) with weights w (nin of them) and bias b (starts at 0).
+
+    Built alone it owns its numbers; inside a Layer its weights are a row of the layer's matrix.
+    """
 
     def __init__(self, nin: int, activation: str = "relu", init: Union[str, Initializer] = "auto",
-                 rng: random.Random | None = None, fan_out: int = 1, name: str = "") -> None:
-        if isinstance(nin, bool) or not isinstance(nin, int) or nin < 1:
-            raise ValueError(f"Neuron: nin must be a positive int, got {nin!r}")
+                 seed: int | None = None, *, _row: tuple[ParameterStore, int] | None = None, name: str = "",
+                 fan_out: int = 1) -> None:
+        _positive_int(nin, "Neuron: nin")
         self.activation = activations.check(activation, "Neuron", allow_softmax=False)
-        draw = resolve(init, activation)
-        rng = rng or random.Random(0)
+        if _row is None:  # a neuron of its own: its own buffer, weights drawn now
+            store, start = ParameterStore(nin + 1), 0
+            draw, rng = resolve(init, activation), generator(seed)
+            store.values[:nin] = [draw(rng, nin, fan_out) for _ in range(nin)]
+        else:
+            store, start = _row
         self._scope = name or None
-        previous, state.scope = state.scope, self._scope
-        try:
-            self.w = [Value.parameter(draw(rng, nin, fan_out), f"w{i}") for i in range(nin)]
-            self.b = Value.parameter(0.0, "b")
-        finally:
-            state.scope = previous
+        self.w = [Parameter(store, start + i, f"w{i}", self._scope) for i in range(nin)]
+        self.b = Parameter(store, start + nin, "b", self._scope)
         self._act = activations.ELEMENTWISE[self.activation]
 
     def weighted_sum(self, x: Sequence[Any]) -> Value:
         """z = Σ wᵢxᵢ + b (one node)."""
-        return engine.dot(self.w, x, self.b)
+        z = engine.dot(self.w, x, self.b)
+        z.scope = self._scope
+        return z
 
     def __call__(self, x: Sequence[Any]) -> Value:
-        _check_inputs(x, len(self.w), "Neuron")
-        previous, state.scope = state.scope, self._scope
-        try:
-            return self._act(self.weighted_sum(x))
-        finally:
-            state.scope = previous
+        z = self.weighted_sum(_check_inputs(x, len(self.w), "Neuron"))
+        a = self._act(z)
+        a.scope = self._scope
+        return a
 
     def __repr__(self) -> str:
         return f"Neuron({len(self.w)}, activation={self.activation!r})"
 
 
 class Layer(Module):
-    """nout neurons reading the same nin inputs; softmax (output layers) acts on all of them together."""
+    """nout neurons reading the same nin inputs; softmax (output layers) acts on all of them together.
+
+    `W` (nout × nin) and `b` (nout) are the weights as arrays, views on the same numbers as the
+    neurons' parameters; `W_grad` and `b_grad` are their gradients.
+    """
 
     def __init__(self, nin: int, nout: int, activation: str = "relu", init: Union[str, Initializer] = "auto",
-                 rng: random.Random | None = None, name: str = "") -> None:
-        if isinstance(nout, bool) or not isinstance(nout, int) or nout < 1:
-            raise ValueError(f"Layer: nout must be a positive int, got {nout!r}")
+                 seed: int | None = None, *, _store: tuple[ParameterStore, int] | None = None, name: str = "",
+                 _rng: random.Random | None = None) -> None:
+        _positive_int(nin, "Layer: nin")
+        _positive_int(nout, "Layer: nout")
         self.activation = activations.check(activation, "Layer")
         if self.activation == "softmax" and nout < 2:
             raise ValueError("Layer: softmax needs at least 2 outputs (softmax of one score is always 1)")
+        store, start = _store if _store is not None else (ParameterStore(nout * (nin + 1)), 0)
+        # this layer's stretch of the buffer: neuron by neuron, each its weights then its bias
+        rows = store.values[start:start + nout * (nin + 1)].reshape(nout, nin + 1)
+        grads = store.grads[start:start + nout * (nin + 1)].reshape(nout, nin + 1)
+        self.W, self.b = rows[:, :nin], rows[:, nin]
+        self.W_grad, self.b_grad = grads[:, :nin], grads[:, nin]
         neuron_activation = "linear" if self.activation == "softmax" else self.activation
-        rng = rng or random.Random(0)
+        draw, rng = resolve(init, neuron_activation), _rng or generator(seed)
+        self.W[:] = [[draw(rng, nin, nout) for _ in range(nin)] for _ in range(nout)]
         prefix = f"{name}." if name else ""
-        self.neurons = [Neuron(nin, neuron_activation, init, rng, fan_out=nout, name=f"{prefix}neurons.{j}")
+        self.neurons = [Neuron(nin, neuron_activation, _row=(store, start + j * (nin + 1)), name=f"{prefix}neurons.{j}")
                         for j in range(nout)]
         self._scope = name or None
         self.nin, self.nout = nin, nout
 
     def logits(self, x: Sequence[Any]) -> list[Value]:
-        """The weighted sums z before the activation (one `dot` node per neuron, in its neuron's scope)."""
+        """The weighted sums z before the activation (one `dot` node per neuron)."""
         x = _check_inputs(x, self.nin, "Layer")
-        zs = engine.dots([n.w for n in self.neurons], x, [n.b for n in self.neurons])
-        for n, z in zip(self.neurons, zs):
-            z.scope = n._scope
-        return zs
+        return [n.weighted_sum(x) for n in self.neurons]
 
     def __call__(self, x: Sequence[Any]) -> list[Value]:
         zs = self.logits(x)
         if self.activation == "softmax":
-            previous, state.scope = state.scope, self._scope
-            try:
-                return engine.softmax(zs)
-            finally:
-                state.scope = previous
+            outputs = engine.softmax(zs)
+            for p in outputs:
+                p.scope = self._scope
+            return outputs
         if self.activation == "linear":
             return zs
-        outputs = engine.each(self.activation, zs)
+        act = activations.ELEMENTWISE[self.activation]
+        outputs = [act(z) for z in zs]
         for n, a in zip(self.neurons, outputs):
             a.scope = n._scope
         return outputs
@@ -114,19 +140,20 @@ class Layer(Module):
 class MLP(Module):
     """A multi-layer perceptron: `MLP(2, [16, 16, 1])` is 2 inputs → 16 → 16 → 1 output.
 
-    Hidden layers use `activation`; the last layer uses `output` ("linear",
-    "sigmoid", "softmax", or any activation name). Logistic regression is
-    `MLP(n, [1], output="sigmoid")`: an MLP without a hidden layer.
-    Calling it on one sample returns a Value when there is one output, else a list.
+    Hidden layers use `activation`; the last layer uses `output` ("linear", "sigmoid",
+    "softmax", or any activation name). Logistic regression is `MLP(n, [1], output="sigmoid")`:
+    an MLP without a hidden layer. Calling it on one sample builds that sample's scalar graph
+    and returns a Value when there is one output, else a list. `seed=n` gives the same weights
+    every time; without it the weights come from the library-wide generator (`nn.manual_seed`).
     """
 
     ARCHITECTURE = ("nin", "sizes", "activation", "output")
 
     def __init__(self, nin: int, sizes: Sequence[int], activation: str = "relu", output: str = "linear",
-                 init: Union[str, Initializer] = "auto", seed: int = 0) -> None:
-        if isinstance(nin, bool) or not isinstance(nin, int) or nin < 1:
-            raise ValueError(f"MLP: nin must be a positive int, got {nin!r}")
-        if isinstance(sizes, (int, str)) or not sizes or not all(isinstance(s, int) and not isinstance(s, bool) and s > 0 for s in sizes):
+                 init: Union[str, Initializer] = "auto", seed: int | None = None) -> None:
+        _positive_int(nin, "MLP: nin")
+        if isinstance(sizes, (int, str)) or not sizes or not all(
+                isinstance(s, int) and not isinstance(s, bool) and s > 0 for s in sizes):
             raise ValueError(f"MLP: sizes must be a non-empty list of positive ints, got {sizes!r}")
         activations.check(activation, "MLP (activation)", allow_softmax=False)
         activations.check(output, "MLP (output)")
@@ -134,17 +161,23 @@ class MLP(Module):
             resolve(init, activation)  # fail early on an unknown name
         self._config = {"nin": nin, "sizes": list(sizes), "activation": activation, "output": output,
                         "init": init if isinstance(init, str) else getattr(init, "__name__", "custom"), "seed": seed}
-        rng = random.Random(seed)
         dims = [nin, *sizes]
+        self._store = ParameterStore(sum((dims[i] + 1) * dims[i + 1] for i in range(len(sizes))))
+        rng = generator(seed)
         last = len(sizes) - 1
-        self.layers = [
-            Layer(dims[i], dims[i + 1], output if i == last else activation, init, rng, name=f"layers.{i}")
-            for i in range(len(sizes))
-        ]
+        self.layers, start = [], 0
+        for i in range(len(sizes)):
+            self.layers.append(Layer(dims[i], dims[i + 1], output if i == last else activation, init,
+                                     _store=(self._store, start), name=f"layers.{i}", _rng=rng))
+            start += (dims[i] + 1) * dims[i + 1]
         self.nin, self.sizes, self.activation, self.output = nin, list(sizes), activation, output
 
     def config(self) -> dict[str, Any]:
         return dict(self._config)
+
+    def zero_grad(self) -> None:
+        """Set every parameter's grad to 0: one array operation on the model's gradient buffer."""
+        self._store.grads[:] = 0.0
 
     @classmethod
     def from_file(cls, path) -> "MLP":

@@ -11,8 +11,7 @@ from typing import Any, Sequence
 
 from chainrule import engine
 from chainrule.engine import Value
-from chainrule.engine.formatting import describe
-from chainrule.engine.value import _check_number
+from chainrule.engine.checks import as_number as _check_number, describe
 
 
 def _rows(predictions: Any, targets: Any, where: str) -> list[tuple[list[Any], list[float]]]:
@@ -60,13 +59,15 @@ def binary_cross_entropy(probabilities: Any, targets: Any) -> Value:
             if not 0.0 <= y <= 1.0:
                 raise ValueError(f"binary_cross_entropy: targets must be in [0, 1], got {y}")
             p = p if isinstance(p, Value) else Value.constant(p)
+            parts = []  # y·log p and (1 − y)·log(1 − p), each only where its weight is not 0
             for weight, q in ((y, p), (1.0 - y, 1 - p)):
                 if weight:
                     if q.data <= 0.0:
                         raise ValueError(
                             f"binary_cross_entropy: probability {describe(p)} for target {y} gives an infinite loss; "
                             "use binary_cross_entropy_with_logits on the scores before the sigmoid (stable)")
-                    terms.append(-weight * q.log())
+                    parts.append(weight * q.log())
+            terms.append(-(parts[0] if len(parts) == 1 else parts[0] + parts[1]))
     return engine.mean(terms)
 
 
@@ -141,6 +142,48 @@ def l2_penalty(parameters: Sequence[Value], lam: float) -> Value:
     if not params:
         return Value.constant(0.0)
     return lam * engine.dot(params, params)
+
+
+# What each named loss expects as labels, checked before training starts (a wrong labelling
+# would otherwise train silently towards a meaningless loss).
+LABELS = {
+    "bce": "0 or 1 (one per sample)", "bce_logits": "0 or 1 (one per sample)", "hinge": "-1 or +1 (one per sample)",
+    "cross_entropy": "class indices 0 … k−1 (one per sample)", "nll": "class indices 0 … k−1 (one per sample)",
+}
+
+
+def check_labels(loss: str, targets: Any, outputs: int) -> None:
+    """Refuse targets that `loss` cannot read, with a message saying which labels it expects.
+
+    bce: 0/1; hinge: ±1; cross_entropy and nll: class indices 0 … outputs−1; mse: numbers
+    (one per output).
+    """
+    import numpy as np
+
+    where = f"loss {loss!r}"
+    try:
+        y = np.asarray(targets, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{where}: targets must be numbers, got {targets!r:.80}") from None
+    if not np.isfinite(y).all():
+        raise ValueError(f"{where}: targets hold NaN or infinity")
+    if loss in ("bce", "bce_logits", "hinge") and (y.ndim != 1 and not (y.ndim == 2 and y.shape[1] == 1)):
+        raise ValueError(f"{where}: expects one label per sample, {LABELS[loss]}; got targets of shape {y.shape}")
+    allowed = {"bce": (0.0, 1.0), "bce_logits": (0.0, 1.0), "hinge": (-1.0, 1.0)}.get(loss)
+    if allowed is not None and not np.isin(y, allowed).all():
+        bad = sorted(set(y[~np.isin(y, allowed)].ravel().tolist()))[:5]
+        hint = " (for ±1 labels use loss='hinge'; for bce map them with (y + 1) / 2)" if loss != "hinge" else \
+            " (for 0/1 labels map them with 2·y − 1, or use loss='bce')"
+        raise ValueError(f"{where}: expects labels {LABELS[loss]}, got {bad}{hint}")
+    if loss in ("cross_entropy", "nll"):
+        if y.ndim != 1 or not (y == np.round(y)).all() or y.min() < 0 or y.max() >= outputs:
+            raise ValueError(f"{where}: expects labels {LABELS[loss]} with k = {outputs} outputs, "
+                             f"got values from {y.min():g} to {y.max():g}" if y.ndim == 1 else
+                             f"{where}: expects labels {LABELS[loss]}, got targets of shape {y.shape}")
+    if loss in ("mse", "mse_half"):
+        width = 1 if y.ndim == 1 else y.shape[1]
+        if y.ndim > 2 or width != outputs:
+            raise ValueError(f"{where}: the model has {outputs} outputs but each target has {width} numbers")
 
 
 LOSSES = {"mse": mse, "mse_half": lambda p, t: mse(p, t, half=True), "bce": binary_cross_entropy,

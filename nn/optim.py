@@ -1,6 +1,6 @@
 """Optimizers: each `step()` moves every parameter using its `.grad`; `zero_grad()` clears them.
 
-Update rules (g = ∂L/∂θ, plus weight_decay·θ when weight decay is on):
+Update rules (g = ∂L/∂θ, plus weight_decay·θ when weight decay is on; t counts steps from 1):
 
   SGD            θ ← θ − η g
   momentum       v ← μ v + g;          θ ← θ − η v       (PyTorch's form; the notes'
@@ -9,59 +9,137 @@ Update rules (g = ∂L/∂θ, plus weight_decay·θ when weight decay is on):
   RMSProp        s ← ρ s + (1 − ρ) g²; θ ← θ − η g / (√s + ε)
   Adam           m ← β₁ m + (1 − β₁) g;  s ← β₂ s + (1 − β₂) g²;
                  m̂ = m / (1 − β₁ᵗ);  ŝ = s / (1 − β₂ᵗ);  θ ← θ − η m̂ / (√ŝ + ε)
+
+Each rule is written once, on arrays holding every parameter (θ, g and the state, in the
+order of `params`). When the parameters are exactly a model's (`model.parameters()`), those
+arrays are the model's own buffers and a step is a handful of array operations; otherwise
+the numbers are gathered from the Values and written back. A step that would make any
+parameter infinite or NaN raises and changes nothing: parameters and state stay as they were.
 """
 from __future__ import annotations
 
 import math
-from typing import Iterable
+from typing import Any, Iterable
 
-from chainrule.engine import Value, no_grad
-from chainrule.engine.value import _check_number
+import numpy as np
+
+from chainrule.engine import Value
+from chainrule.engine.checks import as_number, describe
+
+from .parameters import Parameter
 
 
 class Optimizer:
     """Holds the parameters and the learning rate `lr` (schedules change `lr`)."""
 
+    STATE: tuple[str, ...] = ()  # names of the per-parameter state arrays
+
     def __init__(self, parameters: Iterable[Value], lr: float, weight_decay: float = 0.0) -> None:
+        name = type(self).__name__
+        if isinstance(parameters, Value) or not isinstance(parameters, Iterable):
+            raise TypeError(f"{name}: expected a list of parameters (model.parameters()), got {describe(parameters)}")
         self.params = list(parameters)
         if not self.params:
-            raise ValueError(f"{type(self).__name__}: got no parameters to optimise")
+            raise ValueError(f"{name}: got no parameters to optimise")
         bad = [p for p in self.params if not isinstance(p, Value)]
         if bad:
-            raise TypeError(f"{type(self).__name__}: parameters must be Values, got {type(bad[0]).__name__}")
-        self.lr = _positive(lr, f"{type(self).__name__}: lr")
-        self.weight_decay = _check_number(weight_decay, f"{type(self).__name__}: weight_decay")
-        if self.weight_decay < 0:
-            raise ValueError(f"{type(self).__name__}: weight_decay must be ≥ 0, got {weight_decay}")
+            raise TypeError(f"{name}: parameters must be Values, got {describe(bad[0])}")
+        self.lr = _positive(lr, f"{name}: lr")
+        self.weight_decay = _at_least_zero(weight_decay, f"{name}: weight_decay")
         self.steps = 0
+        self._store = _whole_store(self.params)
+        for key in self.STATE:
+            setattr(self, key, np.zeros(len(self.params)))
 
     def zero_grad(self) -> None:
-        for p in self.params:
-            p.grad = 0.0
+        """Set every parameter's gradient to 0 (gradients add up over backward calls)."""
+        if self._store is not None:
+            self._store.grads[:] = 0.0
+        else:
+            for p in self.params:
+                p.grad = 0.0
 
-    def _grads(self) -> list[float]:
-        if self.weight_decay:
-            return [p.grad + self.weight_decay * p.data for p in self.params]
-        return [p.grad for p in self.params]
+    def values_and_grads(self) -> tuple[np.ndarray, np.ndarray]:
+        """θ and g as arrays in the order of `params` (the model's own buffers when they can be)."""
+        if self._store is not None:
+            return self._store.values, self._store.grads
+        return (np.array([p.data for p in self.params], dtype=float),
+                np.array([_grad_of(p) for p in self.params], dtype=float))
 
     def step(self) -> None:
+        """Apply the update rule to every parameter once; on a non-finite result nothing changes."""
+        theta, g = self.values_and_grads()
+        where = f"{type(self).__name__}.step"
+        _require_finite(g, self.params, f"{where}: the gradient of", "call backward() on a finite loss first")
+        if self.weight_decay:
+            g = g + self.weight_decay * theta
+        new_theta, new_state = self.update(theta, g, self.steps + 1)
+        _require_finite(new_theta, self.params, f"{where}: the update would make",
+                        f"lower the learning rate (lr={self.lr:g}) or clip the gradients; nothing was changed")
         self.steps += 1
-        with no_grad():
-            self._update(self._grads())
+        for key, value in new_state.items():
+            setattr(self, key, value)
+        if self._store is not None:
+            self._store.values[:] = new_theta
+        else:
+            for p, value in zip(self.params, new_theta.tolist()):
+                p.data = value
 
-    def _update(self, grads: list[float]) -> None:  # pragma: no cover - every subclass defines it
-        raise NotImplementedError
+    def update(self, theta: np.ndarray, g: np.ndarray, t: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """The rule: (new θ, new state) from θ, g and the step number t; changes nothing itself."""
+        raise NotImplementedError  # every optimizer defines its rule
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(repr(self))
+
+    def __repr__(self) -> str:
+        settings = ", ".join(f"{k}={v:g}" for k, v in self.settings().items())
+        return f"{type(self).__name__}({len(self.params)} parameters, {settings}; {self.steps} steps taken)"
+
+    def settings(self) -> dict[str, float]:
+        return {"lr": self.lr, "weight_decay": self.weight_decay}
+
+
+def _whole_store(params: list[Value]) -> Any:
+    """The model buffer when `params` are every parameter of one buffer, in its order; else None."""
+    first = params[0]
+    if not isinstance(first, Parameter):
+        return None
+    store = first.store
+    if len(params) != len(store):
+        return None
+    for i, p in enumerate(params):
+        if not isinstance(p, Parameter) or p.store is not store or p.index != i:
+            return None
+    return store
+
+
+def _grad_of(p: Value) -> float:
+    return 0.0 if p.grad is None else p.grad
+
+
+def _require_finite(numbers: np.ndarray, params: list[Value], what: str, advice: str) -> None:
+    if not np.isfinite(numbers).all():
+        i = int(np.flatnonzero(~np.isfinite(numbers))[0])
+        raise OverflowError(f"{what} {describe(params[i])} non-finite ({numbers[i]}); {advice}")
 
 
 def _positive(x: float, where: str) -> float:
-    x = _check_number(x, where)
+    x = as_number(x, where)
     if x <= 0:
         raise ValueError(f"{where} must be > 0, got {x}")
     return x
 
 
+def _at_least_zero(x: float, where: str) -> float:
+    x = as_number(x, where)
+    if x < 0:
+        raise ValueError(f"{where} must be ≥ 0, got {x}")
+    return x
+
+
 def _fraction(x: float, where: str) -> float:
-    x = _check_number(x, where)
+    x = as_number(x, where)
     if not 0 <= x < 1:
         raise ValueError(f"{where} must be in [0, 1), got {x}")
     return x
@@ -70,39 +148,41 @@ def _fraction(x: float, where: str) -> float:
 class SGD(Optimizer):
     """Stochastic gradient descent, optionally with momentum μ (and Nesterov's look-ahead)."""
 
+    STATE = ("velocity",)
+
     def __init__(self, parameters: Iterable[Value], lr: float = 0.01, momentum: float = 0.0,
                  nesterov: bool = False, weight_decay: float = 0.0) -> None:
         super().__init__(parameters, lr, weight_decay)
         self.momentum = _fraction(momentum, "SGD: momentum")
         if nesterov and not self.momentum:
             raise ValueError("SGD: nesterov=True needs a momentum > 0")
-        self.nesterov = nesterov
-        self.velocity = [0.0] * len(self.params)
+        self.nesterov = bool(nesterov)
 
-    def _update(self, grads: list[float]) -> None:
-        mu, lr = self.momentum, self.lr
-        for i, (p, g) in enumerate(zip(self.params, grads)):
-            if mu:
-                self.velocity[i] = v = mu * self.velocity[i] + g
-                g = g + mu * v if self.nesterov else v
-            p.data -= lr * g
+    def update(self, theta, g, t):
+        if not self.momentum:
+            return theta - self.lr * g, {}
+        v = self.momentum * self.velocity + g
+        step = g + self.momentum * v if self.nesterov else v
+        return theta - self.lr * step, {"velocity": v}
+
+    def settings(self) -> dict[str, float]:
+        return {**super().settings(), "momentum": self.momentum}
 
 
 class RMSProp(Optimizer):
     """Divide each step by a running root-mean-square of that parameter's gradients."""
+
+    STATE = ("square_avg",)
 
     def __init__(self, parameters: Iterable[Value], lr: float = 0.001, rho: float = 0.9, eps: float = 1e-8,
                  weight_decay: float = 0.0) -> None:
         super().__init__(parameters, lr, weight_decay)
         self.rho = _fraction(rho, "RMSProp: rho")
         self.eps = _positive(eps, "RMSProp: eps")
-        self.square_avg = [0.0] * len(self.params)
 
-    def _update(self, grads: list[float]) -> None:
-        rho = self.rho
-        for i, (p, g) in enumerate(zip(self.params, grads)):
-            self.square_avg[i] = s = rho * self.square_avg[i] + (1 - rho) * g * g
-            p.data -= self.lr * g / (math.sqrt(s) + self.eps)
+    def update(self, theta, g, t):
+        s = self.rho * self.square_avg + (1 - self.rho) * g * g
+        return theta - self.lr * g / (np.sqrt(s) + self.eps), {"square_avg": s}
 
 
 class Adam(Optimizer):
@@ -111,22 +191,23 @@ class Adam(Optimizer):
     Default lr = 3e-4, as the notes recommend ("a good default"); PyTorch's default is 1e-3.
     """
 
+    STATE = ("m", "v")
+
     def __init__(self, parameters: Iterable[Value], lr: float = 3e-4, betas: tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8, weight_decay: float = 0.0) -> None:
         super().__init__(parameters, lr, weight_decay)
+        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+            raise ValueError(f"Adam: betas must be a pair (β₁, β₂), got {betas!r}")
         self.beta1 = _fraction(betas[0], "Adam: betas[0]")
         self.beta2 = _fraction(betas[1], "Adam: betas[1]")
         self.eps = _positive(eps, "Adam: eps")
-        self.m = [0.0] * len(self.params)
-        self.v = [0.0] * len(self.params)
 
-    def _update(self, grads: list[float]) -> None:
-        b1, b2, t = self.beta1, self.beta2, self.steps
-        c1, c2 = 1 - b1**t, 1 - b2**t
-        for i, (p, g) in enumerate(zip(self.params, grads)):
-            self.m[i] = m = b1 * self.m[i] + (1 - b1) * g
-            self.v[i] = v = b2 * self.v[i] + (1 - b2) * g * g
-            p.data -= self.lr * (m / c1) / (math.sqrt(v / c2) + self.eps)
+    def update(self, theta, g, t):
+        b1, b2 = self.beta1, self.beta2
+        m = b1 * self.m + (1 - b1) * g
+        v = b2 * self.v + (1 - b2) * g * g
+        m_hat, v_hat = m / (1 - b1**t), v / (1 - b2**t)
+        return theta - self.lr * m_hat / (np.sqrt(v_hat) + self.eps), {"m": m, "v": v}
 
 
 def clip_grad_norm(parameters: Iterable[Value], max_norm: float) -> float:
@@ -136,16 +217,27 @@ def clip_grad_norm(parameters: Iterable[Value], max_norm: float) -> float:
     """
     params = list(parameters)
     max_norm = _positive(max_norm, "clip_grad_norm: max_norm")
-    norm = math.sqrt(math.fsum(p.grad * p.grad for p in params))
+    store = _whole_store(params) if params else None
+    if store is not None:
+        norm = math.sqrt(float(store.grads @ store.grads))
+        if norm > max_norm:
+            store.grads *= max_norm / norm
+        return norm
+    norm = math.sqrt(math.fsum(_grad_of(p) ** 2 for p in params))
     if norm > max_norm:
         scale = max_norm / norm
         for p in params:
-            p.grad *= scale
+            p.grad = _grad_of(p) * scale
     return norm
 
 
 def clip_grad_value(parameters: Iterable[Value], clip_value: float) -> None:
     """Clamp every gradient into [−clip_value, clip_value]."""
+    params = list(parameters)
     c = _positive(clip_value, "clip_grad_value: clip_value")
-    for p in parameters:
-        p.grad = min(c, max(-c, p.grad))
+    store = _whole_store(params) if params else None
+    if store is not None:
+        np.clip(store.grads, -c, c, out=store.grads)
+        return
+    for p in params:
+        p.grad = min(c, max(-c, _grad_of(p)))

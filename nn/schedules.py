@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 
-from chainrule.engine.value import _check_number
+from chainrule.engine.checks import as_number as _check_number
 
 from .optim import Optimizer
 

@@ -21,7 +21,6 @@ import graphviz
 import numpy as np
 
 from chainrule.engine import Value, fmt, topological_order
-from chainrule.engine.batched import sample
 from chainrule.engine.files import write_atomically
 
 from .dot_program import GraphvizNotFound, configure
@@ -188,9 +187,6 @@ def draw_graph(root: Value, *, rankdir: str = "LR", detail: str = "auto", contri
                                                      "nodesep": "0.25", "ranksep": "0.35"},
                            node_attr={"fontname": "Helvetica", "fontsize": "12"},
                            edge_attr={"fontname": "Helvetica", "fontsize": "10", "arrowsize": "0.6"})
-    batch = next((len(v.data) for v in order if v.is_batch), 0)
-    if batch and not title:
-        title = f"a batch of {batch}: values and gradients of sample 1 (parameter gradients: the batch total)"
     if title:
         dot.attr(label=dot_text(title), labelloc="t", fontsize="14")
 
@@ -212,8 +208,8 @@ def draw_graph(root: Value, *, rankdir: str = "LR", detail: str = "auto", contri
         r = role(v, root) if not collapsed else ("output" if v is root else "value")
         lines = _value_lines(group, computed, collapsed)
         attrs = dict(ROLE_STYLE[r])
-        attrs["tooltip"] = dot_text(f"{r}: {v.name}  data={sample(v.data)!r}  grad={sample(v.grad)!r}" if computed
-                                    else f"{r}: {v.name}  data={sample(v.data)!r}")
+        attrs["tooltip"] = dot_text(f"{r}: {(v.label or 'value')}  data={v.data!r}  grad={v.grad!r}" if computed
+                                    else f"{r}: {(v.label or 'value')}  data={v.data!r}")
         if collapsed:
             attrs.update(style="rounded,filled", fillcolor="#e8e8f8")
         container(group).node(group.key, label=dot_text("\n".join(lines)), id=group.key, **attrs)
@@ -234,8 +230,7 @@ def draw_graph(root: Value, *, rankdir: str = "LR", detail: str = "auto", contri
             gp = of[parent]
             if gp is gv:
                 continue
-            contribution = sample(local) * sample(v.grad)  # for a batch: sample 1's
-            local = sample(local)
+            contribution = local * v.grad
             if len(gv.members) == 1:  # the child is drawn with its operation node
                 target = "o" + gv.key[1:]
                 if len(gp.members) == 1:
@@ -265,20 +260,20 @@ def _value_lines(group: Group, computed: bool, collapsed: bool) -> list[str]:
     v = group.output
     if collapsed:
         head = group.key[2:]
-        return [head, f"{len(group.members)} values", f"out {fmt(sample(v.data))}",
-                f"grad {fmt(sample(v.grad)) if computed else NOT_COMPUTED}"]
+        return [head, f"{len(group.members)} values", f"out {fmt(v.data)}",
+                f"grad {fmt(v.grad) if computed else NOT_COMPUTED}"]
     if v.op == "const":
-        return [fmt(sample(v.data))]
+        return [fmt(v.data)]
     lines = [v.label] if v.label else []
-    lines.append(f"data {fmt(sample(v.data))}")
-    lines.append(f"grad {fmt(sample(v.grad)) if computed else NOT_COMPUTED}")
+    lines.append(f"data {fmt(v.data)}")
+    lines.append(f"grad {fmt(v.grad) if computed else NOT_COMPUTED}")
     return lines
 
 
 def _edge(dot: graphviz.Digraph, tail: str, head: str, child: Value, parent: Value, local: float,
           contribution: float, computed: bool, show_contribution: bool, k: int) -> None:
     label = fmt(local)
-    tip = f"∂{child.name}/∂{parent.name} = {fmt(local)}"
+    tip = f"∂{child.label or 'child'}/∂{parent.label or 'parent'} = {fmt(local)}"
     attrs = {"color": PENDING, "fontcolor": "#333333", "penwidth": "1"}
     if computed:
         colour = edge_colour(contribution)
@@ -286,7 +281,7 @@ def _edge(dot: graphviz.Digraph, tail: str, head: str, child: Value, parent: Val
                      penwidth=str(edge_width(contribution)))
         if contribution == 0.0:
             attrs["style"] = "dashed"
-        tip += f";  contribution {fmt(local)} × {fmt(sample(child.grad))} = {fmt(contribution)}"
+        tip += f";  contribution {fmt(local)} × {fmt(child.grad)} = {fmt(contribution)}"
         if show_contribution:
             label += f"\n→ {fmt(contribution)}"
     dot.edge(tail, head, label=dot_text(label), tooltip=dot_text(tip), id=f"{tail}_{head}_{k}", **attrs)

@@ -66,16 +66,13 @@ def stepper_html(root: Value, title: Optional[str] = None, rankdir: str = "LR", 
     """The stepper page as a string (see `save_stepper`)."""
     if not isinstance(root, Value):
         raise TypeError(f"save_stepper: root must be a Value, got {type(root).__name__}")
-    if any(v.is_batch for v in topological_order(root)):
-        raise ValueError("save_stepper: this graph holds a batch; step through the graph of one sample "
-                         "(model(x) for a single x), which is what a learner follows by hand")
     with replaying(root) as order:
         frames = backward_frames(root, order)
         # laid out once, with the final grads the replay left, so the page reads right without JavaScript
         svg = run_layout(draw_graph(root, rankdir=rankdir, detail="ops", legend=False, max_nodes=max_nodes,
                                     grads="show").source, "svg").decode("utf-8")
     svg = svg[svg.index("<svg"):]  # drop the XML prolog and DOCTYPE: the SVG sits inside HTML
-    name = root.name
+    name = root.label or "the output"
     title = title or f"Backward through {name}: step by step"
     data = {"frames": frames, "nodes": [f"v{i}" for i, v in enumerate(order) if v.op != "const"],
             "forward": f"Forward pass done: {len(order)} values. Backward has not started: "

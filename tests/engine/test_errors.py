@@ -68,9 +68,9 @@ def test_overflow_is_reported_not_stored():
         Value(1e308, "h") * 10
     with pytest.raises(OverflowError, match="power"):
         Value(10.0) ** 400
-    with pytest.raises(OverflowError, match="local derivative 1/a is infinite"):
+    with pytest.raises(OverflowError, match="local derivative 1/a is not finite"):
         Value(1e-310).log()
-    with pytest.raises(OverflowError, match="infinite"):
+    with pytest.raises(OverflowError, match="not finite"):
         Value(0.0) ** 0.5
 
 

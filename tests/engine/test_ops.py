@@ -135,22 +135,25 @@ def test_dot_is_a_weighted_sum(pairs, b):
     assert grads == pytest.approx(xs + ws + [1.0], abs=1e-12)
 
 
-def test_dot_with_plain_inputs_only_has_weight_edges():
+def test_dot_lifts_plain_inputs_as_constants_and_pairs_every_term():
     w = [Value(0.5, "w0"), Value(-2.0, "w1")]
-    z = engine.dot(w, [3.0, 1.0], Value(0.25, "b"))
+    b = Value(0.25, "b")
+    z = engine.dot(w, [3.0, 1.0], b)
     assert z.data == pytest.approx(-0.25)
-    assert z.parents == (w[0], w[1], z.parents[2]) and z.local_grads == (3.0, 1.0, 1.0)
+    x0, x1 = z.parents[1], z.parents[3]
+    assert (x0.op, x0.data, x1.op, x1.data) == ("const", 3.0, "const", 1.0)
+    # (w₁, x₁, x₁, w₁, w₂, x₂, x₂, w₂, b, 1): ∂z/∂wᵢ = xᵢ, ∂z/∂xᵢ = wᵢ, ∂z/∂b = 1
+    assert z.parents == (w[0], x0, w[1], x1, b) and z.local_grads == (3.0, 0.5, 1.0, -2.0, 1.0)
 
 
-def test_dot_of_values_with_themselves_is_a_sum_of_squares_with_one_edge_each():
+def test_dot_of_values_with_themselves_is_a_sum_of_squares():
     ws = [Value(0.5, "w0"), Value(-2.0, "w1"), Value(3.0, "w2")]
-    for squares in (engine.dot(ws, ws), engine.dot(ws, list(ws), 0.0)):  # the fast path, and the loop
+    for squares in (engine.dot(ws, ws), engine.dot(ws, list(ws), 0.0)):
         assert squares.data == pytest.approx(13.25)
-        assert squares.parents[:3] == tuple(ws) and squares.local_grads[:3] == (1.0, -4.0, 6.0)
         for w in ws:
             w.grad = 0.0
         squares.backward()
-        assert [w.grad for w in ws] == [1.0, -4.0, 6.0]
+        assert [w.grad for w in ws] == [1.0, -4.0, 6.0]  # ∂(Σw²)/∂w = 2w: each term's two edges add up
 
 
 # random compositions: trees of smooth operations over three inputs

@@ -20,7 +20,7 @@ def test_named_parameters_are_readable_dotted_paths():
 
 
 def test_neuron_computes_activation_of_weighted_sum():
-    neuron = nn.Neuron(3, activation="tanh", init=nn.init.uniform(), rng=None)
+    neuron = nn.Neuron(3, activation="tanh", init=nn.init.uniform(), seed=0)
     x = [0.5, -1.0, 2.0]
     z = sum(w.data * xi for w, xi in zip(neuron.w, x)) + neuron.b.data
     assert neuron(x).data == pytest.approx(math.tanh(z))
@@ -82,8 +82,8 @@ def test_constant_init_makes_all_neurons_identical():
 
 @pytest.mark.parametrize("bad,error,match", [
     ([1.0, 2.0, 3.0], ValueError, "expected 2 inputs, got 3"),
-    ("ab", TypeError, "expected a list of 2"),
-    (5.0, TypeError, "expected a list of 2"),
+    ("ab", TypeError, "expected one sample, a list of 2"),
+    (5.0, TypeError, "expected one sample, a list of 2"),
     ([1.0, "x"], TypeError, "MLP: input"),
     ([1.0, math.nan], ValueError, "not finite"),
 ])

@@ -88,7 +88,7 @@ def test_cross_entropy_on_a_softmax_model_uses_logits():
 def test_fit_argument_errors():
     X, y = nn.data.xor()
     model = nn.MLP(2, [1], output="sigmoid")
-    with pytest.raises(ValueError, match="4 inputs but 3 targets"):
+    with pytest.raises(ValueError, match="4 samples but 3 targets"):
         nn.fit(model, X, y[:3])
     with pytest.raises(ValueError, match="unknown loss"):
         nn.fit(model, X, y, loss="l1")

@@ -1,0 +1,48 @@
+"""Checking numbers that enter the graph, and naming operands in error messages."""
+from __future__ import annotations
+
+import math
+import numbers
+from typing import Any
+
+
+def describe(x: Any) -> str:
+    """Name an operand in an error message: a Value by its label and data, anything else by repr and type."""
+    describe_value = getattr(x, "_describe", None)  # a Value names itself (no import: value.py imports this)
+    if describe_value is not None:
+        return describe_value()
+    return f"{x!r} ({type(x).__name__})"
+
+
+def as_number(x: Any, where: str, partner: Any = None) -> float:
+    """`x` as a float if it is a finite real number; otherwise an error naming `where`, `x` and `partner`.
+
+    `partner` is the other operand of a binary operation. ints, floats and numpy scalars are
+    numbers; bools, strings, None, complex numbers and arrays are not.
+    """
+    if type(x) is float or type(x) is int:  # the common case, checked fast
+        value = x
+    elif isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(f"{where}: expected a real number (int or float) or a Value, got {describe(x)}"
+                        f"{_partner(partner)}{_hint(x)}")
+    else:
+        value = x
+    try:
+        value = float(value)
+    except OverflowError:  # an int beyond the largest float, e.g. 10**400
+        raise OverflowError(f"{where}: {x!r} is too large for a float (the largest is about 1.8e308)"
+                            f"{_partner(partner)}") from None
+    if not math.isfinite(value):
+        raise ValueError(f"{where}: {describe(x)} is not finite; a Value must hold a finite number{_partner(partner)}")
+    return value
+
+
+def _partner(partner: Any) -> str:
+    return f" (the other operand is {describe(partner)})" if partner is not None else ""
+
+
+def _hint(x: Any) -> str:
+    if hasattr(x, "shape") and hasattr(x, "dtype"):
+        return ("; a Value holds one number: for a batch of samples use nn.fit / nn.predict, "
+                "or build a list of Values")
+    return ""

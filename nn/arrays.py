@@ -1,0 +1,228 @@
+"""The array path: a whole batch through a model, one node per layer operation.
+
+The scalar graph (one Value per number, what a learner reads and steps through) is the
+textbook; this is the same computation for speed, on matrices whose rows are samples:
+
+    forward                                   backward (G = ∂L/∂output of the node)
+    Z = H Wᵀ + b        (Linear)              ∂L/∂W += Gᵀ H,   ∂L/∂b += Σ_rows G,   ∂L/∂H = G W
+    A = g(Z)            (Activation)          ∂L/∂Z = G ⊙ g′(Z)
+    P = softmax(Z) rows (Softmax)             ∂L/∂Z = P ⊙ (G − Σⱼ G ⊙ P)
+    L = loss(out, y)    (see LOSSES)          ∂L/∂out, from the loss's formula
+
+Nodes are recorded on a `Tape` in creation order and backward runs them in reverse. The
+weights W and biases b are views on the model's flat parameter buffer and the gradients go
+straight into its gradient buffer, so an optimizer can update every parameter with one
+array operation. The formulas are the scalar operations' (engine/value.py), written for
+arrays; tests check that loss and every gradient equal the scalar graphs' to 1e-12.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+
+# -- activations: (A, g′) from Z, the same formulas as the Value methods ------------------
+
+def _sigmoid(Z: np.ndarray) -> np.ndarray:
+    """σ(z) without overflow: e^(−|z|) ≤ 1 on both sides."""
+    e = np.exp(-np.abs(Z))
+    return np.where(Z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def _relu(Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    positive = Z > 0
+    return np.where(positive, Z, 0.0), positive.astype(float)
+
+
+def _leaky_relu(Z: np.ndarray, slope: float = 0.01) -> tuple[np.ndarray, np.ndarray]:
+    positive = Z > 0
+    return np.where(positive, Z, slope * Z), np.where(positive, 1.0, slope)
+
+
+def _tanh(Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    T = np.tanh(Z)
+    return T, 1.0 - T * T
+
+
+def _sigmoid_pair(Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    S = _sigmoid(Z)
+    return S, S * (1.0 - S)
+
+
+def _elu(Z: np.ndarray, alpha: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    E = np.exp(np.minimum(Z, 0.0))
+    positive = Z > 0
+    return np.where(positive, Z, alpha * (E - 1.0)), np.where(positive, 1.0, alpha * E)
+
+
+def _gelu(Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    from scipy.special import erfc  # scipy comes with scikit-learn; loaded only for GELU
+
+    cdf = 0.5 * erfc(-Z / np.sqrt(2.0))
+    pdf = np.exp(-0.5 * Z * Z) / np.sqrt(2.0 * np.pi)
+    return Z * cdf, cdf + Z * pdf
+
+
+ACTIVATIONS: dict[str, Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]] = {
+    "sigmoid": _sigmoid_pair, "tanh": _tanh, "relu": _relu, "leaky_relu": _leaky_relu, "elu": _elu, "gelu": _gelu,
+}
+
+
+def softmax_rows(Z: np.ndarray) -> np.ndarray:
+    """Each row's softmax, with the row's max subtracted first (never overflows)."""
+    E = np.exp(Z - Z.max(axis=1, keepdims=True))
+    return E / E.sum(axis=1, keepdims=True)
+
+
+def logsumexp_rows(Z: np.ndarray) -> np.ndarray:
+    m = Z.max(axis=1)
+    return m + np.log(np.exp(Z - m[:, None]).sum(axis=1))
+
+
+# -- the tape ---------------------------------------------------------------------------------
+
+class Tape:
+    """The nodes of one forward pass, in creation order. `backward(G)` runs them in reverse."""
+
+    def __init__(self) -> None:
+        self.nodes: list[Any] = []
+
+    def backward(self, G: np.ndarray) -> None:
+        for node in reversed(self.nodes):
+            G = node.backward(G)
+
+
+class Linear:
+    """Z = H Wᵀ + b for a layer whose W and b are views on the model's buffer."""
+
+    __slots__ = ("layer", "H", "input_grad")
+
+    def __init__(self, layer: Any, H: np.ndarray, input_grad: bool) -> None:
+        self.layer, self.H, self.input_grad = layer, H, input_grad
+
+    def forward(self) -> np.ndarray:
+        layer = self.layer
+        return self.H @ layer.W.T + layer.b
+
+    def backward(self, G: np.ndarray) -> np.ndarray | None:
+        layer = self.layer
+        layer.W_grad += G.T @ self.H
+        layer.b_grad += G.sum(axis=0)
+        return G @ layer.W if self.input_grad else None
+
+
+class Activation:
+    """A = g(Z) elementwise; keeps g′(Z) for backward."""
+
+    __slots__ = ("derivative",)
+
+    def __init__(self, derivative: np.ndarray) -> None:
+        self.derivative = derivative
+
+    def backward(self, G: np.ndarray) -> np.ndarray:
+        return G * self.derivative
+
+
+class Softmax:
+    """P = softmax(Z) row by row;  ∂L/∂Zᵢ = Pᵢ (Gᵢ − Σⱼ Gⱼ Pⱼ)."""
+
+    __slots__ = ("P",)
+
+    def __init__(self, P: np.ndarray) -> None:
+        self.P = P
+
+    def backward(self, G: np.ndarray) -> np.ndarray:
+        P = self.P
+        return P * (G - (G * P).sum(axis=1, keepdims=True))
+
+
+def forward(model: Any, X: np.ndarray, tape: Tape | None = None, logits: bool = False) -> np.ndarray:
+    """The model's outputs for every row of X (n × k). With a `tape`, the nodes are recorded for
+    backward; with `logits`, the output layer's activation is left out (for the stable losses)."""
+    H = X
+    last = len(model.layers) - 1
+    for depth, layer in enumerate(model.layers):
+        node = Linear(layer, H, input_grad=depth > 0)
+        H = node.forward()
+        if tape is not None:
+            tape.nodes.append(node)
+        activation = layer.activation
+        if activation == "linear" or (logits and depth == last):
+            continue
+        if activation == "softmax":
+            H = softmax_rows(H)
+            if tape is not None:
+                tape.nodes.append(Softmax(H))
+            continue
+        H, derivative = ACTIVATIONS[activation](H)
+        if tape is not None:
+            tape.nodes.append(Activation(derivative))
+    return H
+
+
+# -- losses: (L, ∂L/∂out) for outputs O (n × k) and targets, each the mean over the batch -----
+
+def mse(O: np.ndarray, T: np.ndarray, half: bool = False) -> tuple[float, np.ndarray]:
+    """L = (1/nk) Σ (o − t)²  (½ of it with half);   ∂L/∂o = 2(o − t)/nk  (or (o − t)/nk)."""
+    D = O - T
+    scale = 0.5 if half else 1.0
+    return scale * float(np.mean(D * D)), (2.0 * scale / D.size) * D
+
+
+def binary_cross_entropy(O: np.ndarray, T: np.ndarray) -> tuple[float, np.ndarray]:
+    """L = −(1/n) Σ [y log p + (1 − y) log(1 − p)];   ∂L/∂p = (p − y) / (p(1 − p)) / n."""
+    p, y = O, T
+    wrong = ((y > 0) & (p <= 0)) | ((y < 1) & (p >= 1))
+    if wrong.any():
+        raise ValueError("binary_cross_entropy: a probability of exactly 0 or 1 on the wrong side gives an infinite "
+                         "loss; use binary_cross_entropy_with_logits on the scores before the sigmoid (stable)")
+    with np.errstate(divide="ignore"):  # log 0 appears only where its weight is 0
+        terms = np.where(y > 0, y * np.log(p), 0.0) + np.where(y < 1, (1 - y) * np.log1p(-p), 0.0)
+        dp = np.where(y > 0, -y / np.where(p > 0, p, 1.0), 0.0) + np.where(y < 1, (1 - y) / np.where(p < 1, 1 - p, 1.0), 0.0)
+    n = p.shape[0]
+    return -float(terms.sum()) / n, dp / n
+
+
+def binary_cross_entropy_with_logits(O: np.ndarray, T: np.ndarray) -> tuple[float, np.ndarray]:
+    """L = (1/n) Σ softplus(z) − y·z;   ∂L/∂z = (σ(z) − y)/n."""
+    z, y = O, T
+    softplus = np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
+    n = z.shape[0]
+    return float((softplus - y * z).sum()) / n, (_sigmoid(z) - y) / n
+
+
+def cross_entropy(O: np.ndarray, labels: np.ndarray) -> tuple[float, np.ndarray]:
+    """L = (1/n) Σ log Σⱼ e^{zⱼ} − z_y;   ∂L/∂zⱼ = (softmax(z)ⱼ − [j = y])/n."""
+    n = O.shape[0]
+    rows = np.arange(n)
+    loss = float((logsumexp_rows(O) - O[rows, labels]).sum()) / n
+    G = softmax_rows(O)
+    G[rows, labels] -= 1.0
+    return loss, G / n
+
+
+def nll(O: np.ndarray, labels: np.ndarray) -> tuple[float, np.ndarray]:
+    """L = −(1/n) Σ log p_y;   ∂L/∂p_y = −1/(n p_y)."""
+    n = O.shape[0]
+    rows = np.arange(n)
+    picked = O[rows, labels]
+    if (picked <= 0).any():
+        raise ValueError("nll: probability 0 for a true class gives an infinite loss; use cross_entropy on logits")
+    G = np.zeros_like(O)
+    G[rows, labels] = -1.0 / (n * picked)
+    return -float(np.log(picked).sum()) / n, G
+
+
+def hinge(O: np.ndarray, T: np.ndarray) -> tuple[float, np.ndarray]:
+    """L = (1/n) Σ max(0, 1 − y·s);   ∂L/∂s = −y/n where 1 − y·s > 0, else 0."""
+    margins = 1.0 - T * O
+    active = margins > 0
+    n = O.shape[0]
+    return float(np.where(active, margins, 0.0).sum()) / n, np.where(active, -T, 0.0) / n
+
+
+LOSSES: dict[str, Callable[..., tuple[float, np.ndarray]]] = {
+    "mse": mse, "mse_half": lambda O, T: mse(O, T, half=True), "bce": binary_cross_entropy,
+    "bce_logits": binary_cross_entropy_with_logits, "cross_entropy": cross_entropy, "nll": nll, "hinge": hinge,
+}
