@@ -71,9 +71,10 @@ class Optimizer:
         theta, g = self.values_and_grads()
         where = f"{type(self).__name__}.step"
         _require_finite(g, self.params, f"{where}: the gradient of", "call backward() on a finite loss first")
-        if self.weight_decay:
-            g = g + self.weight_decay * theta
-        new_theta, new_state = self.update(theta, g, self.steps + 1)
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is caught just below, by name
+            if self.weight_decay:
+                g = g + self.weight_decay * theta
+            new_theta, new_state = self.update(theta, g, self.steps + 1)
         _require_finite(new_theta, self.params, f"{where}: the update would make",
                         f"lower the learning rate (lr={self.lr:g}) or clip the gradients; nothing was changed")
         self.steps += 1
