@@ -8,7 +8,9 @@
     7.0
 
 value.py is the table of operations (each forward value beside its local derivatives);
-backward.py is the chain rule over a graph, at once or step by step.
+backward.py is the chain rule over a graph, at once or step by step; higher.py gives gradients
+as functions (`grad`), second derivatives (`hessian`, `backward(create_graph=True)`) and forward
+mode (`jvp`), from the same derivatives written as Values (derivatives.py).
 """
 from .backward import BackwardStep, EdgeUpdate, backward_steps
 from .explain import Explanation, explain
@@ -17,6 +19,7 @@ from .functional import (dot, elu, exp, gelu, leaky_relu, log, logsumexp, mean, 
                          sum, tanh)
 from .gradcheck import GradcheckResult, gradcheck
 from .graph import edges, names, topological_order
+from .higher import JVP, grad, hessian, jvp
 from .recording import is_recording, no_grad
 from .value import Value
 
@@ -24,5 +27,5 @@ __all__ = [
     "Value", "explain", "Explanation", "gradcheck", "GradcheckResult", "no_grad", "is_recording",
     "backward_steps", "BackwardStep", "EdgeUpdate", "topological_order", "edges", "names", "fmt",
     "sum", "mean", "dot", "logsumexp", "softmax", "exp", "log", "tanh", "sigmoid", "softplus", "relu", "leaky_relu",
-    "elu", "gelu",
+    "elu", "gelu", "grad", "hessian", "jvp", "JVP",
 ]

@@ -31,9 +31,18 @@ if TYPE_CHECKING:
 _unfinished: list[weakref.ref] = []
 
 
-def backward(root: Value, grad: Any = 1.0) -> None:
-    """Fill `.grad` of every Value `root` depends on with ∂root/∂value (times `grad`)."""
+def backward(root: Value, grad: Any = 1.0, create_graph: bool = False) -> None:
+    """Fill `.grad` of every Value `root` depends on with ∂root/∂value (times `grad`).
+
+    With `create_graph=True` each `.grad` becomes a Value in a new graph (engine/higher.py), so a
+    gradient can itself be drawn and differentiated again.
+    """
     _finish_unfinished()
+    if create_graph:
+        from .higher import backward_create_graph  # higher.py builds on this module
+
+        backward_create_graph(root, as_number(grad, "backward: grad"))
+        return
     order, saved = _begin(root, grad)
     try:
         for node in reversed(order):

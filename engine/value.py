@@ -152,7 +152,7 @@ class Value:
         except ZeroDivisionError:  # 0 ** (n − 1) with 0 < n < 1: the slope is vertical at 0
             local = math.inf
         _require_finite("**", f"{n:g}·a^{n - 1:g}", (local,), self)
-        return _node(f"**{n:g}", out, (self, local))
+        return _node(power_op(n), out, (self, local))
 
     def __abs__(self) -> Value:
         """|a|.   ∂/∂a = sign a  (0 at a = 0, as PyTorch)."""
@@ -234,6 +234,11 @@ class Value:
         pdf = math.exp(-0.5 * a * a) / _SQRT_2PI
         return _node("gelu", a * cdf, (self, cdf + a * pdf))
 
+    def normal_cdf(self) -> Value:
+        """Φ(a), the standard normal CDF (GELU is a·Φ(a)).   ∂/∂a = φ(a) = e^(−a²/2)/√(2π)."""
+        a = self.data
+        return _node("Φ", 0.5 * math.erfc(-a / _SQRT2), (self, math.exp(-0.5 * a * a) / _SQRT_2PI))
+
     # -- right-hand forms: number ∘ Value --------------------------------------
 
     def __radd__(self, other: Any) -> Value:
@@ -256,14 +261,15 @@ class Value:
 
     # -- backward ---------------------------------------------------------------
 
-    def backward(self, grad: float = 1.0) -> None:
+    def backward(self, grad: float = 1.0, create_graph: bool = False) -> None:
         """Backpropagate: fill `.grad` of every Value this one depends on (see engine/backward.py).
 
         Seeds ∂self/∂self = grad, then visits nodes in reverse topological order and applies
         `parent.grad += local × node.grad` along each edge. A pass that would leave a gradient
-        infinite or NaN raises and leaves every `.grad` as it was.
+        infinite or NaN raises and leaves every `.grad` as it was. With `create_graph=True` every
+        `.grad` is a Value in a new graph, to be differentiated again (engine.grad, engine.hessian).
         """
-        _backward.backward(self, grad)
+        _backward.backward(self, grad, create_graph)
 
     def backward_steps(self, grad: float = 1.0) -> Iterator[_backward.BackwardStep]:
         """Backward one node at a time, for stepping through in a REPL: `print(step)` shows the
@@ -351,6 +357,12 @@ _LEAVES_GRAPH = ("{what}: the result would leave the graph, and backward would n
                  "For the plain number, use v.data.")
 _SQRT2 = math.sqrt(2.0)
 _SQRT_2PI = math.sqrt(2.0 * math.pi)
+
+
+def power_op(n: float) -> str:
+    """The op name of aⁿ for a number n: "**2", "**0.5"; exact, so the exponent can be read back."""
+    short = f"{n:g}"
+    return f"**{short}" if float(short) == n else f"**{n!r}"
 
 
 # -- making nodes -------------------------------------------------------------------

@@ -1,0 +1,124 @@
+"""Every operation's local derivatives as Value expressions: the table for second derivatives.
+
+value.py stores each local derivative as a number, computed beside the forward value. To
+differentiate a gradient again, the local derivatives must themselves be nodes of a graph,
+built from the operation's parents (and its output). This table writes each one once more,
+as an expression of Values, read as in the notes:
+
+    op           ∂out/∂parent, as Values
+    a + b        1, 1                   a − b       1, −1            −a        −1
+    a · b        b, a                   a / b       1/b, −a/b²
+    aⁿ           n·aⁿ⁻¹                 aᵇ          b·aᵇ⁻¹, out·ln a
+    eᵃ           out                    ln a        1/a
+    tanh a       1 − out²               σ(a)        out·(1 − out)    softplus a   σ(a)
+    GELU a       Φ(a) + a·φ(a)          Φ(a)        φ(a) = e^(−a²/2)/√(2π)
+    ELU a        1 (a > 0), out + α     relu, leaky relu, |a|: the stored number (a constant)
+    Σ, mean      1, 1/n (constants)     dot         xᵢ for wᵢ, wᵢ for xᵢ, 1 for b
+    logsumexp    e^(xᵢ − out)           softmax i   pᵢ(δᵢⱼ − pⱼ), pⱼ = e^(xⱼ − logsumexp x)
+
+A local derivative that does not depend on any Value (a constant) stays a plain number. Tests
+check every row against the number value.py stores, and second derivatives against central
+differences of the gradient (and PyTorch's double backward when it is installed).
+"""
+from __future__ import annotations
+
+import math
+from typing import Callable, Union
+
+from .value import Value
+
+Local = Union[Value, float]
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+
+
+def _stored(node: Value) -> tuple[Local, ...]:
+    """Piecewise-linear operations and constant factors: the number value.py stored is exact."""
+    return node.edges[1::2]
+
+
+def _power(node: Value) -> tuple[Local, ...]:
+    (a,) = node.parents
+    n = float(node.op[2:])
+    if n == 0.0:
+        return (0.0,)
+    return (n * a ** (n - 1.0),) if n != 1.0 else (1.0,)
+
+
+def _power_of_values(node: Value) -> tuple[Local, ...]:
+    a, b = node.parents
+    if a.data == 0.0:  # 0ᵇ: value.py stored the limits, which are constants here
+        return _stored(node)
+    return (b * a ** (b - 1.0), node * a.log())
+
+
+def _elu(node: Value) -> tuple[Local, ...]:
+    (a,) = node.parents
+    if a.data > 0.0:
+        return (1.0,)
+    alpha = node.edges[1] - node.data  # the stored α·eᵃ minus α(eᵃ − 1)
+    return (node + alpha,)
+
+
+def _gelu(node: Value) -> tuple[Local, ...]:
+    (a,) = node.parents
+    return (a.normal_cdf() + a * _normal_pdf(a),)
+
+
+def _normal_pdf(a: Value) -> Value:
+    return (a * a * -0.5).exp() * _INV_SQRT_2PI
+
+
+def _dot(node: Value) -> tuple[Local, ...]:
+    parents = node.parents
+    locals_: list[Local] = []
+    terms = len(parents) // 2
+    for k in range(terms):  # (w, x) per term: ∂z/∂w = x, ∂z/∂x = w
+        w, x = parents[2 * k], parents[2 * k + 1]
+        locals_ += (x, w)
+    if len(parents) % 2:  # the bias
+        locals_.append(1.0)
+    return tuple(locals_)
+
+
+def _logsumexp(node: Value) -> tuple[Local, ...]:
+    return tuple((x - node).exp() for x in node.parents)
+
+
+def _softmax(node: Value) -> tuple[Local, ...]:
+    from .functional import logsumexp
+
+    xs = node.parents
+    lse = logsumexp(xs)
+    probs = [(x - lse).exp() for x in xs]
+    stored = node.edges[1::2]
+    i = max(range(len(stored)), key=stored.__getitem__)  # which output this is: pᵢ(1 − pᵢ) ≥ 0 > −pᵢpⱼ
+    p_i = probs[i]
+    return tuple(p_i * ((1.0 if j == i else 0.0) - p_j) for j, p_j in enumerate(probs))
+
+
+TABLE: dict[str, Callable[[Value], tuple[Local, ...]]] = {
+    "+": _stored, "-": _stored, "neg": _stored, "sum": _stored, "mean": _stored,
+    "relu": _stored, "leaky_relu": _stored, "abs": _stored,
+    "*": lambda n: (n.parents[1], n.parents[0]),
+    "/": lambda n: (1.0 / n.parents[1], -n.parents[0] / (n.parents[1] * n.parents[1])),
+    "**": _power_of_values,
+    "exp": lambda n: (n,),
+    "log": lambda n: (1.0 / n.parents[0],),
+    "tanh": lambda n: (1.0 - n * n,),
+    "sigmoid": lambda n: (n * (1.0 - n),),
+    "softplus": lambda n: (n.parents[0].sigmoid(),),
+    "elu": _elu,
+    "gelu": _gelu,
+    "Φ": lambda n: (_normal_pdf(n.parents[0]),),
+    "dot": _dot,
+    "logsumexp": _logsumexp,
+    "softmax": _softmax,
+}
+
+
+def local_values(node: Value) -> tuple[Local, ...]:
+    """∂node/∂parent for each parent (in edge order), as Values wherever they depend on the graph."""
+    rule = _power if node.op.startswith("**") and node.op != "**" else TABLE.get(node.op)
+    if rule is None:
+        raise NotImplementedError(f"no second-derivative rule for the operation {node.op!r}")
+    return rule(node)

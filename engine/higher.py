@@ -1,0 +1,167 @@
+"""Gradients as functions: `grad`, second derivatives (`hessian`) and forward mode (`jvp`).
+
+    grad(y, [x₁, …])                       [∂y/∂x₁, …], without touching any `.grad`
+    grad(y, xs, create_graph=True)         the same, as Values in a new graph: differentiate them again
+    hessian(f, [a, b])                     [[∂²f/∂a², ∂²f/∂a∂b], [∂²f/∂b∂a, ∂²f/∂b²]]
+    jvp(f, [a, b], [v₁, v₂])               f(a, b) and the directional derivative ∇f·v, in one forward sweep
+
+Reverse mode (backward) pushes one output's sensitivity back to every input; forward mode
+pushes one direction of change forward to every output. Both use the same stored local
+derivatives; second derivatives use the same derivatives written as Values (derivatives.py).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Callable, Sequence, Union
+
+from .checks import as_number, describe
+from .derivatives import local_values
+from .graph import topological_order
+from .value import Value
+
+Grad = Union[Value, float]
+
+
+def _as_list(values: Any, what: str) -> list[Value]:
+    items = [values] if isinstance(values, Value) else list(values)
+    for v in items:
+        if not isinstance(v, Value):
+            raise TypeError(f"grad: {what} must be Values, got {describe(v)}")
+    return items
+
+
+def _combined_order(outputs: list[Value]) -> list[Value]:
+    """The graphs of several outputs in one topological order (parents before children)."""
+    order, seen = [], set()
+    for out in outputs:
+        for node in topological_order(out):
+            if node not in seen:
+                seen.add(node)
+                order.append(node)
+    return order
+
+
+def _reverse(outputs: list[Value], seeds: list[float], create_graph: bool) -> dict[Value, Grad]:
+    """∂(Σ seedᵢ·outputᵢ)/∂node for every node the outputs depend on, by the chain rule in reverse."""
+    order = _combined_order(outputs)
+    g: dict[Value, Grad] = {}
+    for out, seed in zip(outputs, seeds):
+        start = Value.constant(seed) if create_graph else seed
+        g[out] = g[out] + start if out in g else start
+    for node in reversed(order):
+        gn = g.get(node)
+        if gn is None or not node.edges:
+            continue
+        locals_ = local_values(node) if create_graph else node.edges[1::2]
+        for parent, local in zip(node.edges[::2], locals_):
+            contribution = local * gn
+            g[parent] = g[parent] + contribution if parent in g else contribution
+    return g
+
+
+def grad(outputs: Union[Value, Sequence[Value]], inputs: Union[Value, Sequence[Value]],
+         grad_outputs: Sequence[float] | None = None, create_graph: bool = False) -> list[Grad]:
+    """∂(outputs)/∂(inputs), as `torch.autograd.grad`: one gradient per input, no `.grad` touched.
+
+    Several outputs are summed, each weighted by its `grad_outputs` entry (1 by default). With
+    `create_graph=True` every gradient is a Value in a new graph (a constant 0 for an input the
+    outputs do not depend on), so it can be drawn, printed and differentiated again.
+    """
+    outs = _as_list(outputs, "outputs")
+    ins = _as_list(inputs, "inputs")
+    seeds = [1.0] * len(outs) if grad_outputs is None else [as_number(s, "grad: grad_outputs") for s in grad_outputs]
+    if len(seeds) != len(outs):
+        raise ValueError(f"grad: {len(outs)} outputs but {len(seeds)} grad_outputs")
+    g = _reverse(outs, seeds, create_graph)
+    result: list[Grad] = []
+    for x in ins:
+        value = g.get(x, 0.0)
+        if create_graph and not isinstance(value, Value):
+            value = Value.constant(value)
+        number = value.data if isinstance(value, Value) else value
+        if not math.isfinite(number):
+            raise OverflowError(f"grad: the gradient with respect to {describe(x)} overflowed to {number}; "
+                                "scale the outputs or the inputs down")
+        result.append(value)
+    return result
+
+
+def backward_create_graph(root: Value, seed: float) -> None:
+    """`root.backward(create_graph=True)`: every `.grad` in root's graph becomes a Value (leaves add to theirs)."""
+    order = topological_order(root)
+    for node in order:
+        if not node.edges and type(node) is not Value:
+            raise TypeError(
+                f"backward(create_graph=True) would store a Value in the .grad of {describe(node)}, a model "
+                "parameter whose gradient lives in its model's buffer (a number). Use "
+                "engine.grad(loss, model.parameters(), create_graph=True) to get the gradients as Values.")
+    g = _reverse([root], [seed], create_graph=True)
+    for node in order:
+        value = g.get(node, 0.0)
+        if node.edges:
+            node.grad = value
+        else:
+            previous = node.grad  # leaves add to what they hold, as in every backward pass
+            plain_zero = previous is None or (type(previous) is float and previous == 0.0)
+            node.grad = value if plain_zero else previous + value
+
+
+def hessian(f: Callable[..., Value], inputs: Sequence[Any]) -> list[list[float]]:
+    """The matrix of second derivatives Hᵢⱼ = ∂²f/∂xᵢ∂xⱼ of a function of numbers at `inputs`.
+
+    `f` takes one Value per input and returns a Value. Built by differentiating each entry of
+    the gradient (computed with create_graph=True) once more.
+    """
+    if not callable(f):
+        raise TypeError(f"hessian: f must be callable, got {describe(f)}")
+    xs = [Value(x.data if isinstance(x, Value) else as_number(x, "hessian: input"),
+                (x.label if isinstance(x, Value) else "") or f"x{i}") for i, x in enumerate(inputs)]
+    y = f(*xs)
+    if not isinstance(y, Value):
+        raise TypeError(f"hessian: f must return a Value, it returned {describe(y)}")
+    first = grad(y, xs, create_graph=True)
+    return [[float(d) if not isinstance(d, Value) else d.data for d in grad(gi, xs)] for gi in first]
+
+
+@dataclass(frozen=True)
+class JVP:
+    """f(inputs) and the directional derivative J·v, from one forward sweep (forward mode).
+
+    `tangents` maps every node of the graph to its tangent ∂node/∂t along the direction v.
+    """
+
+    value: Union[float, list[float]]
+    derivative: Union[float, list[float]]
+    output: Union[Value, list[Value]]
+    tangents: dict
+
+    def __iter__(self):  # value, derivative = jvp(...)
+        return iter((self.value, self.derivative))
+
+
+def jvp(f: Callable[..., Any], inputs: Sequence[Any], tangents: Sequence[Any]) -> JVP:
+    """Forward mode: f(inputs) and J·v for the direction v = `tangents`, as `torch.func.jvp`.
+
+    Every node gets its tangent ṅ = Σ ∂n/∂parent · ṗarent, in topological order (parents first),
+    from the same local derivatives backward uses: one sweep per direction, where reverse mode
+    needs one sweep per output.
+    """
+    if len(inputs) != len(tangents):
+        raise ValueError(f"jvp: {len(inputs)} inputs but {len(tangents)} tangents")
+    xs = [Value(x.data if isinstance(x, Value) else as_number(x, "jvp: input"),
+                (x.label if isinstance(x, Value) else "") or f"x{i}") for i, x in enumerate(inputs)]
+    out = f(*xs)
+    outs = _as_list(out, "f's outputs")
+    tangent: dict[Value, float] = {x: as_number(t, "jvp: tangent") for x, t in zip(xs, tangents)}
+    for node in _combined_order(outs):
+        if node.edges:
+            pairs = iter(node.edges)
+            tangent[node] = math.fsum(local * tangent.get(parent, 0.0) for parent, local in zip(pairs, pairs))
+    derivative = [tangent.get(o, 0.0) for o in outs]
+    for o, d in zip(outs, derivative):
+        if not math.isfinite(d):
+            raise OverflowError(f"jvp: the directional derivative of {describe(o)} overflowed to {d}")
+    single = isinstance(out, Value)
+    return JVP(outs[0].data if single else [o.data for o in outs], derivative[0] if single else derivative,
+               out, tangent)
