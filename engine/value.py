@@ -72,9 +72,9 @@ class Value:
         """A plain number lifted into the graph as a leaf with op "const" (a Value is returned as it is)."""
         if isinstance(x, Value):
             return x
-        number = as_number(x, where, partner)
-        c = Value(number, label=fmt(number))
+        c = Value(as_number(x, where, partner), label="")
         c.op = "const"
+        c.label = fmt(c.data)
         return c
 
     def named(self, label: str) -> Value:
@@ -386,8 +386,16 @@ def _node(op: str, data: float, edges: tuple) -> Value:
 
 
 def _lift(x: Any, op: str, partner: Value) -> Value:
-    """A plain number on one side of a binary operation, as a constant leaf."""
-    return Value.constant(x, _OP_NAMES[op], partner)
+    """A plain number on one side of a binary operation, as a constant leaf labelled by its number."""
+    number = as_number(x, _OP_NAMES[op], partner)
+    c = Value.__new__(Value)
+    c.data = number
+    c.grad = 0.0
+    c.op = "const"
+    c.label = f"{number:.4g}"  # as fmt() writes it
+    c.edges = ()
+    c.scope = None
+    return c
 
 
 def _number_of(x: Any, symbol: str) -> float:
