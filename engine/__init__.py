@@ -15,6 +15,7 @@ mode (`jvp`), from the same derivatives written as Values (derivatives.py).
 from .backward import BackwardStep, EdgeUpdate, backward_steps
 from .explain import Explanation, explain
 from .formatting import fmt
+from .forward import ForwardStep, forward_steps
 from .functional import (dot, elu, exp, gelu, leaky_relu, log, logsumexp, mean, relu, sigmoid, softmax, softplus,
                          sum, tanh)
 from .gradcheck import GradcheckResult, gradcheck
@@ -25,7 +26,7 @@ from .value import Value
 
 __all__ = [
     "Value", "explain", "Explanation", "gradcheck", "GradcheckResult", "no_grad", "is_recording",
-    "backward_steps", "BackwardStep", "EdgeUpdate", "topological_order", "edges", "names", "fmt",
+    "backward_steps", "BackwardStep", "EdgeUpdate", "forward_steps", "ForwardStep", "topological_order", "edges", "names", "fmt",
     "sum", "mean", "dot", "logsumexp", "softmax", "exp", "log", "tanh", "sigmoid", "softplus", "relu", "leaky_relu",
     "elu", "gelu", "grad", "hessian", "jvp", "JVP",
 ]

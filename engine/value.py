@@ -276,6 +276,13 @@ class Value:
         chain rule at that node, and `.grad` can be inspected between steps."""
         return _backward.backward_steps(self, grad)
 
+    def forward_steps(self) -> Iterator[Any]:
+        """The forward pass replayed node by node: each Value with the formula and the numbers that
+        made it (`print(step)`), in the order they were computed (see engine/forward.py)."""
+        from .forward import forward_steps  # forward.py reads graphs; it builds nothing
+
+        return forward_steps(self)
+
     def zero_grad(self) -> None:
         """Set `.grad = 0` on this Value and every Value in its graph."""
         for node in _backward.topological_order(self):

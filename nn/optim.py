@@ -19,11 +19,12 @@ parameter infinite or NaN raises and changes nothing: parameters and state stay 
 from __future__ import annotations
 
 import math
-from typing import Any, Iterable
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator
 
 import numpy as np
 
-from chainrule.engine import Value
+from chainrule.engine import Value, fmt
 from chainrule.engine.checks import as_number, describe
 
 from .parameters import Parameter
@@ -68,8 +69,39 @@ class Optimizer:
 
     def step(self) -> None:
         """Apply the update rule to every parameter once; on a non-finite result nothing changes."""
+        theta, g, new_theta, new_state = self._next("step")
+        self._commit(new_state)
+        if self._store is not None:
+            self._store.values[:] = new_theta
+        else:
+            for p, value in zip(self.params, new_theta.tolist()):
+                p.data = value
+
+    def step_steps(self) -> Iterator[UpdateStep]:
+        """The same update, one parameter at a time, for stepping through in a REPL: each
+        `UpdateStep` shows the old value, the gradient, the optimizer's state and the new value
+        (`print(step)`), and is applied when it is yielded. Abandoned half-way, the parameters
+        already moved are put back and the optimizer's state is left as it was."""
+        theta, g, new_theta, new_state = self._next("step_steps")
+        old, new, grads = theta.tolist(), new_theta.tolist(), g.tolist()
+        done, finished = 0, False
+        try:
+            for i, p in enumerate(self.params):
+                p.data = new[i]
+                done = i + 1
+                yield UpdateStep(i + 1, len(self.params), p, old[i], grads[i], new[i],
+                                 self.explain_update(i, old[i], grads[i], new_state, new[i], self.steps + 1))
+            self._commit(new_state)
+            finished = True
+        finally:
+            if not finished:  # abandoned half-way: put back what moved
+                for p, value in zip(self.params[:done], old):
+                    p.data = value
+
+    def _next(self, where: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+        """θ, g (with weight decay), and the new θ and state the rule gives; checked, nothing written."""
         theta, g = self.values_and_grads()
-        where = f"{type(self).__name__}.step"
+        where = f"{type(self).__name__}.{where}"
         _require_finite(g, self.params, f"{where}: the gradient of", "call backward() on a finite loss first")
         with np.errstate(over="ignore", invalid="ignore"):  # an overflow is caught just below, by name
             if self.weight_decay:
@@ -77,14 +109,16 @@ class Optimizer:
             new_theta, new_state = self.update(theta, g, self.steps + 1)
         _require_finite(new_theta, self.params, f"{where}: the update would make",
                         f"lower the learning rate (lr={self.lr:g}) or clip the gradients; nothing was changed")
+        return theta.copy(), g, new_theta, new_state
+
+    def _commit(self, new_state: dict[str, np.ndarray]) -> None:
         self.steps += 1
         for key, value in new_state.items():
             setattr(self, key, value)
-        if self._store is not None:
-            self._store.values[:] = new_theta
-        else:
-            for p, value in zip(self.params, new_theta.tolist()):
-                p.data = value
+
+    def explain_update(self, i: int, old: float, g: float, state: dict[str, np.ndarray], new: float, t: int) -> str:
+        """The update of parameter i written out with its numbers (each optimizer writes its rule)."""
+        return f"θ ← {fmt(new)}"
 
     def update(self, theta: np.ndarray, g: np.ndarray, t: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         """The rule: (new θ, new state) from θ, g and the step number t; changes nothing itself."""
@@ -99,6 +133,33 @@ class Optimizer:
 
     def settings(self) -> dict[str, float]:
         return {"lr": self.lr, "weight_decay": self.weight_decay}
+
+
+@dataclass(frozen=True)
+class UpdateStep:
+    """One parameter's update: `print(step)` writes the rule with the numbers."""
+
+    index: int  # 1-based
+    total: int
+    parameter: Value
+    before: float
+    grad: float
+    after: float
+    text: str
+
+    def __str__(self) -> str:
+        return f"step {self.index}/{self.total}: {self.text}"
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(str(self))
+
+
+def _name(p: Value, i: int) -> str:
+    return p.label or f"θ{i}"
+
+
+def _n(x: float) -> str:
+    return f"({fmt(x)})" if x < 0 else fmt(x)
 
 
 def _whole_store(params: list[Value]) -> Any:
@@ -169,6 +230,16 @@ class SGD(Optimizer):
     def settings(self) -> dict[str, float]:
         return {**super().settings(), "momentum": self.momentum}
 
+    def explain_update(self, i, old, g, state, new, t):
+        w, lr = _name(self.params[i], i), fmt(self.lr)
+        if not self.momentum:
+            return f"{w} ← {w} − η·g = {fmt(old)} − {lr} × {_n(g)} = {fmt(new)}"
+        v = float(state["velocity"][i])
+        head = (f"v ← μ·v + g = {fmt(self.momentum)} × {_n(float(self.velocity[i]))} + {_n(g)} = {fmt(v)};  ")
+        if self.nesterov:
+            return head + f"{w} ← {w} − η·(g + μ·v) = {fmt(old)} − {lr} × ({_n(g)} + {fmt(self.momentum)} × {_n(v)}) = {fmt(new)}"
+        return head + f"{w} ← {w} − η·v = {fmt(old)} − {lr} × {_n(v)} = {fmt(new)}"
+
 
 class RMSProp(Optimizer):
     """Divide each step by a running root-mean-square of that parameter's gradients."""
@@ -184,6 +255,12 @@ class RMSProp(Optimizer):
     def update(self, theta, g, t):
         s = self.rho * self.square_avg + (1 - self.rho) * g * g
         return theta - self.lr * g / (np.sqrt(s) + self.eps), {"square_avg": s}
+
+    def explain_update(self, i, old, g, state, new, t):
+        w, s = _name(self.params[i], i), float(state["square_avg"][i])
+        return (f"s ← ρ·s + (1 − ρ)·g² = {fmt(self.rho)} × {fmt(float(self.square_avg[i]))} + {fmt(1 - self.rho)} × {_n(g)}² "
+                f"= {fmt(s)};  {w} ← {w} − η·g/(√s + ε) = {fmt(old)} − {fmt(self.lr)} × {_n(g)} / {fmt(math.sqrt(s) + self.eps)} "
+                f"= {fmt(new)}")
 
 
 class Adam(Optimizer):
@@ -209,6 +286,15 @@ class Adam(Optimizer):
         v = b2 * self.v + (1 - b2) * g * g
         m_hat, v_hat = m / (1 - b1**t), v / (1 - b2**t)
         return theta - self.lr * m_hat / (np.sqrt(v_hat) + self.eps), {"m": m, "v": v}
+
+    def explain_update(self, i, old, g, state, new, t):
+        w = _name(self.params[i], i)
+        m, v = float(state["m"][i]), float(state["v"][i])
+        m_hat, v_hat = m / (1 - self.beta1**t), v / (1 - self.beta2**t)
+        return (f"m ← β₁·m + (1 − β₁)·g = {fmt(m)};  v ← β₂·v + (1 − β₂)·g² = {fmt(v)};  "
+                f"m̂ = m/(1 − β₁^{t}) = {fmt(m_hat)};  v̂ = v/(1 − β₂^{t}) = {fmt(v_hat)};  "
+                f"{w} ← {w} − η·m̂/(√v̂ + ε) = {fmt(old)} − {fmt(self.lr)} × {_n(m_hat)} / {fmt(math.sqrt(v_hat) + self.eps)} "
+                f"= {fmt(new)}")
 
 
 def clip_grad_norm(parameters: Iterable[Value], max_norm: float) -> float:

@@ -1,0 +1,88 @@
+"""The forward pass replayed one node at a time, each value with the formula that made it.
+
+`root.forward_steps()` walks the graph in the order it was computed (parents first) and
+yields a `ForwardStep` per computed Value, whose text reads as the notes write it:
+
+    step 3/9: z1 = w1 · x1 + b1 = 0.15 × 0.1 + 0.4 = 0.415        (a dot node)
+    step 4/9: a1 = σ(z1) = σ(0.415) = 0.6023
+
+Nothing is recomputed: the numbers are the ones the forward pass stored.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Iterator
+
+from .formatting import fmt, in_partial
+from .graph import names_in, topological_order
+
+if TYPE_CHECKING:
+    from .value import Value
+
+_INFIX = {"+": "+", "-": "−", "*": "·", "/": "/", "**": "^"}
+_INFIX_NUMBERS = {"+": "+", "-": "−", "*": "×", "/": "÷", "**": "^"}
+_FUNCTIONS = {"exp": "exp", "log": "ln", "tanh": "tanh", "sigmoid": "σ", "softplus": "softplus", "relu": "ReLU",
+              "leaky_relu": "leakyReLU", "elu": "ELU", "gelu": "GELU", "Φ": "Φ", "abs": "abs", "neg": "−"}
+
+
+@dataclass(frozen=True)
+class ForwardStep:
+    """One computed Value of the forward pass: `symbols` (by name) and `numbers` (with values)."""
+
+    index: int  # 1-based
+    total: int
+    node: Value
+    symbols: str
+    numbers: str
+    names: dict = field(repr=False, compare=False)
+
+    def __str__(self) -> str:
+        n = self.names[self.node]
+        return f"step {self.index}/{self.total}: {n} = {self.symbols} = {self.numbers} = {fmt(self.node.data)}"
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:  # IPython shows the text
+        printer.text(str(self))
+
+
+def formula(node: Value, names: dict) -> tuple[str, str]:
+    """(the operation on its operands' names, the same on their numbers) for a computed Value."""
+    op, parents = node.op, node.parents
+    name = [in_partial(names[p]) for p in parents]  # (T−a2)^2, not T−a2^2
+    value = [_number(p.data) for p in parents]
+    if op in _INFIX:
+        return f"{name[0]} {_INFIX[op]} {name[1]}", f"{value[0]} {_INFIX_NUMBERS[op]} {value[1]}"
+    if op.startswith("**"):
+        return f"{name[0]}^{op[2:]}", f"{value[0]}^{op[2:]}"
+    if op in _FUNCTIONS:
+        f = _FUNCTIONS[op]
+        return f"{f}({name[0]})", f"{f}({value[0]})"
+    if op == "dot":
+        terms = len(parents) // 2
+        symbols = [f"{name[2 * k]} · {name[2 * k + 1]}" for k in range(terms)]
+        numbers = [f"{value[2 * k]} × {value[2 * k + 1]}" for k in range(terms)]
+        if len(parents) % 2:
+            symbols.append(name[-1])
+            numbers.append(value[-1])
+        return " + ".join(symbols), " + ".join(numbers)
+    if op in ("sum", "mean"):
+        inner = " + ".join(name), " + ".join(value)
+        return (f"({inner[0]}) / {len(parents)}", f"({inner[1]}) / {len(parents)}") if op == "mean" else inner
+    if op == "logsumexp":
+        return f"ln Σ exp({', '.join(name)})", f"ln Σ exp({', '.join(value)})"
+    if op == "softmax":
+        return f"softmax({', '.join(name)})ᵢ", f"softmax({', '.join(value)})ᵢ"
+    return f"{op}({', '.join(name)})", f"{op}({', '.join(value)})"
+
+
+def _number(x: float) -> str:
+    return f"({fmt(x)})" if x < 0 else fmt(x)
+
+
+def forward_steps(root: Value) -> Iterator[ForwardStep]:
+    """Yield one `ForwardStep` per computed Value of root's graph, in the order they were computed."""
+    order = topological_order(root)
+    names = names_in(order)
+    computed = [node for node in order if node.edges]
+    for index, node in enumerate(computed, start=1):
+        symbols, numbers = formula(node, names)
+        yield ForwardStep(index, len(computed), node, symbols, numbers, names)
