@@ -6,6 +6,7 @@
     >>> history = nn.fit(model, X, y, loss="bce", optimizer=nn.Adam(model.parameters(), lr=0.05), epochs=300)
 """
 from . import arrays, data, init, losses
+from .dropout import Dropout
 from .init import manual_seed
 from .layers import MLP, Layer, Neuron
 from .parameters import Parameter
@@ -18,7 +19,7 @@ from .train import History, TrainingStep, evaluate, fit, loss_graph, predict
 from .torch_bridge import from_torch, to_torch
 
 __all__ = [
-    "Module", "Neuron", "Layer", "MLP", "Parameter", "data", "init", "losses", "arrays", "manual_seed", "loss_graph", "TrainingStep",
+    "Module", "Neuron", "Layer", "MLP", "Dropout", "Parameter", "data", "init", "losses", "arrays", "manual_seed", "loss_graph", "TrainingStep",
     "mse", "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "nll", "hinge", "l2_penalty",
     "Optimizer", "SGD", "RMSProp", "Adam", "clip_grad_norm", "clip_grad_value",
     "ReduceLROnPlateau", "StepLR", "LinearLR", "History", "fit", "evaluate", "predict", "to_torch", "from_torch",

@@ -139,10 +139,16 @@ class Softmax:
 
 def forward(model: Any, X: np.ndarray, tape: Tape | None = None, logits: bool = False) -> np.ndarray:
     """The model's outputs for every row of X (n × k). With a `tape`, the nodes are recorded for
-    backward; with `logits`, the output layer's activation is left out (for the stable losses)."""
+    backward, and dropout acts if the model is training; with `logits`, the output layer's
+    activation is left out (for the stable losses)."""
     H = X
     last = len(model.layers) - 1
+    dropouts = model.dropout if tape is not None and model.training else []
     for depth, layer in enumerate(model.layers):
+        if depth and dropouts and dropouts[depth - 1].p:  # the previous hidden layer's output, masked
+            mask = dropouts[depth - 1].mask(H.shape)
+            H = H * mask
+            tape.nodes.append(Activation(mask))
         node = Linear(layer, H, input_grad=depth > 0)
         H = node.forward()
         if tape is not None:

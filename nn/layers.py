@@ -22,6 +22,7 @@ from chainrule.engine import Value
 from chainrule.engine.checks import as_number
 
 from . import activations
+from .dropout import Dropout
 from .init import Initializer, generator, resolve
 from .module import Module, read_document
 from .parameters import Parameter, ParameterStore
@@ -150,7 +151,7 @@ class MLP(Module):
     ARCHITECTURE = ("nin", "sizes", "activation", "output")
 
     def __init__(self, nin: int, sizes: Sequence[int], activation: str = "relu", output: str = "linear",
-                 init: Union[str, Initializer] = "auto", seed: int | None = None) -> None:
+                 init: Union[str, Initializer] = "auto", seed: int | None = None, dropout: float = 0.0) -> None:
         _positive_int(nin, "MLP: nin")
         if isinstance(sizes, (int, str)) or not sizes or not all(
                 isinstance(s, int) and not isinstance(s, bool) and s > 0 for s in sizes):
@@ -160,7 +161,8 @@ class MLP(Module):
         if not callable(init):
             resolve(init, activation)  # fail early on an unknown name
         self._config = {"nin": nin, "sizes": list(sizes), "activation": activation, "output": output,
-                        "init": init if isinstance(init, str) else getattr(init, "__name__", "custom"), "seed": seed}
+                        "init": init if isinstance(init, str) else getattr(init, "__name__", "custom"), "seed": seed,
+                        "dropout": dropout}
         dims = [nin, *sizes]
         self._store = ParameterStore(sum((dims[i] + 1) * dims[i + 1] for i in range(len(sizes))))
         rng = generator(seed)
@@ -170,6 +172,9 @@ class MLP(Module):
             self.layers.append(Layer(dims[i], dims[i + 1], output if i == last else activation, init,
                                      _store=(self._store, start), name=f"layers.{i}", _rng=rng))
             start += (dims[i] + 1) * dims[i + 1]
+        # dropout after every hidden layer (while training), drawn from the model's generator
+        self.dropout = [Dropout(dropout, seed=None if seed is None else seed + 1 + i) for i in range(last)] \
+            if dropout else []
         self.nin, self.sizes, self.activation, self.output = nin, list(sizes), activation, output
 
     def config(self) -> dict[str, Any]:
@@ -195,8 +200,10 @@ class MLP(Module):
 
     def _hidden(self, x: Sequence[Any]) -> list:
         x = _check_inputs(x, self.nin, "MLP")
-        for layer in self.layers[:-1]:
+        for i, layer in enumerate(self.layers[:-1]):
             x = layer(x)
+            if self.dropout:
+                x = self.dropout[i](x)
         return x
 
     def logits(self, x: Sequence[Any]) -> Union[Value, list[Value]]:
@@ -209,5 +216,6 @@ class MLP(Module):
         return out[0] if len(out) == 1 else out
 
     def __repr__(self) -> str:
-        return (f"MLP({self.nin}, {self.sizes}, activation={self.activation!r}, output={self.output!r}) "
+        drop = f", dropout={self.dropout[0].p:g}" if self.dropout else ""
+        return (f"MLP({self.nin}, {self.sizes}, activation={self.activation!r}, output={self.output!r}{drop}) "
                 f"with {self.num_parameters()} parameters")

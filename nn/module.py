@@ -45,6 +45,55 @@ class Module:
     def num_parameters(self) -> int:
         return len(self.parameters())
 
+    # -- training and evaluation modes (dropout acts only while training) ------------
+
+    training: bool = True
+
+    def train(self, mode: bool = True) -> "Module":
+        """Training mode (the default): dropout drops. Returns the module, as PyTorch does."""
+        for module in self.modules():
+            module.training = bool(mode)
+        return self
+
+    def eval(self) -> "Module":
+        """Evaluation mode: dropout passes everything through. `nn.predict` and `nn.evaluate` always evaluate."""
+        return self.train(False)
+
+    def modules(self) -> Iterator["Module"]:
+        """This module and every module inside it."""
+        yield self
+        for attr, value in vars(self).items():
+            for item in (value if isinstance(value, (list, tuple)) else [value]):
+                if isinstance(item, Module):
+                    yield from item.modules()
+
+    # -- how a module shows itself ----------------------------------------------------
+
+    def summary_rows(self) -> list[tuple[str, str, int]]:
+        """(name, what it is, parameter count) for each direct part: the table a notebook shows."""
+        rows = []
+        for attr, value in vars(self).items():
+            if attr.startswith("_"):
+                continue
+            for i, item in enumerate(value if isinstance(value, (list, tuple)) else [value]):
+                if isinstance(item, Module):
+                    name = f"{attr}.{i}" if isinstance(value, (list, tuple)) else attr
+                    rows.append((name, repr(item), item.num_parameters()))
+        return rows
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        body = "".join(f"<tr><td>{escape(n)}</td><td>{escape(w)}</td><td style='text-align:right'>{c:,}</td></tr>"
+                       for n, w, c in self.summary_rows())
+        return (f"<table><caption style='text-align:left'><b>{escape(type(self).__name__)}</b>: "
+                f"{self.num_parameters():,} parameters{'' if self.training else ' (evaluation mode)'}</caption>"
+                f"<tr><th>part</th><th>what</th><th>parameters</th></tr>{body}</table>")
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        lines = [repr(self)] + [f"  {n}: {w} ({c:,} parameters)" for n, w, c in self.summary_rows()]
+        printer.text("\n".join(lines))
+
     # -- state: names -> floats ---------------------------------------------------
 
     def state_dict(self) -> dict[str, float]:
