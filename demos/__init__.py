@@ -17,4 +17,8 @@ DEMOS: dict[str, tuple[str, str]] = {
     "classification": ("chainrule.demos.classification", "logistic regression vs an MLP; L2 regularisation against overfitting"),
     "digits": ("chainrule.demos.digits", "handwritten digits 0-9 with softmax and cross-entropy"),
     "micrograd-moons": ("chainrule.demos.micrograd_moons", "micrograd's moons demo: MLP 2-16-16-1 to 100% accuracy"),
+    "topological-order": ("chainrule.demos.topological_order", "why backward sorts the graph: a naive recursion's wrong gradients"),
+    "gradient-accumulation": ("chainrule.demos.gradient_accumulation", ".grad adds up over backward() calls; zero_grad forgotten"),
+    "second-derivatives": ("chainrule.demos.second_derivatives", "Hessians, the learning-rate limit η < 2/λ, Newton vs gradient descent"),
+    "forward-mode": ("chainrule.demos.forward_mode", "forward mode (jvp) vs reverse mode (backprop): counting sweeps"),
 }
