@@ -148,15 +148,13 @@ class MLP(Module):
 
     @classmethod
     def from_file(cls, path) -> "MLP":
-        """Rebuild an MLP saved with `save()`: its shape from the file's config, then its parameters."""
+        """Rebuild an MLP saved with `save()`: its shape from the file's config, then its parameters.
+
+        The file is checked whole before anything is built (`module.mlp_config_from`).
+        """
+        from .module import mlp_config_from
         document = read_document(path)
-        if document["model"] != cls.__name__:
-            raise ValueError(f"MLP.from_file: {path} holds a {document['model']}, not an MLP")
-        config = document["config"]
-        try:
-            model = cls(**config)
-        except TypeError as e:
-            raise ValueError(f"MLP.from_file: {path} has an invalid config {config}: {e}") from None
+        model = cls(**mlp_config_from(document, path))
         model.load_state_dict(document["parameters"])
         return model
 
