@@ -154,7 +154,7 @@ class MLP(Module):
         """
         from .module import mlp_config_from
         document = read_document(path)
-        model = cls(**mlp_config_from(document, path))
+        model = cls(**mlp_config_from(document, path, cls.__name__))
         model.load_state_dict(document["parameters"])
         return model
 

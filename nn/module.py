@@ -147,23 +147,24 @@ def read_document(path: str | os.PathLike) -> dict[str, Any]:
 MLP_CONFIG = ("nin", "sizes", "activation", "output", "init", "seed")
 
 
-def mlp_config_from(document: dict[str, Any], path: str | os.PathLike) -> dict[str, Any]:
+def mlp_config_from(document: dict[str, Any], path: str | os.PathLike, model: str = "MLP") -> dict[str, Any]:
     """Check a document from `read_document` against an MLP's shape; return a config safe for `MLP(**config)`.
 
-    Everything is checked before anything is built: the model name, each config entry,
+    Everything is checked before anything is built: the model name (`model`: the MLP
+    class's name), each config entry,
     and that the declared shape (nin, sizes) has exactly the parameters the file holds
     (`layers.L.neurons.J.w.I` and `layers.L.neurons.J.b`), so a small file cannot make
     a huge model. The initialiser does not matter once the weights exist: the config's
     `init` draws zeros (the file's weights replace them) under the saved name, so a
     model made with any initialiser (a function is saved as e.g. "<lambda>") reloads.
     """
-    where = f"MLP.from_file: {path}"
-    if document["model"] != "MLP":
-        raise ValueError(f"{where} holds a {document['model']}, not an MLP")
+    where = f"{model}.from_file: {path}"
+    if document["model"] != model:
+        raise ValueError(f"{where} holds a model of class {document['model']}, not {model}")
     config = dict(document["config"])
     unknown = sorted(set(config) - set(MLP_CONFIG))
     if unknown:
-        raise ValueError(f"{where} has unknown config entries {unknown}; an MLP's are {', '.join(MLP_CONFIG)}")
+        raise ValueError(f"{where} has unknown config entries {_short(unknown)}; an MLP's are {', '.join(MLP_CONFIG)}")
     nin, sizes = config.get("nin"), config.get("sizes")
     if not _positive_int(nin) or not isinstance(sizes, list) or not sizes or not all(map(_positive_int, sizes)):
         raise ValueError(f"{where}: its config needs nin (a positive int) and sizes (a non-empty list of positive "
@@ -174,16 +175,17 @@ def mlp_config_from(document: dict[str, Any], path: str | os.PathLike) -> dict[s
     if not isinstance(config.get("seed"), (int, float, str, type(None))):
         raise ValueError(f"{where}: seed must be a number, a string or null, got {_short(config['seed'])}")
 
+    shape = f"MLP({_short(nin)}, {_short(sizes)})"
     layers = list(zip([nin, *sizes], sizes))  # (fan_in, fan_out) of each layer
     expected = sum((fan_in + 1) * fan_out for fan_in, fan_out in layers)  # counted, not built
     held = document["parameters"]
     if len(held) != expected:
-        raise ValueError(f"{where} declares MLP({nin}, {sizes}) with {expected} parameters, but it holds {len(held)}")
+        raise ValueError(f"{where} declares {shape} with {_short(expected)} parameters, but it holds {len(held)}")
     names = {f"layers.{i}.neurons.{j}.{weight}" for i, (fan_in, fan_out) in enumerate(layers)
              for j in range(fan_out) for weight in [*(f"w.{k}" for k in range(fan_in)), "b"]}
     missing = sorted(names - held.keys())
     if missing:
-        raise ValueError(f"{where} lacks {len(missing)} of the parameters of the MLP({nin}, {sizes}) it declares: "
+        raise ValueError(f"{where} lacks {len(missing)} of the parameters of the {shape} it declares: "
                          f"{missing[:3]}{' …' if len(missing) > 3 else ''}")
 
     def init(rng: Any, fan_in: int, fan_out: int) -> float:
