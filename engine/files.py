@@ -1,6 +1,7 @@
 """Writing files whole or not at all (shared by nn's model files and viz's pictures)."""
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import re
@@ -46,14 +47,19 @@ def write_atomically(path: str | os.PathLike, data: bytes) -> Path:
 
 
 def _remove_stale_temporaries(target: Path) -> None:
-    """Remove temporaries of `target` left by saves whose process is gone (killed mid-save)."""
+    """Remove temporaries of `target` left by saves whose process is gone (killed mid-save).
+
+    Best effort: a folder we may not list, or a temporary we may not remove, does not stop the save.
+    """
     if os.name != "posix":  # os.kill(pid, 0) only asks "does it run?" on POSIX
         return
     ours = re.compile(re.escape(f".{target.name}.") + r"(\d+)\.\d+" + re.escape(TEMPORARY))
-    for entry in os.scandir(target.parent):
-        match = ours.fullmatch(entry.name)
-        if match and not _running(int(match[1])):
-            Path(entry.path).unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(target.parent):
+            match = ours.fullmatch(entry.name)
+            if match and not _running(int(match[1])):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
 
 
 def _running(pid: int) -> bool:

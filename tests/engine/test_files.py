@@ -86,3 +86,17 @@ def test_the_temporary_of_a_killed_save_is_removed_by_the_next_save(tmp_path):
     write_atomically(path, b"new")
     assert path.read_bytes() == b"new"
     assert leftovers(tmp_path) == sorted([busy.name] + [other.name for other in others])
+
+
+def test_a_stale_temporary_that_cannot_be_removed_does_not_stop_the_save(tmp_path, monkeypatch):
+    path = write_atomically(tmp_path / "model.json", b"old")
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait(timeout=60)
+    stale = tmp_path / f".model.json.{dead.pid}.0.chainrule-tmp"  # e.g. another user's, in a sticky /tmp
+    stale.write_bytes(b"half")
+
+    def refuse(path, *args, **kwargs):
+        raise PermissionError(1, "Operation not permitted", str(path))
+    monkeypatch.setattr(os, "unlink", refuse)
+    write_atomically(path, b"new")
+    assert path.read_bytes() == b"new" and leftovers(tmp_path) == [stale.name]
