@@ -80,7 +80,7 @@ def run_demo(name: str, description: str, run: Callable[..., dict], argv: Option
     """Parse `--out DIR --seed N --quiet` (and any extra options), call `run`, then say how to open its files.
 
     Returns the exit status: 0 done; 2 bad usage (one line on stderr, nothing run);
-    1 a file could not be written; 130 Ctrl-C; 141 the reader of stdout went away.
+    1 the system refused a file (OSError, one line); 130 Ctrl-C; 141 the reader of stdout went away.
     """
     parser = OneLineParser(prog=f"chainrule demo {name}", description=description)
     parser.add_argument("--out", type=Path, default=None, help=f"folder for pictures (default ./chainrule-out/{name})")
@@ -105,8 +105,8 @@ def run_demo(name: str, description: str, run: Callable[..., dict], argv: Option
         # Python flushes stdout again at exit; point it at /dev/null so that this cannot fail too
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141  # what a shell reports for a process stopped by SIGPIPE
-    except OSError as e:  # e.g. a folder we may not write into
-        print(f"{parser.prog}: could not write the demo's files: {e}", file=sys.stderr)
+    except OSError as e:  # e.g. a folder we may not write into: the system's message names the file
+        print(f"{parser.prog}: stopped: {e}", file=sys.stderr)
         return 1
     return 0
 

@@ -47,6 +47,14 @@ def test_out_naming_a_file_is_refused_in_one_line(tmp_path, below):
     assert existing.read_text() == "mine"
 
 
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs Linux's /proc, where no folder can be made")
+def test_a_file_the_system_refuses_is_one_line_and_status_1():
+    result = chainrule("demo", "activations", "--quiet", "--out", "/proc/chainrule-out")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.splitlines() == ["chainrule demo activations: stopped: [Errno 2] No such file or directory: "
+                                          "'/proc/chainrule-out'"]
+
+
 @pytest.mark.parametrize("args,expected", [
     (["demo", "nope"], "chainrule demo: no demo named 'nope'. Choose one of: two-neuron, gradient-descent"),
     (["demo"], "chainrule demo: which demo? Choose one of: two-neuron"),
