@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 import contextlib
-import itertools
 import os
 import re
 import stat
 from pathlib import Path
 
-TEMPORARY = ".chainrule-tmp"  # temporaries are named .NAME.PID.N.chainrule-tmp, beside NAME
-_serial = itertools.count()  # N: threads of one process saving the same file get different temporaries
+# Temporaries are named .NAME.PID.RANDOM.chainrule-tmp, beside NAME. RANDOM keeps apart threads saving
+# the same file, and a leftover of a killed process whose pid the system has since given to this one.
+TEMPORARY = ".chainrule-tmp"
 
 
 def write_atomically(path: str | os.PathLike, data: bytes) -> Path:
@@ -31,7 +31,7 @@ def write_atomically(path: str | os.PathLike, data: bytes) -> Path:
         keep_mode = stat.S_IMODE(os.stat(target).st_mode)
     except FileNotFoundError:
         keep_mode = None
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.{next(_serial)}{TEMPORARY}")
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.{os.urandom(4).hex()}{TEMPORARY}")
     try:
         # O_EXCL with 0o666: a new file, and the kernel applies the umask
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
@@ -53,7 +53,7 @@ def _remove_stale_temporaries(target: Path) -> None:
     """
     if os.name != "posix":  # os.kill(pid, 0) only asks "does it run?" on POSIX
         return
-    ours = re.compile(re.escape(f".{target.name}.") + r"(\d+)\.\d+" + re.escape(TEMPORARY))
+    ours = re.compile(re.escape(f".{target.name}.") + r"(\d+)\.[0-9a-f]+" + re.escape(TEMPORARY))
     with contextlib.suppress(OSError):
         for entry in os.scandir(target.parent):
             match = ours.fullmatch(entry.name)

@@ -77,10 +77,10 @@ def test_the_temporary_of_a_killed_save_is_removed_by_the_next_save(tmp_path):
     stale = leftovers(tmp_path)
     assert len(stale) == 1 and stale[0].startswith(".model.json.")  # recognisably ours, beside the file
     # a temporary of a process still running (this one) is another save in progress: left alone
-    busy = tmp_path / f".model.json.{os.getpid()}.7.chainrule-tmp"
+    busy = tmp_path / f".model.json.{os.getpid()}.7a.chainrule-tmp"
     busy.write_bytes(b"in progress")
     # temporaries of other files (model.json.5 too) are not this save's to judge
-    others = [tmp_path / f".{name}.{killed.pid}.0.chainrule-tmp" for name in ("other.json", "model.json.5")]
+    others = [tmp_path / f".{name}.{killed.pid}.0b.chainrule-tmp" for name in ("other.json", "model.json.5")]
     for other in others:
         other.write_bytes(b"")
     write_atomically(path, b"new")
@@ -92,7 +92,7 @@ def test_a_stale_temporary_that_cannot_be_removed_does_not_stop_the_save(tmp_pat
     path = write_atomically(tmp_path / "model.json", b"old")
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait(timeout=60)
-    stale = tmp_path / f".model.json.{dead.pid}.0.chainrule-tmp"  # e.g. another user's, in a sticky /tmp
+    stale = tmp_path / f".model.json.{dead.pid}.0c.chainrule-tmp"  # e.g. another user's, in a sticky /tmp
     stale.write_bytes(b"half")
 
     def refuse(path, *args, **kwargs):
