@@ -24,7 +24,7 @@ from chainrule.engine.checks import as_number
 from . import activations
 from .dropout import Dropout
 from .init import Initializer, generator, resolve
-from .module import Module, read_document
+from .module import Module, mlp_config_from, read_document
 from .parameters import Parameter, ParameterStore
 
 
@@ -186,15 +186,12 @@ class MLP(Module):
 
     @classmethod
     def from_file(cls, path) -> "MLP":
-        """Rebuild an MLP saved with `save()`: its shape from the file's config, then its parameters."""
+        """Rebuild an MLP saved with `save()`: its shape from the file's config, then its parameters.
+
+        The file is checked whole before anything is built (`module.mlp_config_from`).
+        """
         document = read_document(path)
-        if document["model"] != cls.__name__:
-            raise ValueError(f"MLP.from_file: {path} holds a {document['model']}, not an MLP")
-        config = document["config"]
-        try:
-            model = cls(**config)
-        except TypeError as e:
-            raise ValueError(f"MLP.from_file: {path} has an invalid config {config}: {e}") from None
+        model = cls(**mlp_config_from(document, path, cls.__name__))
         model.load_state_dict(document["parameters"])
         return model
 

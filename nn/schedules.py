@@ -1,9 +1,14 @@
-"""Learning-rate schedules: they change `optimizer.lr` between epochs."""
+"""Learning-rate schedules: they change `optimizer.lr` between epochs.
+
+Every setting is checked when the schedule is made: none can make lr zero, negative,
+growing without end or NaN. And a schedule never sets lr to 0, even after so many
+reductions that the product underflows: lr then stays at the last positive value.
+"""
 from __future__ import annotations
 
 import math
-
-from chainrule.engine.checks import as_number as _check_number
+import numbers
+from typing import Any, Callable
 
 from .optim import Optimizer
 
@@ -18,16 +23,14 @@ class ReduceLROnPlateau:
 
     def __init__(self, optimizer: Optimizer, factor: float = 0.1, patience: int = 10, min_lr: float = 0.0,
                  threshold: float = 1e-4, cooldown: int = 0) -> None:
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"ReduceLROnPlateau: expected an Optimizer, got {type(optimizer).__name__}")
-        self.factor = _check_number(factor, "ReduceLROnPlateau: factor")
-        if not 0 < self.factor < 1:
-            raise ValueError(f"ReduceLROnPlateau: factor must be in (0, 1), got {factor}")
-        if not isinstance(patience, int) or patience < 0:
-            raise ValueError(f"ReduceLROnPlateau: patience must be an int ≥ 0, got {patience!r}")
-        self.optimizer, self.patience, self.cooldown = optimizer, patience, cooldown
-        self.min_lr = _check_number(min_lr, "ReduceLROnPlateau: min_lr")
-        self.threshold = _check_number(threshold, "ReduceLROnPlateau: threshold")
+        where = "ReduceLROnPlateau"
+        self.optimizer = _optimizer(optimizer, where)
+        self.factor = _number(factor, f"{where}: factor", "in (0, 1)", lambda x: 0 < x < 1)
+        self.patience = _count(patience, f"{where}: patience", 0, "epochs without improvement before a reduction")
+        self.min_lr = _number(min_lr, f"{where}: min_lr", "≥ 0 (the floor of lr)", lambda x: x >= 0)
+        self.threshold = _number(threshold, f"{where}: threshold", "in [0, 1) (the relative drop that counts as "
+                                 "an improvement)", lambda x: 0 <= x < 1)
+        self.cooldown = _count(cooldown, f"{where}: cooldown", 0, "epochs to wait after a reduction")
         self.best = math.inf
         self.bad_epochs = 0
         self.cooldown_left = 0
@@ -48,7 +51,7 @@ class ReduceLROnPlateau:
             self.bad_epochs = 0
         if self.bad_epochs > self.patience:
             new = max(self.optimizer.lr * self.factor, self.min_lr)
-            if new < self.optimizer.lr:
+            if 0 < new < self.optimizer.lr:  # 0: the product underflowed
                 self.optimizer.lr = new
                 self.reductions.append(self.epoch)
             self.cooldown_left = self.cooldown
@@ -59,30 +62,56 @@ class StepLR:
     """lr ← lr·gamma every `step_size` epochs (step decay)."""
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1) -> None:
-        if not isinstance(step_size, int) or step_size < 1:
-            raise ValueError(f"StepLR: step_size must be a positive int, got {step_size!r}")
-        self.optimizer, self.step_size = optimizer, step_size
-        self.gamma = _check_number(gamma, "StepLR: gamma")
+        self.optimizer = _optimizer(optimizer, "StepLR")
+        self.step_size = _count(step_size, "StepLR: step_size", 1, "epochs between reductions")
+        self.gamma = _number(gamma, "StepLR: gamma", "in (0, 1] (the factor lr is multiplied by)", lambda x: 0 < x <= 1)
         self.epoch = 0
 
     def step(self, loss: float | None = None) -> None:
         self.epoch += 1
         if self.epoch % self.step_size == 0:
-            self.optimizer.lr *= self.gamma
+            _set_lr(self.optimizer, self.optimizer.lr * self.gamma)
 
 
 class LinearLR:
     """lr falls linearly from its start value to start·end_factor over `epochs` epochs, then stays."""
 
     def __init__(self, optimizer: Optimizer, epochs: int, end_factor: float = 0.1) -> None:
-        if not isinstance(epochs, int) or epochs < 1:
-            raise ValueError(f"LinearLR: epochs must be a positive int, got {epochs!r}")
-        self.optimizer, self.epochs = optimizer, epochs
+        self.optimizer = _optimizer(optimizer, "LinearLR")
+        self.epochs = _count(epochs, "LinearLR: epochs", 1, "epochs the fall takes")
+        self.end_factor = _number(end_factor, "LinearLR: end_factor", "in (0, 1] (the final lr over the first)",
+                                  lambda x: 0 < x <= 1)
         self.start = optimizer.lr
-        self.end_factor = _check_number(end_factor, "LinearLR: end_factor")
         self.epoch = 0
 
     def step(self, loss: float | None = None) -> None:
         self.epoch = min(self.epoch + 1, self.epochs)
         fraction = self.epoch / self.epochs
-        self.optimizer.lr = self.start * (1 - fraction * (1 - self.end_factor))
+        # the two weights, not 1 − fraction·(1 − end_factor): that rounds to 0 for a tiny end_factor
+        _set_lr(self.optimizer, self.start * ((1 - fraction) + fraction * self.end_factor))
+
+
+def _set_lr(optimizer: Optimizer, lr: float) -> None:
+    """Set `optimizer.lr` unless the new value underflowed to 0 (lr stays positive)."""
+    if lr > 0:
+        optimizer.lr = lr
+
+
+def _optimizer(optimizer: Any, where: str) -> Optimizer:
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"{where}: expected an Optimizer, got {type(optimizer).__name__}")
+    return optimizer
+
+
+def _number(x: Any, where: str, allowed: str, ok: Callable[[float], bool]) -> float:
+    """`x` as a float if it is a finite real number for which `ok` holds; else a ValueError saying what is allowed."""
+    if isinstance(x, bool) or not isinstance(x, numbers.Real) or not math.isfinite(x) or not ok(float(x)):
+        raise ValueError(f"{where} must be a number {allowed}, got {x!r}")
+    return float(x)
+
+
+def _count(x: Any, where: str, least: int, meaning: str) -> int:
+    """`x` if it is an int ≥ `least` (not a bool); else a ValueError saying what it counts."""
+    if isinstance(x, bool) or not isinstance(x, int) or x < least:
+        raise ValueError(f"{where} must be an int ≥ {least} ({meaning}), got {x!r}")
+    return x

@@ -109,7 +109,9 @@ def test_every_demo_is_listed_and_runs_from_the_command_line(tmp_path):
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()
-    assert lines[-1].startswith("activations: max σ′ = 0.25") and any(l.startswith("wrote ") for l in lines)
+    assert any(l.startswith("activations: max σ′ = 0.25") for l in lines)
+    assert any(l.startswith("wrote ") for l in lines)
+    assert lines[-1].endswith("activations.png is a picture: open it in an image viewer or a web browser")
 
 
 def test_a_demo_piped_into_head_stops_quietly(tmp_path):
