@@ -65,7 +65,7 @@ def run(out: Path, seed: int = 0, say: Narrator = Narrator()) -> dict:
 
     from chainrule.viz import plots
 
-    fig = Figure(figsize=(6.4, 3.8), layout="constrained")
+    fig = Figure(figsize=(6.4, 4.2), layout="constrained")
     ax = fig.subplots()
     steps = range(1, len(right) + 1)
     ax.plot(steps, right, color=plots.POSITIVE, label="optimizer.zero_grad() before each backward()")
@@ -74,7 +74,7 @@ def run(out: Path, seed: int = 0, say: Narrator = Narrator()) -> dict:
     ax.set_xlabel("training step")
     ax.set_ylabel("mean squared error (log scale)")
     ax.set_title("Forgetting zero_grad: each step uses the sum of every gradient so far")
-    ax.legend(loc="upper right", fontsize=8, framealpha=0.9)
+    fig.legend(loc="outside lower center", fontsize=8, ncols=2, frameon=False)
     say.wrote(plots.save(fig, out / "zero_grad_forgotten.png"))
     return {"grads": grads, "with_zero_grad": right, "without_zero_grad": forgot}
 

@@ -90,7 +90,7 @@ def run(out: Path, seed: int = 0, say: Narrator = Narrator()) -> dict:
 
     from chainrule.viz import plots
 
-    fig = Figure(figsize=(7.2, 4.0), layout="constrained")
+    fig = Figure(figsize=(7.2, 4.6), layout="constrained")
     ax = fig.subplots()
     colours = [plots.PALETTE[2], plots.POSITIVE, plots.PALETTE[4], plots.NEGATIVE]
     for colour, (lr, ws) in zip(colours, runs.items()):
@@ -101,7 +101,7 @@ def run(out: Path, seed: int = 0, say: Narrator = Narrator()) -> dict:
     ax.set_ylabel("w  (the minimum is at w = 2)")
     ax.set_ylim(-2, 6.5)
     ax.set_title(f"J″ = {curvature:g}: gradient descent is stable only for η < 2/J″ = {limit:g}")
-    ax.legend(loc="upper left", fontsize=8, ncols=2, framealpha=0.9)
+    fig.legend(loc="outside lower center", fontsize=8, ncols=3, frameon=False)
     say.wrote(plots.save(fig, out / "learning_rate_limit.png"))
     return {"hessian": H.tolist(), "eigenvalues": eig.tolist(), "curvature": curvature, "limit": limit,
             "descent": {str(k): v for k, v in runs.items()}, "newton": ns}

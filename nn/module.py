@@ -116,9 +116,9 @@ class Module:
             if unexpected:
                 parts.append(f"unexpected {len(unexpected)} name(s), e.g. {unexpected[:3]}")
             raise ValueError(f"load_state_dict: the state does not match this {type(self).__name__}: " + "; ".join(parts))
-        for name, value in state.items():
-            if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
-                raise ValueError(f"load_state_dict: parameter {name!r} must be a finite number, got {value!r}")
+        bad = _first_non_finite(state)
+        if bad is not None:
+            raise ValueError(f"load_state_dict: parameter {bad!r} must be a finite number, got {state[bad]!r:.60}")
         for name, p in params.items():  # only now, when everything checked out
             p.data = float(state[name])
 
