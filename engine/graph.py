@@ -11,29 +11,37 @@ if TYPE_CHECKING:
 def topological_order(root: Value) -> list[Value]:
     """Every Value `root` depends on (and root itself), parents before children.
 
-    Iterative depth-first search (no recursion limit). Parents are visited in operand
-    order, so the order is the same on every run. `root` comes last; backward walks
-    the list in reverse.
+    Iterative depth-first search (no recursion limit): a stack of the nodes being visited and,
+    beside it, how far each has got through its edges (parent, local, parent, local, …). A
+    node is placed once all its parents are; a leaf at once. Parents are taken in operand
+    order, so the order is the same on every run. `root` comes last; backward walks the list
+    in reverse.
     """
     order: list[Value] = []
     seen = {root}
-    stack = [(root, iter(root.edges[::2]))]  # edges alternate parent, local derivative
-    # On a long chain the stack holds a million (node, iterator) pairs, which the cycle
-    # collector would scan again and again; they form no cycle, so it pauses while we sort.
+    stack, at = [root], [0]  # the current path, and the next edge index of each node on it
+    # The stack can be a million deep (a long chain); its lists form no cycle, and the cycle
+    # collector would scan the growing structures again and again, so it pauses while we sort.
     collecting = gc.isenabled()
     gc.disable()
     try:
         while stack:
-            node, parents = stack[-1]
-            for parent in parents:
+            node, i = stack[-1], at[-1]
+            edges = node.edges
+            while i < len(edges):
+                parent = edges[i]
+                i += 2
                 if parent not in seen:
                     seen.add(parent)
-                    if parent.edges:
-                        stack.append((parent, iter(parent.edges[::2])))
+                    if parent.edges:  # go deeper; come back to this node's edge i later
+                        at[-1] = i
+                        stack.append(parent)
+                        at.append(0)
                         break
-                    order.append(parent)  # a leaf: placed at once, as the search would after visiting it
+                    order.append(parent)  # a leaf: placed at once
             else:  # every parent is placed: the node can follow them
                 stack.pop()
+                at.pop()
                 order.append(node)
     finally:
         if collecting:
