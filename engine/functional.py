@@ -7,7 +7,8 @@ unary operations (`exp(x)`, `sigmoid(x)`, ...) for code that reads like maths.
 from __future__ import annotations
 
 import math
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable
+from typing import Any, Sequence
 
 from .checks import describe
 from .value import Value, _node
@@ -73,18 +74,19 @@ def dot(weights: Sequence[Any], inputs: Sequence[Any], bias: Any = None) -> Valu
     """
     if len(weights) != len(inputs):
         raise ValueError(f"dot: {len(weights)} weights but {len(inputs)} inputs; they must match")
-    ws = _as_values(weights, "dot: weights")
-    xs = _as_values(inputs, "dot: inputs")
     edges: list[Any] = []
     terms = []
-    for w, x in zip(ws, xs):
-        terms.append(w.data * x.data)
-        edges += (w, x.data, x, w.data)
+    for w, x in zip(weights, inputs):
+        w = w if isinstance(w, Value) else Value.constant(w, "dot: weight")
+        x = x if isinstance(x, Value) else Value.constant(x, "dot: input")
+        wd, xd = w.data, x.data
+        terms.append(wd * xd)
+        edges += (w, xd, x, wd)
     if bias is not None:
         b = bias if isinstance(bias, Value) else Value.constant(bias, "dot: bias")
         terms.append(b.data)
         edges += (b, 1.0)
-    return _node("dot", _fsum(terms, "dot", ws, xs), tuple(edges))
+    return _node("dot", _fsum(terms, "dot", edges[::2]), tuple(edges))
 
 
 def logsumexp(values: Iterable[Any]) -> Value:

@@ -28,7 +28,8 @@ def topological_order(root: Value) -> list[Value]:
         while stack:
             node, i = stack[-1], at[-1]
             edges = node.edges
-            while i < len(edges):
+            size = len(edges)
+            while i < size:
                 parent = edges[i]
                 i += 2
                 if parent not in seen:
