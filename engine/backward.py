@@ -130,7 +130,8 @@ class EdgeUpdate:
 
     def __str__(self) -> str:
         c, p = self.names[self.child], self.names[self.parent]
-        return (f"{p}.grad += {c}.grad × ∂{_wrap(c)}/∂{_wrap(p)} = {_signed(self.upstream)} × {_signed(self.local)} "
+        c, p = _wrap(c), _wrap(p)
+        return (f"{p}.grad += {c}.grad × ∂{c}/∂{p} = {_signed(self.upstream)} × {_signed(self.local)} "
                 f"= {fmt(self.contribution)}   ({p}.grad: {fmt(self.before)} → {fmt(self.after)})")
 
 
@@ -147,19 +148,18 @@ class BackwardStep:
     names: dict = field(repr=False, compare=False)
 
     def __str__(self) -> str:
-        n, r = self.names[self.node], self.names[self.root]
+        n, r = _wrap(self.names[self.node]), _wrap(self.names[self.root])
         head = f"step {self.index}/{self.total} at {n}"
         lines = []
         if self.seed is not None:
-            lines.append(f"{head}: seed {n}.grad = ∂{_wrap(r)}/∂{_wrap(n)} = {fmt(self.seed)}")
+            lines.append(f"{head}: seed {n}.grad = ∂{r}/∂{n} = {fmt(self.seed)}")
         if not self.updates:
             what = "a leaf" if self.node.is_leaf else "a node with no recorded parents"
-            text = f"{n} is {what}: ∂{_wrap(r)}/∂{_wrap(n)} = {fmt(self.node.grad)} is complete"
+            text = f"{n} is {what}: ∂{r}/∂{n} = {fmt(self.node.grad)} is complete"
             lines.append(text if lines else f"{head}: {text}")
         else:
             if not lines:
-                lines.append(f"{head}: {n}.grad = ∂{_wrap(r)}/∂{_wrap(n)} = {fmt(self.node.grad)} is complete; "
-                             "pass it back")
+                lines.append(f"{head}: {n}.grad = ∂{r}/∂{n} = {fmt(self.node.grad)} is complete; pass it back")
             lines.extend(f"  {u}" for u in self.updates)
         return "\n".join(lines)
 
@@ -174,8 +174,8 @@ def _signed(x: float) -> str:
 def backward_steps(root: Value, grad: Any = 1.0) -> Iterator[BackwardStep]:
     """Yield one `BackwardStep` per node, in backward's order, each applied before it is yielded.
 
-    Constants (plain numbers lifted into the graph) get no step of their own: there is nothing
-    to learn about them. A stepper that is closed, dropped, or overtaken by a new backward pass
+    Constants (plain numbers lifted into the graph) get no step of their own and their updates
+    are applied without being listed: there is nothing to learn about them. A stepper that is closed, dropped, or overtaken by a new backward pass
     before its last step puts every gradient back as it was: half a pass never lingers.
     """
     _finish_unfinished()
@@ -196,7 +196,8 @@ def _stepping(root: Value, grad: Any) -> Iterator[BackwardStep]:
             for parent, local in edges(node):
                 before = parent.grad
                 parent.grad = before + local * g
-                updates.append(EdgeUpdate(node, parent, local, g, before, parent.grad, names))
+                if parent.op != "const":
+                    updates.append(EdgeUpdate(node, parent, local, g, before, parent.grad, names))
             yield BackwardStep(index, len(shown), node, root, root.grad if index == 1 else None, updates, names)
         _check(order)
         finished = True
