@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterator
 
 from .checks import as_number, describe
+from .derivatives import local_values
 from .formatting import fmt, in_partial as _wrap
 from .graph import edges, names_in, topological_order
 
@@ -39,8 +40,6 @@ def backward(root: Value, grad: Any = 1.0, create_graph: bool = False) -> None:
     """
     _finish_unfinished()
     if create_graph:
-        from .higher import backward_create_graph  # higher.py builds on this module
-
         backward_create_graph(root, as_number(grad, "backward: grad"))
         return
     order, saved = _begin(root, grad)
@@ -103,6 +102,57 @@ def _finish_unfinished() -> None:
         steps = _unfinished.pop()()
         if steps is not None:
             steps.close()
+
+
+# -- gradients as Values, for second derivatives (engine/higher.py builds on these) ---------
+
+def combined_order(outputs: list[Value]) -> list[Value]:
+    """The graphs of several outputs in one topological order (parents before children)."""
+    order, seen = [], set()
+    for out in outputs:
+        for node in topological_order(out):
+            if node not in seen:
+                seen.add(node)
+                order.append(node)
+    return order
+
+
+def reverse(outputs: list[Value], seeds: list[float], create_graph: bool) -> dict[Value, Any]:
+    """∂(Σ seedᵢ·outputᵢ)/∂node for every node the outputs depend on, by the chain rule in reverse."""
+    order = combined_order(outputs)
+    g: dict[Value, Any] = {}  # ∂/∂node: a number, or a Value with create_graph
+    for out, seed in zip(outputs, seeds):
+        start = type(out).constant(seed) if create_graph else seed  # a Value, without importing value.py
+        g[out] = g[out] + start if out in g else start
+    for node in reversed(order):
+        gn = g.get(node)
+        if gn is None or not node.edges:
+            continue
+        locals_ = local_values(node) if create_graph else node.edges[1::2]
+        for parent, local in zip(node.edges[::2], locals_):
+            contribution = local * gn
+            g[parent] = g[parent] + contribution if parent in g else contribution
+    return g
+
+
+def backward_create_graph(root: Value, seed: float) -> None:
+    """`root.backward(create_graph=True)`: every `.grad` in root's graph becomes a Value (leaves add to theirs)."""
+    order = topological_order(root)
+    for node in order:
+        if not node.edges and isinstance(getattr(type(node), "grad", None), property):  # a view (nn.Parameter)
+            raise TypeError(
+                f"backward(create_graph=True) would store a Value in the .grad of {describe(node)}, a model "
+                "parameter whose gradient lives in its model's buffer (a number). Use "
+                "engine.grad(loss, model.parameters(), create_graph=True) to get the gradients as Values.")
+    g = reverse([root], [seed], create_graph=True)
+    for node in order:
+        value = g.get(node, 0.0)
+        if node.edges:
+            node.grad = value
+        else:
+            previous = node.grad  # leaves add to what they hold, as in every backward pass
+            plain_zero = previous is None or (type(previous) is float and previous == 0.0)
+            node.grad = value if plain_zero else previous + value
 
 
 # -- one node at a time ----------------------------------------------------------------

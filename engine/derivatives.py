@@ -23,11 +23,12 @@ differences of the gradient (and PyTorch's double backward when it is installed)
 from __future__ import annotations
 
 import math
-from typing import Callable, Union
+from typing import TYPE_CHECKING, Callable, Union
 
-from .value import Value
+if TYPE_CHECKING:  # the table only calls methods of the nodes it is given: no import, no cycle
+    from .value import Value
 
-Local = Union[Value, float]
+Local = Union["Value", float]
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 
 
@@ -85,10 +86,9 @@ def _logsumexp(node: Value) -> tuple[Local, ...]:
 
 
 def _softmax(node: Value) -> tuple[Local, ...]:
-    from .functional import logsumexp
-
     xs = node.parents
-    lse = logsumexp(xs)
+    m = max(x.data for x in xs)  # a number: subtracting it changes no derivative
+    lse = sum((x - m).exp() for x in xs).log() + m
     probs = [(x - lse).exp() for x in xs]
     stored = node.edges[1::2]
     i = max(range(len(stored)), key=stored.__getitem__)  # which output this is: pᵢ(1 − pᵢ) ≥ 0 > −pᵢpⱼ

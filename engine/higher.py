@@ -15,9 +15,8 @@ import math
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence, Union
 
+from .backward import combined_order, reverse
 from .checks import as_number, describe
-from .derivatives import local_values
-from .graph import topological_order
 from .value import Value
 
 Grad = Union[Value, float]
@@ -29,35 +28,6 @@ def _as_list(values: Any, what: str) -> list[Value]:
         if not isinstance(v, Value):
             raise TypeError(f"grad: {what} must be Values, got {describe(v)}")
     return items
-
-
-def _combined_order(outputs: list[Value]) -> list[Value]:
-    """The graphs of several outputs in one topological order (parents before children)."""
-    order, seen = [], set()
-    for out in outputs:
-        for node in topological_order(out):
-            if node not in seen:
-                seen.add(node)
-                order.append(node)
-    return order
-
-
-def _reverse(outputs: list[Value], seeds: list[float], create_graph: bool) -> dict[Value, Grad]:
-    """∂(Σ seedᵢ·outputᵢ)/∂node for every node the outputs depend on, by the chain rule in reverse."""
-    order = _combined_order(outputs)
-    g: dict[Value, Grad] = {}
-    for out, seed in zip(outputs, seeds):
-        start = Value.constant(seed) if create_graph else seed
-        g[out] = g[out] + start if out in g else start
-    for node in reversed(order):
-        gn = g.get(node)
-        if gn is None or not node.edges:
-            continue
-        locals_ = local_values(node) if create_graph else node.edges[1::2]
-        for parent, local in zip(node.edges[::2], locals_):
-            contribution = local * gn
-            g[parent] = g[parent] + contribution if parent in g else contribution
-    return g
 
 
 def grad(outputs: Union[Value, Sequence[Value]], inputs: Union[Value, Sequence[Value]],
@@ -73,7 +43,7 @@ def grad(outputs: Union[Value, Sequence[Value]], inputs: Union[Value, Sequence[V
     seeds = [1.0] * len(outs) if grad_outputs is None else [as_number(s, "grad: grad_outputs") for s in grad_outputs]
     if len(seeds) != len(outs):
         raise ValueError(f"grad: {len(outs)} outputs but {len(seeds)} grad_outputs")
-    g = _reverse(outs, seeds, create_graph)
+    g = reverse(outs, seeds, create_graph)
     result: list[Grad] = []
     for x in ins:
         value = g.get(x, 0.0)
@@ -85,26 +55,6 @@ def grad(outputs: Union[Value, Sequence[Value]], inputs: Union[Value, Sequence[V
                                 "scale the outputs or the inputs down")
         result.append(value)
     return result
-
-
-def backward_create_graph(root: Value, seed: float) -> None:
-    """`root.backward(create_graph=True)`: every `.grad` in root's graph becomes a Value (leaves add to theirs)."""
-    order = topological_order(root)
-    for node in order:
-        if not node.edges and type(node) is not Value:
-            raise TypeError(
-                f"backward(create_graph=True) would store a Value in the .grad of {describe(node)}, a model "
-                "parameter whose gradient lives in its model's buffer (a number). Use "
-                "engine.grad(loss, model.parameters(), create_graph=True) to get the gradients as Values.")
-    g = _reverse([root], [seed], create_graph=True)
-    for node in order:
-        value = g.get(node, 0.0)
-        if node.edges:
-            node.grad = value
-        else:
-            previous = node.grad  # leaves add to what they hold, as in every backward pass
-            plain_zero = previous is None or (type(previous) is float and previous == 0.0)
-            node.grad = value if plain_zero else previous + value
 
 
 def hessian(f: Callable[..., Value], inputs: Sequence[Any]) -> list[list[float]]:
@@ -154,7 +104,7 @@ def jvp(f: Callable[..., Any], inputs: Sequence[Any], tangents: Sequence[Any]) -
     out = f(*xs)
     outs = _as_list(out, "f's outputs")
     tangent: dict[Value, float] = {x: as_number(t, "jvp: tangent") for x, t in zip(xs, tangents)}
-    for node in _combined_order(outs):
+    for node in combined_order(outs):
         if node.edges:
             pairs = iter(node.edges)
             tangent[node] = math.fsum(local * tangent.get(parent, 0.0) for parent, local in zip(pairs, pairs))
