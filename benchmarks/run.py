@@ -8,7 +8,10 @@ How it measures (so that a rerun on another machine shows the same ratios):
   moment of the machine hits all of them alike;
 - time is CPU time (`time.process_time`) of one step, after warm-up; each row reports the median
   and the spread (the 10th–90th percentile range) and every ratio is a ratio of medians;
-- PyTorch runs on one thread and keeps its gradients as tensors inside the timed step.
+- PyTorch runs on one thread and keeps its gradients as tensors inside the timed step; numpy's
+  BLAS is held to one thread as well (threadpoolctl), so no row gets a second core;
+- the cycle collector runs (untimed) between implementations, so no implementation pays for the
+  garbage another left behind; each still pays for the collections its own step triggers.
 
 Workloads (benchmarks/workloads.py): one training step of micrograd's moons demo (MLP
 2-16-16-1, 100 samples, hinge + L2, SGD) in every implementation; the array path against
@@ -69,6 +72,7 @@ def interleaved(impls: dict, weights, X, Y, rounds: int, per_round: dict[str, in
     times: dict[str, list[float]] = {name: [] for name in impls}
     for r in range(rounds + 1):
         for name, runner in runners.items():
+            gc.collect()
             for _ in range(per_round[name]):
                 start = time.process_time()
                 runner.step(X, Y)
@@ -276,7 +280,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=Path("benchmarks/results.json"), help="where to write the results")
     args = parser.parse_args(argv)
     import numpy
+    from threadpoolctl import threadpool_limits
 
+    threadpool_limits(1)  # numpy's BLAS on one thread, as PyTorch is
     machine = f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}, numpy {numpy.__version__}"
     try:
         import torch
