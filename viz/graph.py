@@ -107,12 +107,18 @@ def dot_text(text: str) -> graphviz.quoting.NoHtml:
 class Group:
     """One drawn value node: a single Value, or (collapsed) all Values of one scope."""
 
-    key: str
+    key: str  # "v{i}" for one Value, "s_{scope}" for a scope
+    id: str  # the DOT node id: v{i} or s{n}, never made of user text
     members: list[Value] = field(default_factory=list)
 
     @property
     def output(self) -> Value:
         return self.members[-1]  # members arrive in topological order: the last is the group's result
+
+
+def natural(scope: str) -> tuple:
+    """Sort key for dotted scopes: layers.2 before layers.10."""
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in scope.split("."))
 
 
 class GraphTooLarge(ValueError):
@@ -143,7 +149,7 @@ def _groups(order: list[Value], detail: str) -> tuple[dict[Value, Group], list[G
         key = _group_key(v, detail, i)
         g = by_key.get(key)
         if g is None:
-            g = by_key[key] = Group(key)
+            g = by_key[key] = Group(key, key if key.startswith("v") else f"s{len(by_key)}")
         g.members.append(v)
         of[v] = g
     return of, list(by_key.values())
@@ -241,11 +247,31 @@ class _Builder:
         for group in groups:
             self._node(group)
         self._edges()
-        for sub in self.clusters.values():
-            self.dot.subgraph(sub)
+        self._keep_operand_order()
+        for scope in sorted(self.clusters, key=natural):  # neurons 0, 1, 2 … 10 from left to right
+            self.dot.subgraph(self.clusters[scope])
         if self.legend:
             _legend(self.dot, self.computed)
         return self.dot
+
+    def _keep_operand_order(self) -> None:
+        """Leaf operands of one operation side by side in operand order (w0, w1, w2, b).
+
+        `ordering=in` alone is not always honoured inside clusters; an invisible chain in one rank is.
+        """
+        if self.level != "ops":
+            return
+        chained: set[Value] = set()
+        for v in self.order:
+            leaves = [p for p in dict.fromkeys(v.parents) if not p.parents and p not in chained]
+            for scope in dict.fromkeys(p.scope for p in leaves):
+                row = [p for p in leaves if p.scope == scope]
+                if len(row) < 2:
+                    continue
+                chained.update(row)
+                ids = [self.of[p].id for p in row]
+                self._container(scope).body.append(
+                    "{rank=same; " + " -> ".join(ids) + " [style=invis]}")
 
     def _container(self, scope: Optional[str]):
         """A neuron's nodes sit in its cluster (ops detail), so edges do not cross its box."""
@@ -267,13 +293,13 @@ class _Builder:
         if collapsed:
             attrs.update(style="rounded,filled", fillcolor="#e8e8f8")
         where = self._container(v.scope)
-        where.node(group.key, label=dot_text("\n".join(self._lines(group, collapsed))), id=group.key,
+        where.node(group.id, label=dot_text("\n".join(self._lines(group, collapsed))), id=group.id,
                    tooltip=dot_text(tip), **attrs)
         if not collapsed and v.parents:
-            op_id = "o" + group.key[1:]
+            op_id = "o" + group.id[1:]
             where.node(op_id, label=dot_text(op_symbol(v.op)), id=op_id, shape="circle",
                        fontsize=LABEL_FONT_SIZE, width="0.4", margin="0.02", tooltip=dot_text(v.op))
-            self.dot.edge(op_id, group.key, id=f"{op_id}_{group.key}", color="#777777")
+            self.dot.edge(op_id, group.id, id=f"{op_id}_{group.id}", color="#777777")
 
     def _lines(self, group: Group, collapsed: bool) -> list[str]:
         v = group.output
@@ -298,10 +324,10 @@ class _Builder:
                     continue
                 contribution = local * v.grad
                 if len(gv.members) == 1 and len(gp.members) == 1:
-                    self._value_edge(gp.key, c, k, v, parent, local, contribution)
+                    self._value_edge(gp.id, c, k, v, parent, local, contribution)
                 else:
-                    head = "o" + gv.key[1:] if len(gv.members) == 1 else gv.key
-                    aggregated.setdefault((gp.key, head), []).append(contribution)
+                    head = "o" + gv.id[1:] if len(gv.members) == 1 else gv.id
+                    aggregated.setdefault((gp.id, head), []).append(contribution)
         for (tail, head), contribs in aggregated.items():
             total = math.fsum(contribs)
             size = math.fsum(abs(c) for c in contribs)
@@ -330,8 +356,7 @@ class _Builder:
             if self.contributions:
                 label += f"\n→ {fmt(contribution)}"
         attrs["tooltip"] = dot_text(tip)
-        inside = self._container(child.scope) if parent.scope == child.scope else self.dot
-        self._labelled_edge(f"e{c}_{k}", tail, f"o{c}", label, attrs, inside)
+        self._labelled_edge(f"e{c}_{k}", tail, f"o{c}", label, attrs, self._container(child.scope))
 
     def _labelled_edge(self, edge_id: str, tail: str, head: str, label: str, attrs: dict, where) -> None:
         """An edge with its label as a small node on it: tail → label → head, ids edge_id, _a, _b.
