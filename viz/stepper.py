@@ -22,7 +22,7 @@ from chainrule.engine import Value, fmt, names, topological_order
 from chainrule.engine.files import write_atomically
 
 from .frames import NOT_COMPUTED, replay, replaying
-from .graph import GraphTooLarge, check_options, count_nodes, draw_graph, role
+from .graph import GraphTooLarge, check_options, count_nodes, draw_graph, natural, role
 from .layout import run_layout
 from .page import fill, summary_table
 
@@ -77,7 +77,8 @@ def stepper(root: Value, *, title: Optional[str] = None, rankdir: str = "auto", 
         svg = run_layout(draw_graph(root, rankdir=rankdir, detail="ops", legend=False, max_nodes=max_nodes,
                                     grads="show", grad_text=frames.widest).source, "svg").decode("utf-8")
         final = {i: f"grad {fmt(v.grad)}" for i, v in enumerate(order) if v.op != "const"}
-        leaves = [(i, v) for i, v in enumerate(order) if role(v, root) in ("parameter", "input")]
+        leaves = sorted(((i, v) for i, v in enumerate(order) if role(v, root) in ("parameter", "input")),
+                        key=lambda item: (item[1].op != "param", natural(shown[item[1]])))
         rows = [(role(v, root), shown[v], fmt(v.grad),
                  f"{fmt(v.data)} − {lr:g} × {fmt(v.grad)} = {fmt(v.data - lr * v.grad)}"  # the SGD rule
                  if v.op == "param" else "") for _, v in leaves]

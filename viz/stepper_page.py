@@ -34,7 +34,7 @@ TEMPLATE = r"""<!DOCTYPE html>
   #graph svg text { font-family: Helvetica, Arial, "Liberation Sans", sans-serif; }
   #zoom { position: absolute; right: .6rem; top: .6rem; display: flex; flex-direction: column; gap: .3rem; }
   #zoom button { width: 2.6rem; height: 2.4rem; padding: 0; font-size: 1.2rem; background: rgba(247,247,247,.92); }
-  #panel { flex: none; height: 12.5rem; overflow: auto; border-top: 1px solid #e4e4e4; padding: .6rem .9rem;
+  #panel { flex: none; height: clamp(10rem, 28vh, 16rem); overflow: auto; border-top: 1px solid #e4e4e4; padding: .6rem .9rem;
            background: #f6f8fa; }
   #formula { margin: 0; font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace;
              font-size: 15px; line-height: 1.45; white-space: pre-wrap; }
@@ -61,7 +61,6 @@ TEMPLATE = r"""<!DOCTYPE html>
     #play { width: 4.8em; }
     #counter { width: 5.6em; font-size: .85rem; }
     .hint { display: none; }
-    #panel { height: 12rem; }
     #formula, #summary table { font-size: 13px; }
   }
 </style>
@@ -158,7 +157,7 @@ Orange: the node whose grad is passed back; green: the grad it changes; faded: n
   // Pan and zoom: the camera is the SVG's viewBox (x, y of the top-left corner; s CSS px per unit).
   var box = svg.viewBox.baseVal, full = { x: box.x, y: box.y, w: box.width, h: box.height };
   var cam = { x: full.x, y: full.y, s: 1 };
-  var READABLE = 1, MAX_FIT = 2.2;  // 1 unit = 1 px: 12-point labels read at 12 px at least
+  var READABLE = 1.02, MAX_FIT = 2.2;  // ≥ 1 px per unit: 12-point labels read at 12 px at least
   svg.removeAttribute("width"); svg.removeAttribute("height");
   svg.style.width = "100%"; svg.style.height = "100%"; svg.style.display = "block";
   function apply() {
