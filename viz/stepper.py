@@ -42,7 +42,7 @@ class Stepper:
         # it may run its own script and nothing else.
         return (f'<iframe srcdoc="{html.escape(self.html, quote=True)}" sandbox="allow-scripts" '
                 f'title="{html.escape(self.title, quote=True)}" '
-                f'style="width: 100%; height: {int(self.height)}px; border: 1px solid #ddd; border-radius: 6px">'
+                f'style="box-sizing: border-box; width: 100%; height: {int(self.height)}px; border: 1px solid #ddd; border-radius: 6px">'
                 "</iframe>")
 
     def save(self, path: str | os.PathLike) -> Path:
