@@ -24,9 +24,15 @@ def script_json(data: object) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def fill(*, title: str, svg: str, summary: str, data: object) -> str:
-    """The page with its slots filled: title (text), svg and summary (markup we made), data (JSON)."""
-    values = {"title": html.escape(title), "svg": svg, "summary": summary, "data": script_json(data)}
+def fill(*, title: str, svg: str, others: list[str], summary: str, data: object) -> str:
+    """The page with its slots filled: title (text), svg, others and summary (markup we made), data (JSON).
+
+    others: more layouts of the same graph, kept inert in <template>s until the script picks
+    the one that suits the screen (one SVG in the document at a time, so ids stay unique).
+    """
+    layouts = "".join(f'<template class="layout">{other}</template>' for other in others)
+    values = {"title": html.escape(title), "svg": svg, "layouts": layouts, "summary": summary,
+              "data": script_json(data)}
     return SLOT.sub(lambda m: values[m.group(1)], TEMPLATE)
 
 

@@ -13,6 +13,7 @@ gradient-descent step it gives. The layout is computed once.
 from __future__ import annotations
 
 import html
+import math
 import os
 import re
 from pathlib import Path
@@ -23,7 +24,7 @@ from chainrule.engine.files import write_atomically
 
 from .frames import NOT_COMPUTED, replay, replaying
 from .graph import GraphTooLarge, check_options, count_nodes, draw_graph, natural, role
-from .layout import run_layout
+from .layout import SLIDE, run_layout
 from .page import fill, summary_table
 
 LEARNING_RATE = 0.4  # the notes' η in the two-neuron example
@@ -73,23 +74,32 @@ def stepper(root: Value, *, title: Optional[str] = None, rankdir: str = "auto", 
     shown = names(root)
     with replaying(order):
         frames = replay(root, order)
-        # laid out once with room for the widest grad line each node will show while stepping
-        svg = run_layout(draw_graph(root, rankdir=rankdir, detail="ops", legend=False, max_nodes=max_nodes,
-                                    grads="show", grad_text=frames.widest).source, "svg").decode("utf-8")
+        # laid out once per direction, with room for the widest grad line each node will show
+        layouts = [run_layout(draw_graph(root, rankdir=direction, detail="ops", legend=False, max_nodes=max_nodes,
+                                         grads="show", grad_text=frames.widest).source, "svg").decode("utf-8")
+                   for direction in (("LR", "TB") if rankdir == "auto" else (rankdir,))]
         final = {i: f"grad {fmt(v.grad)}" for i, v in enumerate(order) if v.op != "const"}
         leaves = sorted(((i, v) for i, v in enumerate(order) if role(v, root) in ("parameter", "input")),
                         key=lambda item: (item[1].op != "param", natural(shown[item[1]])))
         rows = [(role(v, root), shown[v], fmt(v.grad),
                  f"{fmt(v.data)} − {lr:g} × {fmt(v.grad)} = {fmt(v.data - lr * v.grad)}"  # the SGD rule
                  if v.op == "param" else "") for _, v in leaves]
-    svg = with_grad_lines(svg[svg.index("<svg"):], final)  # without JavaScript: the final grads
+    # without JavaScript: the final grads, in the layout closest to a slide's shape
+    layouts = sorted((with_grad_lines(svg[svg.index("<svg"):], final) for svg in layouts),
+                     key=lambda svg: abs(math.log(svg_aspect(svg) / SLIDE)))
     name = shown[root]
-    title = title or f"Backward through {name}, one chain-rule step at a time"
+    title = title or f"Backward through {name}, step by step"
     data = {"frames": frames.frames, "nodes": sorted(final), "leaves": [i for i, _ in leaves],
             "forward": f"Forward pass done: every value is computed.\nBackward has not started: every grad "
                        f"is {NOT_COMPUTED}.\nPress → (or ▶) to seed {name}.grad = ∂{name}/∂{name} = 1."}
-    page = fill(title=title, svg=svg, summary=summary_table(rows, lr, name), data=data)
+    page = fill(title=title, svg=layouts[0], others=layouts[1:], summary=summary_table(rows, lr, name), data=data)
     return Stepper(page, title, height)
+
+
+def svg_aspect(svg: str) -> float:
+    """Width / height of a Graphviz SVG, from its viewBox."""
+    x, y, w, h = (float(n) for n in re.search(r'viewBox="([^"]+)"', svg).group(1).split())
+    return w / h
 
 
 def with_grad_lines(svg: str, lines: dict[int, str]) -> str:

@@ -1,6 +1,6 @@
 """The stepper page's template: HTML, CSS and script in one file that loads nothing.
 
-Slots: {{title}}, {{svg}}, {{summary}}, {{data}} (filled once by `viz.page.fill`).
+Slots: {{title}}, {{svg}}, {{layouts}}, {{summary}}, {{data}} (filled once by `viz.page.fill`).
 Layout: a header row of controls, the graph filling the rest of the screen, and
 a panel of fixed height for the chain-rule text, so nothing moves while stepping.
 """
@@ -18,7 +18,8 @@ TEMPLATE = r"""<!DOCTYPE html>
   body { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: #222;
          display: flex; flex-direction: column; background: #fff; }
   header { flex: none; padding: .5rem .8rem .4rem; border-bottom: 1px solid #e4e4e4; }
-  h1 { font-size: 1.05rem; margin: 0 0 .4rem; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+  h1 { font-size: 1.05rem; margin: 0 0 .4rem; overflow: hidden; display: -webkit-box; -webkit-box-orient: vertical;
+       -webkit-line-clamp: 2; }
   [hidden] { display: none !important; }
   #controls { display: flex; gap: .4rem; align-items: center; }
   button { font: inherit; font-size: .95rem; padding: .3rem .7rem; cursor: pointer; border: 1px solid #bbb;
@@ -80,7 +81,7 @@ Orange: the node whose grad is passed back; green: the grad it changes; faded: n
 <noscript><p class="hint">The final gradients after backward. Turn on JavaScript to step through it.</p></noscript>
 </header>
 <main>
-<div id="graph">{{svg}}
+<div id="graph">{{svg}}{{layouts}}
 <div id="zoom" hidden><button id="zoom-in" title="zoom in (+)" aria-label="zoom in">+</button><button id="zoom-out" title="zoom out (−)" aria-label="zoom out">−</button><button id="zoom-fit" title="fit (0)" aria-label="fit the graph">⤢</button></div>
 </div>
 <section id="panel" aria-label="chain rule">
@@ -98,15 +99,18 @@ Orange: the node whose grad is passed back; green: the grad it changes; faded: n
   document.body.classList.add("js");
   ["controls", "hint", "zoom", "formula"].forEach(function (id) { $(id).hidden = false; });
   var scrub = $("scrubber"), counter = $("counter"), formula = $("formula"), summary = $("summary");
-  var play = $("play"), graph = $("graph"), svg = graph.querySelector("svg");
+  var play = $("play"), graph = $("graph"), svg = null;
   scrub.max = String(last);
 
   // The grad line of a value node is the last text of its group (the drawing puts it there).
   var gradLine = {};
-  data.nodes.forEach(function (i) {
-    var g = $("v" + i), texts = g ? g.querySelectorAll("text") : [];
-    if (texts.length) { gradLine[i] = texts[texts.length - 1]; }
-  });
+  function findGradLines() {
+    gradLine = {};
+    data.nodes.forEach(function (i) {
+      var g = $("v" + i), texts = g ? g.querySelectorAll("text") : [];
+      if (texts.length) { gradLine[i] = texts[texts.length - 1]; }
+    });
+  }
   var stepped = {};
   frames.forEach(function (f) { if (f.e) { stepped[f.e] = true; } });
   function each(ids, fn) { ids.forEach(function (id) { var el = $(id); if (el) { fn(el); } }); }
@@ -154,12 +158,37 @@ Orange: the node whose grad is passed back; green: the grad it changes; faded: n
     scrub.value = String(current);
   }
 
-  // Pan and zoom: the camera is the SVG's viewBox (x, y of the top-left corner; s CSS px per unit).
-  var box = svg.viewBox.baseVal, full = { x: box.x, y: box.y, w: box.width, h: box.height };
-  var cam = { x: full.x, y: full.y, s: 1 };
+  // Layouts: left-to-right and top-to-bottom when both were made; the one whose shape is closest
+  // to the graph area's is shown (a phone held upright gets top-to-bottom), again when that changes.
+  var layouts = [graph.querySelector("svg").outerHTML];
+  graph.querySelectorAll("template.layout").forEach(function (t) { layouts.push(t.innerHTML); t.remove(); });
+  var shapes = layouts.map(function (markup) {
+    var box = /viewBox="([^"]+)"/.exec(markup)[1].split(/\s+/).map(Number);
+    return box[2] / box[3];
+  });
+  var shown = 0, full = null, cam = { x: 0, y: 0, s: 1 };
+  function useLayout(k) {
+    var holder = document.createElement("div");
+    holder.innerHTML = layouts[k];
+    graph.replaceChild(holder.querySelector("svg"), svg);
+    shown = k;
+    setUp();
+  }
+  function setUp() {
+    svg = graph.querySelector("svg");
+    var box = svg.viewBox.baseVal;
+    full = { x: box.x, y: box.y, w: box.width, h: box.height };
+    svg.removeAttribute("width"); svg.removeAttribute("height");
+    svg.style.width = "100%"; svg.style.height = "100%"; svg.style.display = "block";
+    findGradLines();
+    fit();
+  }
+  function bestLayout() {
+    var area = (graph.clientWidth || 1) / (graph.clientHeight || 1), best = 0;
+    shapes.forEach(function (a, k) { if (Math.abs(Math.log(a / area)) < Math.abs(Math.log(shapes[best] / area))) { best = k; } });
+    return best;
+  }
   var READABLE = 1.02, MAX_FIT = 2.2;  // ≥ 1 px per unit: 12-point labels read at 12 px at least
-  svg.removeAttribute("width"); svg.removeAttribute("height");
-  svg.style.width = "100%"; svg.style.height = "100%"; svg.style.display = "block";
   function apply() {
     var W = graph.clientWidth || 1, H = graph.clientHeight || 1;
     svg.setAttribute("viewBox", [cam.x, cam.y, W / cam.s, H / cam.s].join(" "));
@@ -224,7 +253,10 @@ Orange: the node whose grad is passed back; green: the grad it changes; faded: n
   function release(ev) { delete pointers[ev.pointerId]; pinch = null; }
   graph.addEventListener("pointerup", release);
   graph.addEventListener("pointercancel", release);
-  window.addEventListener("resize", apply);
+  window.addEventListener("resize", function () {
+    var best = bestLayout();
+    if (best !== shown) { useLayout(best); show(current); } else { apply(); }
+  });
 
   function stop() { if (timer) { clearInterval(timer); timer = null; play.textContent = "\u25b6 play"; } }
   function toggle() {
@@ -249,7 +281,8 @@ Orange: the node whose grad is passed back; green: the grad it changes; faded: n
       keys[ev.key](); ev.preventDefault();
     }
   });
-  fit();
+  setUp();
+  if (bestLayout() !== shown) { useLayout(bestLayout()); }
   show(0);
 })();
 </script>

@@ -68,3 +68,12 @@ HIGHLIGHTS = """() => ({
   active: [...document.querySelectorAll('g.edge.active')].map(e => e.id),
   final: [...document.querySelectorAll('g.node.final')].map(e => e.id),
   pending: [...document.querySelectorAll('g.node.pending')].map(e => e.id)})"""
+
+# The lit nodes of the step that lie outside the graph's area on screen (they should be followed).
+LIT_OUT_OF_VIEW = """() => {
+  const area = document.getElementById('graph').getBoundingClientRect();
+  return [...document.querySelectorAll('g.node.current, g.node.changed, g.node.through')].filter(g => {
+    const r = g.getBoundingClientRect();
+    return r.left < area.left || r.right > area.right || r.top < area.top || r.bottom > area.bottom;
+  }).map(g => g.id);
+}"""

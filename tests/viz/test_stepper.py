@@ -144,6 +144,7 @@ def test_readable_still_and_clear_at_laptop_and_phone_size(browser, two_neuron_p
         assert text["count"] > 5 and text["smallest"] >= 12, (k, text)
         assert page.evaluate(M.EDGES_THROUGH_TEXT) == [], k
         assert page.evaluate(M.TEXT_OUTSIDE_NODES) == [], k
+        assert page.evaluate(M.LIT_OUT_OF_VIEW) == [], k  # the view follows the step
         now = page.evaluate(M.PANEL_POSITIONS)
         assert {i: r for i, r in now.items() if i not in ("formula", "summary")} == \
                {i: r for i, r in still.items() if i not in ("formula", "summary")}, k
@@ -280,3 +281,21 @@ def test_the_page_is_written_atomically(tmp_path, monkeypatch):
     monkeypatch.setattr(S, "write_atomically", lambda path, data: written.append(path) or path)
     viz.save_stepper(build().E, tmp_path / "s.html")
     assert written == [tmp_path / "s.html"]
+
+
+def test_the_layout_suits_the_screen_and_follows_a_turned_phone(browser, two_neuron_page, tmp_path):
+    shape = "() => { const b = document.querySelector('#graph svg g').getBBox(); return b.width > b.height; }"
+    laptop, _, _ = open_page(browser, two_neuron_page)
+    phone, _, errors = open_page(browser, two_neuron_page, "phone")
+    assert laptop.evaluate(shape) is True and phone.evaluate(shape) is False  # LR on a laptop, TB upright
+    assert phone.locator("svg").count() == 1  # the other layout is inert until needed: ids stay unique
+    for _ in range(4):
+        phone.keyboard.press("ArrowRight")
+    lit = phone.evaluate(M.HIGHLIGHTS)
+    phone.set_viewport_size({"width": 844, "height": 390})
+    phone.wait_for_function(shape)
+    assert phone.evaluate(M.HIGHLIGHTS) == lit and phone.inner_text("#counter").startswith("4 / ")
+    assert grad_shown(phone, "E") == "grad 1" and errors == []
+    one = viz.save_stepper(build().E, tmp_path / "tb.html", rankdir="TB")
+    page, _, _ = open_page(browser, one)
+    assert page.evaluate(shape) is False and page.locator("template").count() == 0
