@@ -308,7 +308,7 @@ class _Builder:
                     f"grad {fmt(v.grad) if self.computed else NOT_COMPUTED}"]
         if v.op == "const":
             return [fmt(v.data)]
-        lines = [v.label] if v.label else []
+        lines = [self.shown[v]]  # the label, or the v1, v2, … that step texts use for it
         lines.append(f"data {fmt(v.data)}")
         lines.append(self.grad_text.get(v) or f"grad {fmt(v.grad) if self.computed else NOT_COMPUTED}")
         return lines

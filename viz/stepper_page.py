@@ -149,7 +149,7 @@ Orange: the node whose grad is passed back; green: the grad it changes; faded: n
         each(edgeParts(frame.e), function (el) { el.classList.add("active"); });
         each([frame.e], function (el) { el.classList.add("label-active"); });
       }
-      follow(frame.e ? ["v" + frame.c, "v" + frame.p, frame.e] : ["v" + frame.c]);
+      follow(frame.e ? ["v" + frame.c, "o" + frame.c, frame.e, "v" + frame.p] : ["v" + frame.c]);
     }
     formula.hidden = current === last;
     summary.hidden = current !== last;
@@ -211,18 +211,28 @@ Orange: the node whose grad is passed back; green: the grad it changes; faded: n
     apply();
   }
   function pan(dx, dy) { cam.x -= dx / cam.s; cam.y -= dy / cam.s; apply(); }
-  // Keep the step's nodes in view: pan (never zoom) when one of them is outside.
+  // Keep the step's nodes in view: pan (never zoom) when one is outside. When the child, the edge
+  // and the parent do not fit together at a readable size, the edge and the parent it changes come first.
   function follow(ids) {
-    var area = graph.getBoundingClientRect(), l = Infinity, t = Infinity, r = -Infinity, b = -Infinity;
+    var area = graph.getBoundingClientRect(), m = 24;
+    var room = { w: area.width - 2 * m, h: area.height - 2 * m };
+    for (var n = ids.length; n >= 1; n--) {
+      var b = bounds(ids.slice(ids.length - n));
+      if (!b) { return; }
+      if (n > 1 && (b.r - b.l > room.w || b.b - b.t > room.h)) { continue; }
+      if (b.l >= area.left + m && b.r <= area.right - m && b.t >= area.top + m && b.b <= area.bottom - m) { return; }
+      pan((area.left + area.right) / 2 - (b.l + b.r) / 2, (area.top + area.bottom) / 2 - (b.t + b.b) / 2);
+      return;
+    }
+  }
+  function bounds(ids) {
+    var l = Infinity, t = Infinity, r = -Infinity, b = -Infinity;
     ids.forEach(function (id) {
       var el = $(id); if (!el) { return; }
       var q = el.getBoundingClientRect();
       l = Math.min(l, q.left); t = Math.min(t, q.top); r = Math.max(r, q.right); b = Math.max(b, q.bottom);
     });
-    if (l === Infinity) { return; }
-    var m = 24;
-    if (l >= area.left + m && r <= area.right - m && t >= area.top + m && b <= area.bottom - m) { return; }
-    pan((area.left + area.right) / 2 - (l + r) / 2, (area.top + area.bottom) / 2 - (t + b) / 2);
+    return l === Infinity ? null : { l: l, t: t, r: r, b: b };
   }
   $("zoom-in").addEventListener("click", function () { zoom(1.25); });
   $("zoom-out").addEventListener("click", function () { zoom(0.8); });
