@@ -367,7 +367,8 @@ class _Builder:
             self.dot.edge(tail, head, id=edge_id, **attrs)
             return
         font = attrs.pop("fontcolor", "#333333")
-        where.node(edge_id, label=dot_text(label), id=edge_id, shape="none", margin="0.07,0.06",  # clear of a 6 pt stroke
+        # the margin keeps the text clear of a MAX_WIDTH (6 pt) stroke ending at the node's border
+        where.node(edge_id, label=dot_text(label), id=edge_id, shape="none", margin="0.07,0.06",
                    fontsize=LABEL_FONT_SIZE, width="0", height="0",
                    fontcolor=font, tooltip=attrs["tooltip"])
         self.dot.edge(tail, edge_id, id=f"{edge_id}_a", arrowhead="none", **attrs)

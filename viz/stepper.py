@@ -42,34 +42,45 @@ class Stepper:
         # An iframe keeps the page's ids, styles and keys away from the notebook; sandboxed,
         # it may run its own script and nothing else.
         return (f'<iframe srcdoc="{html.escape(self.html, quote=True)}" sandbox="allow-scripts" '
-                f'title="{html.escape(self.title, quote=True)}" '
-                f'style="box-sizing: border-box; width: 100%; height: {int(self.height)}px; border: 1px solid #ddd; border-radius: 6px">'
-                "</iframe>")
+                f'title="{html.escape(self.title, quote=True)}" style="box-sizing: border-box; width: 100%; '
+                f'height: {int(self.height)}px; border: 1px solid #ddd; border-radius: 6px"></iframe>')
 
     def save(self, path: str | os.PathLike) -> Path:
         """Write the page to one self-contained .html file (whole or not at all); returns the path."""
-        path = Path(path)
-        if path.suffix.lower() not in (".html", ".htm"):
-            raise ValueError(f"save_stepper: the file should end in .html, got {path.name!r}")
-        return write_atomically(path, self.html.encode("utf-8"))
+        return write_atomically(html_path(path, "Stepper.save"), self.html.encode("utf-8"))
+
+
+def html_path(path: str | os.PathLike, who: str) -> Path:
+    path = Path(path)
+    if path.suffix.lower() not in (".html", ".htm"):
+        raise ValueError(f"{who}: the file should end in .html, got {path.name!r}")
+    return path
 
 
 def stepper(root: Value, *, title: Optional[str] = None, rankdir: str = "auto", max_nodes: int = 300,
             lr: float = LEARNING_RATE, height: int = 640) -> Stepper:
-    """The backward stepper for `root` (shows inline in Jupyter).
+    """The backward stepper for `root` (shows inline in Jupyter; `.save(path)` writes the page).
 
+    rankdir: "LR", "TB", or "auto": both layouts go in the page, which shows the one that suits
+        the screen (without JavaScript: the one closest to 16:9).
     lr: the learning rate η of the gradient-descent step shown at the end (w ← w − η·grad).
     max_nodes: graphs with more drawn nodes are refused before anything is replayed.
+    height: the height in px of the notebook's iframe.
     """
+    return _build(root, "stepper", title, rankdir, max_nodes, lr, height)
+
+
+def _build(root: Value, who: str, title: Optional[str], rankdir: str, max_nodes: int, lr: float,
+           height: int = 640) -> Stepper:
     if not isinstance(root, Value):
-        raise TypeError(f"save_stepper: root must be a Value, got {type(root).__name__}")
-    check_options("save_stepper", rankdir)
+        raise TypeError(f"{who}: root must be a Value, got {type(root).__name__}")
+    check_options(who, rankdir)
     if not isinstance(lr, (int, float)) or isinstance(lr, bool) or not lr > 0:
-        raise ValueError(f"save_stepper: lr must be a positive number, got {lr!r}")
+        raise ValueError(f"{who}: lr must be a positive number, got {lr!r}")
     order = topological_order(root)
     size = count_nodes(order, "ops")
     if size > max_nodes:  # before any replay: a huge graph costs nothing to refuse
-        raise GraphTooLarge(f"save_stepper: this graph has {size} nodes to draw, over max_nodes={max_nodes}; "
+        raise GraphTooLarge(f"{who}: this graph has {size} nodes to draw, over max_nodes={max_nodes}; "
                             "step through a smaller graph (one sample, a small network) or raise max_nodes")
     shown = names(root)
     with replaying(order):
@@ -123,13 +134,11 @@ def with_grad_lines(svg: str, lines: dict[int, str]) -> str:
 def stepper_html(root: Value, title: Optional[str] = None, rankdir: str = "auto", max_nodes: int = 300,
                  lr: float = LEARNING_RATE) -> str:
     """The stepper page as a string (see `save_stepper`)."""
-    return stepper(root, title=title, rankdir=rankdir, max_nodes=max_nodes, lr=lr).html
+    return _build(root, "stepper_html", title, rankdir, max_nodes, lr).html
 
 
 def save_stepper(root: Value, path: str | os.PathLike, title: Optional[str] = None, rankdir: str = "auto",
                  max_nodes: int = 300, lr: float = LEARNING_RATE) -> Path:
-    """Write the backward stepper for `root` to one self-contained HTML file; returns the path."""
-    path = Path(path)
-    if path.suffix.lower() not in (".html", ".htm"):
-        raise ValueError(f"save_stepper: the file should end in .html, got {path.name!r}")
-    return stepper(root, title=title, rankdir=rankdir, max_nodes=max_nodes, lr=lr).save(path)
+    """Write the backward stepper for `root` to one self-contained HTML file (atomically); returns the path."""
+    path = html_path(path, "save_stepper")  # before the work: a wrong name costs nothing
+    return _build(root, "save_stepper", title, rankdir, max_nodes, lr).save(path)

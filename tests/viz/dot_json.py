@@ -5,7 +5,8 @@ from chainrule.viz.layout import run_layout
 
 
 def read_dot(source: str) -> dict:
-    """{"graph": attrs, "nodes": {name: attrs}, "clusters": {name: attrs with "members"}, "edges": [(tail, head, attrs)]}."""
+    """The laid-out graph as Graphviz's JSON reads it:
+    {"graph": attrs, "nodes": {name: attrs}, "clusters": {name: attrs + "members"}, "edges": [(tail, head, attrs)]}."""
     laid = json.loads(run_layout(source, "json"))
     objects = laid.get("objects", [])
     subgraphs = [o for o in objects if "nodes" in o or "subgraphs" in o or "edges" in o]

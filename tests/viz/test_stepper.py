@@ -124,8 +124,9 @@ def test_the_end_sums_up_gradients_and_the_update_they_give(browser, tmp_path, t
     other = viz.save_stepper(build().E, tmp_path / "lr.html", lr=0.1)
     page, _, _ = open_page(browser, other)
     page.keyboard.press("End")
-    assert "η = 0.1" in page.inner_text("#summary") and "0.15 − 0.1 × 0.001021 = 0.1499" in page.inner_text("#summary")
-    with pytest.raises(ValueError, match="lr must be a positive number, got -1"):
+    summary = page.inner_text("#summary")
+    assert "η = 0.1" in summary and "0.15 − 0.1 × 0.001021 = 0.1499" in summary
+    with pytest.raises(ValueError, match="stepper: lr must be a positive number, got -1"):
         viz.stepper(build().E, lr=-1)
 
 
@@ -270,8 +271,10 @@ def test_stepper_checks_its_arguments(tmp_path):
         viz.save_stepper(build().E, tmp_path / "s.svg")
     with pytest.raises(TypeError, match="must be a Value"):
         viz.save_stepper(1.0, tmp_path / "s.html")
-    with pytest.raises(ValueError, match="rankdir"):
+    with pytest.raises(ValueError, match="stepper: rankdir must be 'auto', 'LR' or 'TB', got 'BT'"):
         viz.stepper(build().E, rankdir="BT")
+    with pytest.raises(ValueError, match="Stepper.save: the file should end in .html, got 's.txt'"):
+        viz.stepper(build().E).save(tmp_path / "s.txt")
     assert not list(tmp_path.iterdir())
 
 
