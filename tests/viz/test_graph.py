@@ -248,3 +248,11 @@ def test_drawing_changes_nothing():
     viz.to_dot(net.E)
     viz.stepper_html(net.E)
     assert [(v.data, v.grad) for v in engine.topological_order(net.E)] == before
+
+
+def test_without_a_layout_program_dot_is_still_built_left_to_right(monkeypatch):
+    def missing():
+        raise viz.GraphvizNotFound("none here")
+
+    monkeypatch.setattr(G, "configure", missing)
+    assert viz.draw_graph(build().E).graph_attr["rankdir"] == "LR"
