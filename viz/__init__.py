@@ -4,7 +4,8 @@ viz reads graphs and what the engine recorded; it never changes them and never
 re-derives maths.
 """
 from .dot_program import GraphvizNotFound, configure, find_dot
-from .graph import Graph, GraphTooLarge, draw_graph, render, to_dot
+from .graph import Graph, draw_graph, render, to_dot
+from .grouping import GraphTooLarge
 from .stepper import Stepper, save_stepper, stepper, stepper_html
 from . import plots
 

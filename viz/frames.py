@@ -14,7 +14,7 @@ from typing import Iterator
 
 from chainrule.engine import Value, fmt, names
 
-NOT_COMPUTED = "—"
+from .style import NOT_COMPUTED
 
 
 @contextmanager

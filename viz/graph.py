@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
@@ -26,104 +26,13 @@ from chainrule.engine import Value, fmt, names, topological_order
 from chainrule.engine.files import write_atomically
 
 from .dot_program import GraphvizNotFound, configure
+from .grouping import Group, GraphTooLarge, choose_detail, count_nodes, groups_of, natural
 from .layout import choose_rankdir, run_layout
+from .style import (FONT, LABEL_FONT_SIZE, MAX_WIDTH, MIN_WIDTH, NEGATIVE, NODE_FONT_SIZE, NOT_COMPUTED, PENDING,
+                    POSITIVE, ROLE_STYLE, ZERO, dot_text, edge_colour, edge_width, op_symbol, role)
 
-POSITIVE = "#0072B2"  # Okabe–Ito blue
-NEGATIVE = "#D55E00"  # Okabe–Ito vermillion: the pair stays distinct for colour-blind readers
-ZERO = "#999999"
-PENDING = "#555555"
-LOG_RANGE = (-6.0, 0.0)  # |contribution| from 1e-6 (thinnest) to 1 (thickest)
-MIN_WIDTH, MAX_WIDTH = 0.5, 6.0
-NOT_COMPUTED = "—"
-FONT = "Helvetica"  # browsers draw it with Arial or Liberation Sans, which have the same widths
-NODE_FONT_SIZE, LABEL_FONT_SIZE = "14", "12"  # points: ≥ 12 px on a slide at 1:1
-
-SYMBOLS = {
-    "+": "+", "-": "−", "*": "×", "/": "÷", "neg": "−x", "**": "xʸ", "exp": "exp", "log": "log",
-    "tanh": "tanh", "sigmoid": "σ", "relu": "ReLU", "leaky_relu": "LReLU", "softplus": "softplus",
-    "sum": "Σ", "mean": "mean", "dot": "Σwx+b", "logsumexp": "LSE", "softmax": "softmax",
-}
-
-# role -> node attributes: shape and border carry the role as well as colour does
-ROLE_STYLE = {
-    "input": {"shape": "box", "style": "rounded,filled", "fillcolor": "#eeeeee"},
-    "parameter": {"shape": "box", "style": "filled,bold", "fillcolor": "#fff2cc", "penwidth": "2"},
-    "constant": {"shape": "box", "style": "dashed", "fontsize": LABEL_FONT_SIZE},
-    "value": {"shape": "box", "style": "filled", "fillcolor": "#ffffff"},
-    "output": {"shape": "box", "style": "filled,bold", "fillcolor": "#dbe9f6", "peripheries": "2"},
-}
-
-
-def op_symbol(op: str) -> str:
-    """How an operation reads in a picture: `*` as ×, `**2` as x^2, sigmoid as σ."""
-    if op.startswith("**") and len(op) > 2:
-        return f"x^{op[2:]}"
-    return SYMBOLS.get(op, op)
-
-
-def role(value: Value, root: Value) -> str:
-    """input, parameter, constant, value (intermediate) or output (the root, usually the loss)."""
-    if value is root:
-        return "output"
-    if value.op == "param":
-        return "parameter"
-    if value.op == "const":
-        return "constant"
-    if not value.parents:
-        return "input"
-    return "value"
-
-
-def edge_width(contribution: float) -> float:
-    """Pen width for |contribution| on the fixed log scale, clamped to [MIN_WIDTH, MAX_WIDTH]."""
-    if contribution == 0.0:
-        return 1.0
-    low, high = LOG_RANGE
-    t = (math.log10(abs(contribution)) - low) / (high - low)
-    t = min(1.0, max(0.0, t))
-    return round(MIN_WIDTH + t * (MAX_WIDTH - MIN_WIDTH), 2)
-
-
-def edge_colour(contribution: float) -> str:
-    if contribution > 0:
-        return POSITIVE
-    if contribution < 0:
-        return NEGATIVE
-    return ZERO
-
-
-def dot_text(text: str) -> graphviz.quoting.NoHtml:
-    """Any text as a DOT quoted string's contents.
-
-    Backslashes are doubled (DOT reads \\N, \\G, \\" … specially) and quotes escaped, so the
-    `graphviz` package leaves every quote alone; `nohtml` stops it from passing `<…>` through
-    raw as an HTML-like label (which let a title add nodes). Lines become \\n.
-    """
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\r", "").replace("\n", "\\n")
-    return graphviz.nohtml(escaped)
-
-
-@dataclass
-class Group:
-    """One drawn value node: a single Value, or (collapsed) all Values of one scope."""
-
-    key: str  # "v{i}" for one Value, "s_{scope}" for a scope
-    id: str  # the DOT node id: v{i} or s{n}, never made of user text
-    members: list[Value] = field(default_factory=list)
-
-    @property
-    def output(self) -> Value:
-        return self.members[-1]  # members arrive in topological order: the last is the group's result
-
-
-def natural(scope: str) -> tuple:
-    """Sort key for dotted scopes: layers.2 before layers.10."""
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in scope.split("."))
-
-
-class GraphTooLarge(ValueError):
-    """The graph has more nodes than the drawing budget allows."""
-
+__all__ = ["Graph", "GraphTooLarge", "draw_graph", "to_dot", "render", "role", "count_nodes", "natural",
+           "edge_width", "edge_colour", "POSITIVE", "NEGATIVE", "ZERO", "MIN_WIDTH", "MAX_WIDTH"]
 
 class Graph(graphviz.Digraph):
     """A `graphviz.Digraph` whose notebook display runs our layout program quietly
@@ -131,55 +40,6 @@ class Graph(graphviz.Digraph):
 
     def _repr_image_svg_xml(self) -> str:
         return run_layout(self.source, "svg").decode("utf-8")
-
-
-def _group_key(value: Value, detail: str, index: int) -> str:
-    scope = value.scope
-    if detail == "ops" or not scope:
-        return f"v{index}"
-    if detail == "layers":
-        scope = ".".join(scope.split(".")[:2])
-    return "s_" + scope
-
-
-def _groups(order: list[Value], detail: str) -> tuple[dict[Value, Group], list[Group]]:
-    by_key: dict[str, Group] = {}
-    of: dict[Value, Group] = {}
-    for i, v in enumerate(order):
-        key = _group_key(v, detail, i)
-        g = by_key.get(key)
-        if g is None:
-            g = by_key[key] = Group(key, key if key.startswith("v") else f"s{len(by_key)}")
-        g.members.append(v)
-        of[v] = g
-    return of, list(by_key.values())
-
-
-def count_nodes(order: list[Value], detail: str) -> int:
-    """How many nodes the drawing at this detail has (values, operations and edge labels)."""
-    if detail == "ops":
-        return len(order) + sum(1 + len(v.parents) for v in order if v.parents)
-    of, groups = _groups(order, detail)
-    ops = sum(1 for g in groups if len(g.members) == 1 and g.members[0].parents)
-    return len(groups) + ops
-
-
-def choose_detail(order: list[Value], detail: str, max_nodes: int, who: str = "draw_graph") -> str:
-    """The level of detail to draw: the one asked for, or for "auto" the finest that fits the budget."""
-    if detail not in ("auto", "ops", "neurons", "layers"):
-        raise ValueError(f"{who}: detail must be 'auto', 'ops', 'neurons' or 'layers', got {detail!r}")
-    candidates = ["ops", "neurons", "layers"] if detail == "auto" else [detail]
-    sizes = {}
-    for level in candidates:
-        sizes[level] = count_nodes(order, level)
-        if sizes[level] <= max_nodes:
-            return level
-    described = ", ".join(f"{n} nodes at detail={d!r}" for d, n in sizes.items())
-    raise GraphTooLarge(
-        f"{who}: this graph is too large to draw ({described}; the budget is max_nodes={max_nodes}). "
-        "Draw the graph of one sample rather than a whole batch, use detail='layers' for a network built "
-        "with nn, or raise max_nodes if you really want a huge picture."
-    )
 
 
 def check_options(who: str, rankdir: str, grads: str = "auto") -> None:
@@ -243,7 +103,7 @@ class _Builder:
         if self.title:
             self.dot.attr(label=dot_text(self.title), labelloc="t", fontsize="16")
         self.clusters: dict[str, graphviz.Digraph] = {}
-        self.of, groups = _groups(self.order, self.level)
+        self.of, groups = groups_of(self.order, self.level)
         for group in groups:
             self._node(group)
         self._edges()

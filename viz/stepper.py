@@ -22,8 +22,10 @@ from typing import Optional
 from chainrule.engine import Value, fmt, names, topological_order
 from chainrule.engine.files import write_atomically
 
-from .frames import NOT_COMPUTED, replay, replaying
-from .graph import GraphTooLarge, check_options, count_nodes, draw_graph, natural, role
+from .frames import replay, replaying
+from .graph import check_options, draw_graph
+from .grouping import GraphTooLarge, count_nodes, natural
+from .style import NOT_COMPUTED, role
 from .layout import SLIDE, run_layout
 from .page import fill, summary_table
 
