@@ -188,14 +188,19 @@ Orange: the node whose grad is passed back; green: the grad it changes; faded: n
     shapes.forEach(function (a, k) { if (Math.abs(Math.log(a / area)) < Math.abs(Math.log(shapes[best] / area))) { best = k; } });
     return best;
   }
-  var READABLE = 1.02, MAX_FIT = 2.2;  // ≥ 1 px per unit: 12-point labels read at 12 px at least
+  // ≥ 1 px per unit: 12-point labels read at 12 px at least; larger when there is room, but a graph
+  // that does not fit is not blown up past MAX_FILL (more of it stays in view)
+  var READABLE = 1.02, MAX_FIT = 2.2, MAX_FILL = 1.3;
   function apply() {
     var W = graph.clientWidth || 1, H = graph.clientHeight || 1;
     svg.setAttribute("viewBox", [cam.x, cam.y, W / cam.s, H / cam.s].join(" "));
   }
   function fit() {
     var W = graph.clientWidth || 1, H = graph.clientHeight || 1;
-    cam.s = Math.min(MAX_FIT, Math.max(READABLE, Math.min(W / full.w, H / full.h) * 0.96));
+    // the whole graph when it reads at that size; otherwise fill the narrower way and pan the other
+    var whole = Math.min(W / full.w, H / full.h) * 0.96;
+    var fill = Math.min(MAX_FILL, Math.max(W / full.w, H / full.h) * 0.96);
+    cam.s = whole >= READABLE ? Math.min(MAX_FIT, whole) : Math.max(READABLE, fill);
     cam.x = full.x + (full.w - W / cam.s) / 2;
     cam.y = full.y + (full.h - H / cam.s) / 2;
     if (full.w * cam.s > W) { cam.x = full.x; }  // too wide to fit readably: start at the inputs' side
