@@ -35,10 +35,15 @@ LEARNING_RATE = 0.4  # the notes' η in the two-neuron example
 class Stepper:
     """The stepper page for one graph; displays inline in Jupyter, `.save(path)` writes it."""
 
-    def __init__(self, html_page: str, title: str, height: int = 640):
+    def __init__(self, html_page: str, title: str, steps: int, height: int = 640):
         self.html = html_page
         self.title = title
+        self.steps = steps
         self.height = height
+
+    def __repr__(self) -> str:
+        return (f"<Stepper {self.title!r}: {self.steps} steps; shows itself in Jupyter, "
+                ".save('page.html') writes it>")
 
     def _repr_html_(self) -> str:
         # An iframe keeps the page's ids, styles and keys away from the notebook; sandboxed,
@@ -106,7 +111,7 @@ def _build(root: Value, who: str, title: Optional[str], rankdir: str, max_nodes:
             "forward": f"Forward pass done: every value is computed.\nBackward has not started: every grad "
                        f"is {NOT_COMPUTED}.\nPress → (or ▶) to seed {name}.grad = ∂{name}/∂{name} = 1."}
     page = fill(title=title, svg=layouts[0], others=layouts[1:], summary=summary_table(rows, lr, name), data=data)
-    return Stepper(page, title, height)
+    return Stepper(page, title, len(frames.frames), height)
 
 
 def svg_aspect(svg: str) -> float:

@@ -266,6 +266,11 @@ def test_frames_hold_only_what_changed():
     assert per_frame[1] < 1.2 * per_frame[0]  # a frame's size does not grow with the graph
 
 
+def test_a_stepper_says_what_it_is_in_a_repl():
+    assert repr(viz.stepper(build().E)) == ("<Stepper 'Backward through E, step by step': 13 steps; "
+                                            "shows itself in Jupyter, .save('page.html') writes it>")
+
+
 def test_stepper_checks_its_arguments(tmp_path):
     with pytest.raises(ValueError, match=".html"):
         viz.save_stepper(build().E, tmp_path / "s.svg")
