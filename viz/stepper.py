@@ -123,19 +123,21 @@ def svg_aspect(svg: str) -> float:
 def with_grad_lines(svg: str, lines: dict[int, str]) -> str:
     """The SVG with the grad line (the last text) of node v{i} set to lines[i].
 
-    Nodes are found by their id; Graphviz escapes every label, so no label can look like markup here.
+    Nodes are found by their id, each up to where the next node or edge begins; Graphviz escapes
+    every label, so no label can look like markup here.
     """
-    def replace(match: re.Match) -> str:
-        i = int(match.group(1))
-        if i not in lines:
-            return match.group(0)
-        body = match.group(0)
-        start = body.rindex("<text")
-        opening = body.index(">", start) + 1
-        end = body.index("</text>", opening)
-        return body[:opening] + html.escape(lines[i], quote=False) + body[end:]
-
-    return re.sub(r'<g id="v(\d+)" class="node">.*?\n</g>\n</g>', replace, svg, flags=re.S)
+    starts = [m.start() for m in re.finditer(r'<g id="[^"]*" class="(?:node|edge|cluster)">', svg)]
+    pieces, done = [], 0
+    for start, end in zip(starts, starts[1:] + [len(svg)]):
+        node = re.match(r'<g id="v(\d+)" class="node">', svg[start:end])
+        if not node or int(node.group(1)) not in lines:
+            continue
+        text = svg.rfind("<text", start, end)
+        opening = svg.index(">", text) + 1
+        closing = svg.index("</text>", opening)
+        pieces += [svg[done:opening], html.escape(lines[int(node.group(1))], quote=False)]
+        done = closing
+    return "".join(pieces) + svg[done:]
 
 
 def stepper_html(root: Value, title: Optional[str] = None, rankdir: str = "auto", max_nodes: int = 300,
