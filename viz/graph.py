@@ -110,6 +110,9 @@ class _Builder:
         self._keep_operand_order()
         for scope in sorted(self.clusters, key=natural):  # neurons 0, 1, 2 … 10 from left to right
             self.dot.subgraph(self.clusters[scope])
+        if self.clusters:
+            # fewer crossing-minimisation passes keep that order (Graphviz would shuffle the neurons)
+            self.dot.graph_attr["mclimit"] = "0.3"
         if self.legend:
             _legend(self.dot, self.computed)
         return self.dot
@@ -216,9 +219,13 @@ class _Builder:
             if self.contributions:
                 label += f"\n→ {fmt(contribution)}"
         attrs["tooltip"] = dot_text(tip)
-        self._labelled_edge(f"e{c}_{k}", tail, f"o{c}", label, attrs, self._container(child.scope))
+        # an edge into a neuron from outside gets room to reach the neuron's box from above (or
+        # the left) instead of running through its neighbours' boxes
+        lead = {"minlen": "2"} if self.level == "ops" and child.scope and parent.scope != child.scope else {}
+        self._labelled_edge(f"e{c}_{k}", tail, f"o{c}", label, attrs, self._container(child.scope), lead)
 
-    def _labelled_edge(self, edge_id: str, tail: str, head: str, label: str, attrs: dict, where) -> None:
+    def _labelled_edge(self, edge_id: str, tail: str, head: str, label: str, attrs: dict, where,
+                       lead: Optional[dict] = None) -> None:
         """An edge with its label as a small node on it: tail → label → head, ids edge_id, _a, _b.
 
         Graphviz routes edges around nodes, so no edge (however thick) runs through a label.
@@ -231,7 +238,7 @@ class _Builder:
         where.node(edge_id, label=dot_text(label), id=edge_id, shape="none", margin="0.07,0.06",
                    fontsize=LABEL_FONT_SIZE, width="0", height="0",
                    fontcolor=font, tooltip=attrs["tooltip"])
-        self.dot.edge(tail, edge_id, id=f"{edge_id}_a", arrowhead="none", **attrs)
+        self.dot.edge(tail, edge_id, id=f"{edge_id}_a", arrowhead="none", **attrs, **(lead or {}))
         self.dot.edge(edge_id, head, id=f"{edge_id}_b", **attrs)
 
 

@@ -180,6 +180,13 @@ def test_an_nn_graph_keeps_operand_order_and_neurons_in_their_clusters():
     inputs = sorted((float(nodes[n]["pos"].split(",")[0]), first_line[n]) for n in nodes
                     if first_line[n].startswith("x") and "rounded" in nodes[n].get("style", ""))
     assert [name for _, name in inputs] == ["x0", "x1", "x2"]
+    layer0 = sorted((float(c["bb"].split(",")[0]), c["label"]) for c in read["clusters"].values()
+                    if c["label"].startswith("layers.0."))
+    assert [label for _, label in layer0] == [f"layers.0.neurons.{i}" for i in range(4)]  # left to right
+    top_of_boxes = max(float(c["bb"].split(",")[3]) for c in read["clusters"].values()
+                       if c["label"].startswith("layers."))
+    input_y = [float(nodes[n]["pos"].split(",")[1]) for n in nodes if first_line[n] in ("x0", "x1", "x2")]
+    assert min(input_y) > top_of_boxes  # the inputs sit above the neurons, whose boxes no input crosses into
 
 
 def test_neurons_and_layers_collapse_by_scope_and_the_budget_is_enforced():
