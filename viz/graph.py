@@ -107,7 +107,7 @@ class _Builder:
         for group in groups:
             self._node(group)
         self._edges()
-        self._keep_operand_order()
+        self._keep_operand_order(rankdir)
         for scope in sorted(self.clusters, key=natural):  # neurons 0, 1, 2 … 10 from left to right
             self.dot.subgraph(self.clusters[scope])
         if self.clusters:
@@ -117,7 +117,7 @@ class _Builder:
             _legend(self.dot, self.computed)
         return self.dot
 
-    def _keep_operand_order(self) -> None:
+    def _keep_operand_order(self, rankdir: str) -> None:
         """Leaf operands of one operation side by side in operand order (w0, w1, w2, b).
 
         `ordering=in` alone is not always honoured inside clusters; an invisible chain in one rank is.
@@ -133,6 +133,8 @@ class _Builder:
                     continue
                 chained.update(row)
                 ids = [self.of[p].id for p in row]
+                if rankdir == "LR" and scope:  # found by test: inside a cluster, dot turns the chain over
+                    ids.reverse()
                 self._container(scope).body.append(
                     "{rank=same; " + " -> ".join(ids) + " [style=invis]}")
 

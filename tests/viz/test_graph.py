@@ -158,35 +158,46 @@ def test_labels_are_escaped_in_dot_and_svg(tmp_path, label):
     assert "<script>" not in svg and "<b>" not in svg
 
 
-def test_an_nn_graph_keeps_operand_order_and_neurons_in_their_clusters():
+@pytest.mark.parametrize("rankdir", ["TB", "LR"])
+def test_an_nn_graph_keeps_operand_order_and_neurons_in_their_clusters(rankdir):
     model = nn.MLP(3, [4, 1], seed=0)
     xs = [Value(v, f"x{i}") for i, v in enumerate([1.0, 2.0, 3.0])]
     out = model(xs)
     out.backward()
-    read = read_dot(viz.to_dot(out, detail="ops", rankdir="TB"))
+    read = read_dot(viz.to_dot(out, detail="ops", rankdir=rankdir))
     nodes = read["nodes"]
     first_line = {name: n["label"].split("\\n")[0] for name, n in nodes.items()}
-    clusters = {c["label"]: c["members"] for n, c in read["clusters"].items() if n != "cluster_legend"}
-    assert list(clusters) == sorted(clusters)  # layers.0.neurons.0 … in order
-    for scope, members in clusters.items():
-        params = [m for m in members if nodes[m].get("penwidth") == "2"]  # parameters
-        x_of = {m: float(nodes[m]["pos"].split(",")[0]) for m in params}
-        shown = [first_line[m] for m in sorted(params, key=x_of.get)]
+    # reading order along a rank: left to right (TB), or top to bottom (LR; Graphviz's y grows upwards)
+    along = 0 if rankdir == "TB" else 1
+    sign = 1 if rankdir == "TB" else -1
+
+    def place(pos: str) -> float:
+        return sign * float(pos.split(",")[along])
+
+    def box_start(c) -> float:
+        x0, y0, x1, y1 = (float(v) for v in c["bb"].split(","))
+        return x0 if rankdir == "TB" else -y1
+
+    clusters = {c["label"]: c for n, c in read["clusters"].items() if n != "cluster_legend"}
+    order = engine.topological_order(out)
+    for scope, cluster in clusters.items():
+        params = [m for m in cluster["members"] if nodes[m].get("penwidth") == "2"]  # parameters
+        shown = [first_line[m] for m in sorted(params, key=lambda m: place(nodes[m]["pos"]))]
         assert shown == sorted(shown, key=lambda s: (s == "b", s)) and shown[-1] == "b"  # w0, w1, …, b
-        for v in engine.topological_order(out):  # every Value of the neuron is drawn inside its box
-            if v.scope == scope:
-                i = engine.topological_order(out).index(v)
-                assert f"v{i}" in members
-    inputs = sorted((float(nodes[n]["pos"].split(",")[0]), first_line[n]) for n in nodes
+        assert {f"v{i}" for i, v in enumerate(order) if v.scope == scope} <= cluster["members"]  # inside its box
+    inputs = sorted((place(nodes[n]["pos"]), first_line[n]) for n in nodes
                     if first_line[n].startswith("x") and "rounded" in nodes[n].get("style", ""))
     assert [name for _, name in inputs] == ["x0", "x1", "x2"]
-    layer0 = sorted((float(c["bb"].split(",")[0]), c["label"]) for c in read["clusters"].values()
-                    if c["label"].startswith("layers.0."))
-    assert [label for _, label in layer0] == [f"layers.0.neurons.{i}" for i in range(4)]  # left to right
-    top_of_boxes = max(float(c["bb"].split(",")[3]) for c in read["clusters"].values()
-                       if c["label"].startswith("layers."))
-    input_y = [float(nodes[n]["pos"].split(",")[1]) for n in nodes if first_line[n] in ("x0", "x1", "x2")]
-    assert min(input_y) > top_of_boxes  # the inputs sit above the neurons, whose boxes no input crosses into
+    layer0 = sorted((box_start(c), label) for label, c in clusters.items() if label.startswith("layers.0."))
+    assert [label for _, label in layer0] == [f"layers.0.neurons.{i}" for i in range(4)]  # in reading order
+    # the inputs sit before the neurons' boxes (above, or to the left), so no input edge crosses a box to get there
+    across = 1 if rankdir == "TB" else 0
+    edge_of_boxes = [float(c["bb"].split(",")[3 if rankdir == "TB" else 0]) for c in clusters.values()]
+    input_at = [float(nodes[n]["pos"].split(",")[across]) for n in nodes if first_line[n] in ("x0", "x1", "x2")]
+    if rankdir == "TB":
+        assert min(input_at) > max(edge_of_boxes)
+    else:
+        assert max(input_at) < min(edge_of_boxes)
 
 
 def test_neurons_and_layers_collapse_by_scope_and_the_budget_is_enforced():
