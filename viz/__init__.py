@@ -4,8 +4,10 @@ viz reads graphs and what the engine recorded; it never changes them and never
 re-derives maths.
 """
 from .dot_program import GraphvizNotFound, configure, find_dot
-from .graph import GraphTooLarge, draw_graph, render, to_dot
-from .stepper import save_stepper, stepper_html
+from .graph import Graph, draw_graph, render, to_dot
+from .grouping import GraphTooLarge
+from .stepper import Stepper, save_stepper, stepper, stepper_html
 from . import plots
 
-__all__ = ["draw_graph", "render", "to_dot", "save_stepper", "stepper_html", "plots", "GraphTooLarge", "find_dot", "configure", "GraphvizNotFound"]
+__all__ = ["draw_graph", "render", "to_dot", "Graph", "stepper", "Stepper", "save_stepper", "stepper_html",
+           "plots", "GraphTooLarge", "find_dot", "configure", "GraphvizNotFound"]

@@ -1,294 +1,251 @@
 """Computation graphs as Graphviz pictures, with the gradients flowing.
 
 A value node shows its label, data and grad ("—" until backward has reached it).
-An operation is a small circle with its symbol. Each edge parent → operation is
-labelled with the local derivative ∂out/∂parent the engine recorded; after
-backward its colour is the sign of its contribution (local × out.grad: blue +,
-vermillion −, grey dashed for exactly 0, as for a dead ReLU) and its width is
-|contribution| on a fixed log scale (1e-6 … 1), so that a vanishing gradient
-looks thin in every picture.
+An operation is a small circle with its symbol. Each edge parent → operation
+carries the local derivative ∂out/∂parent the engine recorded, written in a
+small label node on the edge itself, so that no edge is ever drawn through a
+label. After backward an edge's colour is the sign of its contribution
+(local × out.grad: blue +, vermillion −, grey dashed for exactly 0, as for a
+dead ReLU) and its width is |contribution| on a fixed log scale (1e-6 … 1), so
+that a vanishing gradient looks thin in every picture.
+
+Every user string (labels, title, scope names, tooltips) reaches DOT through
+`dot_text`, quoted and escaped: no label can add nodes, edges or attributes.
 """
 from __future__ import annotations
 
 import math
 import os
-import subprocess
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
 import graphviz
-import numpy as np
 
-from chainrule.engine import Value, fmt, topological_order
+from chainrule.engine import Value, fmt, names, topological_order
 from chainrule.engine.files import write_atomically
 
 from .dot_program import GraphvizNotFound, configure
+from .grouping import Group, GraphTooLarge, choose_detail, count_nodes, groups_of, natural
+from .layout import choose_rankdir, run_layout
+from .style import (FONT, LABEL_FONT_SIZE, MAX_WIDTH, MIN_WIDTH, NEGATIVE, NODE_FONT_SIZE, NOT_COMPUTED, PENDING,
+                    POSITIVE, ROLE_STYLE, ZERO, dot_text, edge_colour, edge_width, op_symbol, role)
 
-POSITIVE = "#0072B2"  # Okabe–Ito blue
-NEGATIVE = "#D55E00"  # Okabe–Ito vermillion: the pair stays distinct for colour-blind readers
-ZERO = "#999999"
-PENDING = "#555555"
-LOG_RANGE = (-6.0, 0.0)  # |contribution| from 1e-6 (thinnest) to 1 (thickest)
-MIN_WIDTH, MAX_WIDTH = 0.5, 7.0
-NOT_COMPUTED = "—"
+__all__ = ["Graph", "GraphTooLarge", "draw_graph", "to_dot", "render", "role", "count_nodes", "natural",
+           "edge_width", "edge_colour", "POSITIVE", "NEGATIVE", "ZERO", "MIN_WIDTH", "MAX_WIDTH"]
 
-SYMBOLS = {
-    "+": "+", "-": "−", "*": "×", "/": "÷", "neg": "−x", "**": "xʸ", "exp": "exp", "log": "log",
-    "tanh": "tanh", "sigmoid": "σ", "relu": "ReLU", "leaky_relu": "LReLU", "softplus": "softplus",
-    "sum": "Σ", "mean": "mean", "dot": "Σwx+b", "logsumexp": "LSE", "softmax": "softmax",
-}
+class Graph(graphviz.Digraph):
+    """A `graphviz.Digraph` whose notebook display runs our layout program quietly
+    (the warnings graphviz-pure prints for every non-ASCII character are dropped)."""
 
-# role -> node attributes: shape and border carry the role as well as colour does
-ROLE_STYLE = {
-    "input": {"shape": "box", "style": "rounded,filled", "fillcolor": "#eeeeee"},
-    "parameter": {"shape": "box", "style": "filled,bold", "fillcolor": "#fff2cc", "penwidth": "2"},
-    "constant": {"shape": "box", "style": "dashed", "fontsize": "11"},
-    "value": {"shape": "box", "style": "filled", "fillcolor": "#ffffff"},
-    "output": {"shape": "box", "style": "filled,bold", "fillcolor": "#dbe9f6", "peripheries": "2"},
-}
+    def _repr_image_svg_xml(self) -> str:
+        return run_layout(self.source, "svg").decode("utf-8")
 
 
-def op_symbol(op: str) -> str:
-    """How an operation reads in a picture: `*` as ×, `**2` as x^2, sigmoid as σ."""
-    if op.startswith("**") and len(op) > 2:
-        return f"x^{op[2:]}"
-    return SYMBOLS.get(op, op)
+def check_options(who: str, rankdir: str, grads: str = "auto") -> None:
+    if rankdir not in ("auto", "LR", "TB"):
+        raise ValueError(f"{who}: rankdir must be 'auto', 'LR' or 'TB', got {rankdir!r}")
+    if grads not in ("auto", "show", "hide"):
+        raise ValueError(f"{who}: grads must be 'auto', 'show' or 'hide', got {grads!r}")
 
 
-def role(value: Value, root: Value) -> str:
-    """input, parameter, constant, value (intermediate) or output (the root, usually the loss)."""
-    if value is root:
-        return "output"
-    if value.op == "param":
-        return "parameter"
-    if value.op == "const":
-        return "constant"
-    if not value.parents:
-        return "input"
-    return "value"
-
-
-def edge_width(contribution: float) -> float:
-    """Pen width for |contribution| on the fixed log scale, clamped to [MIN_WIDTH, MAX_WIDTH]."""
-    if contribution == 0.0:
-        return 1.0
-    low, high = LOG_RANGE
-    t = (math.log10(abs(contribution)) - low) / (high - low)
-    t = min(1.0, max(0.0, t))
-    return round(MIN_WIDTH + t * (MAX_WIDTH - MIN_WIDTH), 2)
-
-
-def edge_colour(contribution: float) -> str:
-    if contribution > 0:
-        return POSITIVE
-    if contribution < 0:
-        return NEGATIVE
-    return ZERO
-
-
-def dot_text(text: str) -> str:
-    """Text for a DOT label: backslashes kept literal (DOT reads \\N, \\G, ... specially), lines as \\n."""
-    return text.replace("\\", "\\\\").replace("\n", "\\n")
-
-
-@dataclass
-class Group:
-    """One drawn value node: a single Value, or (collapsed) all Values of one scope."""
-
-    key: str
-    members: list[Value] = field(default_factory=list)
-
-    @property
-    def output(self) -> Value:
-        return self.members[-1]  # members arrive in topological order: the last is the group's result
-
-
-class GraphTooLarge(ValueError):
-    """The graph has more nodes than the drawing budget allows."""
-
-
-def _group_key(value: Value, detail: str, index: int) -> str:
-    scope = value.scope
-    if detail == "ops" or not scope:
-        return f"v{index}"
-    if detail == "layers":
-        scope = ".".join(scope.split(".")[:2])
-    return "s_" + scope
-
-
-def _groups(order: list[Value], detail: str) -> tuple[dict[Value, Group], list[Group]]:
-    by_key: dict[str, Group] = {}
-    of: dict[Value, Group] = {}
-    for i, v in enumerate(order):
-        key = _group_key(v, detail, i)
-        g = by_key.get(key)
-        if g is None:
-            g = by_key[key] = Group(key)
-        g.members.append(v)
-        of[v] = g
-    return of, list(by_key.values())
-
-
-def _count_nodes(order: list[Value], detail: str) -> int:
-    if detail == "ops":
-        return len(order) + sum(1 for v in order if v.parents)
-    of, groups = _groups(order, detail)
-    ops = sum(1 for g in groups if len(g.members) == 1 and g.members[0].parents)
-    return len(groups) + ops
-
-
-def choose_detail(order: list[Value], detail: str, max_nodes: int) -> str:
-    """The level of detail to draw: the one asked for, or for "auto" the finest that fits the budget."""
-    if detail not in ("auto", "ops", "neurons", "layers"):
-        raise ValueError(f"draw_graph: detail must be 'auto', 'ops', 'neurons' or 'layers', got {detail!r}")
-    candidates = ["ops", "neurons", "layers"] if detail == "auto" else [detail]
-    sizes = {}
-    for level in candidates:
-        sizes[level] = _count_nodes(order, level)
-        if sizes[level] <= max_nodes:
-            return level
-    described = ", ".join(f"{n} nodes at detail={d!r}" for d, n in sizes.items())
-    raise GraphTooLarge(
-        f"draw_graph: this graph is too large to draw ({described}; the budget is max_nodes={max_nodes}). "
-        "Draw the graph of one sample rather than a whole batch, use detail='layers' for a network built "
-        "with nn, or raise max_nodes if you really want a huge picture."
-    )
-
-
-def draw_graph(root: Value, *, rankdir: str = "LR", detail: str = "auto", contributions: bool = False,
+def draw_graph(root: Value, *, rankdir: str = "auto", detail: str = "auto", contributions: bool = False,
                legend: bool = True, max_nodes: int = 300, grads: str = "auto",
-               title: Optional[str] = None) -> graphviz.Digraph:
+               title: Optional[str] = None, grad_text: Optional[dict[Value, str]] = None) -> Graph:
     """A `graphviz.Digraph` of everything `root` depends on (shows inline in Jupyter).
 
-    rankdir: "LR" (left to right) or "TB" (top to bottom).
+    rankdir: "LR" (left to right), "TB" (top to bottom), or "auto": whichever of the two
+        lays out closest to 16:9, the shape of a slide (LR when no layout program is found).
     detail: "ops" (every operation), "neurons" or "layers" (Values created inside nn modules
         collapsed by scope, edges aggregated), or "auto" (the finest that fits max_nodes).
     contributions: also print each edge's contribution local × out.grad.
     grads: "auto" shows grads once backward has reached the root (root.grad ≠ 0),
         "show" always, "hide" never (shown as "—", not computed).
+    grad_text: the grad line to lay a node out with (the stepper reserves room for its longest text).
     """
     if not isinstance(root, Value):
         raise TypeError(f"draw_graph: root must be a Value, got {type(root).__name__}")
-    if rankdir not in ("LR", "TB"):
-        raise ValueError(f"draw_graph: rankdir must be 'LR' or 'TB', got {rankdir!r}")
-    if grads not in ("auto", "show", "hide"):
-        raise ValueError(f"draw_graph: grads must be 'auto', 'show' or 'hide', got {grads!r}")
+    check_options("draw_graph", rankdir, grads)
     try:
         configure()  # so that Jupyter's inline display finds a layout program
     except GraphvizNotFound:
-        pass  # building DOT needs none; render() and display explain what is missing
+        if rankdir == "auto":
+            rankdir = "LR"  # choosing needs a layout; building DOT does not
     order = topological_order(root)
     level = choose_detail(order, detail, max_nodes)
-    computed = grads == "show" or (grads == "auto" and bool(np.any(root.grad != 0.0)))
-    of, groups = _groups(order, level)
+    computed = grads == "show" or (grads == "auto" and root.grad != 0.0)
+    build = _Builder(root, order, level, computed, contributions, legend, title, grad_text or {})
+    if rankdir != "auto":
+        return build(rankdir)
+    return choose_rankdir(build)
 
-    dot = graphviz.Digraph("chainrule", graph_attr={"rankdir": rankdir, "fontname": "Helvetica",
-                                                     "nodesep": "0.25", "ranksep": "0.35"},
-                           node_attr={"fontname": "Helvetica", "fontsize": "12"},
-                           edge_attr={"fontname": "Helvetica", "fontsize": "10", "arrowsize": "0.6"})
-    if title:
-        dot.attr(label=dot_text(title), labelloc="t", fontsize="14")
 
-    clusters: dict[str, graphviz.Digraph] = {}
+@dataclass
+class _Builder:
+    """Builds the DOT of one graph for a given direction (draw_graph may try both)."""
 
-    def container(group: Group):
-        scope = group.output.scope if level == "ops" else None
-        if not scope:
-            return dot
-        if scope not in clusters:
-            clusters[scope] = graphviz.Digraph(name=f"cluster_{len(clusters)}")
-            clusters[scope].attr(label=dot_text(scope), style="rounded,dashed", color="#aaaaaa",
-                                 fontcolor="#666666", fontsize="10")
-        return clusters[scope]
+    root: Value
+    order: list[Value]
+    level: str
+    computed: bool
+    contributions: bool
+    legend: bool
+    title: Optional[str]
+    grad_text: dict[Value, str]
 
-    for group in groups:
+    def __call__(self, rankdir: str) -> Graph:
+        self.shown = names(self.root)
+        self.dot = Graph("chainrule", graph_attr={
+            "rankdir": rankdir, "fontname": FONT, "nodesep": "0.3", "ranksep": "0.3",
+            "ordering": "in"},  # operands in order: w0, w1, w2, b top to bottom, as written
+            node_attr={"fontname": FONT, "fontsize": NODE_FONT_SIZE, "margin": "0.12,0.05"},
+            edge_attr={"fontname": FONT, "fontsize": LABEL_FONT_SIZE, "arrowsize": "0.7"})
+        if self.title:
+            self.dot.attr(label=dot_text(self.title), labelloc="t", fontsize="16")
+        self.clusters: dict[str, graphviz.Digraph] = {}
+        self.of, groups = groups_of(self.order, self.level)
+        for group in groups:
+            self._node(group)
+        self._edges()
+        self._keep_operand_order(rankdir)
+        for scope in sorted(self.clusters, key=natural):  # neurons 0, 1, 2 … 10 from left to right
+            self.dot.subgraph(self.clusters[scope])
+        if self.clusters:
+            # fewer crossing-minimisation passes keep that order (Graphviz would shuffle the neurons)
+            self.dot.graph_attr["mclimit"] = "0.3"
+        if self.legend:
+            _legend(self.dot, self.computed)
+        return self.dot
+
+    def _keep_operand_order(self, rankdir: str) -> None:
+        """Leaf operands of one operation side by side in operand order (w0, w1, w2, b).
+
+        `ordering=in` alone is not always honoured inside clusters; an invisible chain in one rank is.
+        """
+        if self.level != "ops":
+            return
+        chained: set[Value] = set()
+        for v in self.order:
+            leaves = [p for p in dict.fromkeys(v.parents) if not p.parents and p not in chained]
+            for scope in dict.fromkeys(p.scope for p in leaves):
+                row = [p for p in leaves if p.scope == scope]
+                if len(row) < 2:
+                    continue
+                chained.update(row)
+                ids = [self.of[p].id for p in row]
+                if rankdir == "LR" and scope:  # found by test: inside a cluster, dot turns the chain over
+                    ids.reverse()
+                self._container(scope).body.append(
+                    "{rank=same; " + " -> ".join(ids) + " [style=invis]}")
+
+    def _container(self, scope: Optional[str]):
+        """A neuron's nodes sit in its cluster (ops detail), so edges do not cross its box."""
+        if self.level != "ops" or not scope:
+            return self.dot
+        if scope not in self.clusters:
+            self.clusters[scope] = graphviz.Digraph(name=f"cluster_{len(self.clusters)}")
+            self.clusters[scope].attr(label=dot_text(scope), style="rounded,dashed", color="#aaaaaa",
+                                      fontcolor="#666666", fontsize=LABEL_FONT_SIZE)
+        return self.clusters[scope]
+
+    def _node(self, group: Group) -> None:
         v = group.output
         collapsed = len(group.members) > 1
-        r = role(v, root) if not collapsed else ("output" if v is root else "value")
-        lines = _value_lines(group, computed, collapsed)
+        r = role(v, self.root) if not collapsed else ("output" if v is self.root else "value")
         attrs = dict(ROLE_STYLE[r])
-        attrs["tooltip"] = dot_text(f"{r}: {(v.label or 'value')}  data={v.data!r}  grad={v.grad!r}" if computed
-                                    else f"{r}: {(v.label or 'value')}  data={v.data!r}")
+        name = self.shown[v]
+        tip = f"{r}: {name}  data={v.data!r}" + (f"  grad={v.grad!r}" if self.computed and r != "constant" else "")
         if collapsed:
             attrs.update(style="rounded,filled", fillcolor="#e8e8f8")
-        container(group).node(group.key, label=dot_text("\n".join(lines)), id=group.key, **attrs)
+        where = self._container(v.scope)
+        where.node(group.id, label=dot_text("\n".join(self._lines(group, collapsed))), id=group.id,
+                   tooltip=dot_text(tip), **attrs)
         if not collapsed and v.parents:
-            op_id = "o" + group.key[1:]
-            container(group).node(op_id, label=dot_text(op_symbol(v.op)), id=op_id, shape="circle",
-                                  fontsize="10", width="0.3", margin="0.02")
-            dot.edge(op_id, group.key, id=f"{op_id}_{group.key}", color="#777777")
+            op_id = "o" + group.id[1:]
+            where.node(op_id, label=dot_text(op_symbol(v.op)), id=op_id, shape="circle",
+                       fontsize=LABEL_FONT_SIZE, width="0.4", margin="0.02", tooltip=dot_text(v.op))
+            self.dot.edge(op_id, group.id, id=f"{op_id}_{group.id}", color="#777777")
 
-    for sub in clusters.values():
-        dot.subgraph(sub)
+    def _lines(self, group: Group, collapsed: bool) -> list[str]:
+        v = group.output
+        if collapsed:
+            return [group.key[2:], f"{len(group.members)} values", f"out {fmt(v.data)}",
+                    f"grad {fmt(v.grad) if self.computed else NOT_COMPUTED}"]
+        if v.op == "const":
+            return [fmt(v.data)]
+        lines = [self.shown[v]]  # the label, or the v1, v2, … that step texts use for it
+        lines.append(f"data {fmt(v.data)}")
+        lines.append(self.grad_text.get(v) or f"grad {fmt(v.grad) if self.computed else NOT_COMPUTED}")
+        return lines
 
-    # edges: parent -> op node of the child (ops), or aggregated group -> group (collapsed)
-    aggregated: dict[tuple[str, str], list[float]] = {}
-    for v in order:
-        gv = of[v]
-        for k, (parent, local) in enumerate(zip(v.parents, v.local_grads)):
-            gp = of[parent]
-            if gp is gv:
-                continue
-            contribution = local * v.grad
-            if len(gv.members) == 1:  # the child is drawn with its operation node
-                target = "o" + gv.key[1:]
-                if len(gp.members) == 1:
-                    _edge(dot, gp.key, target, v, parent, local, contribution, computed, contributions, k)
+    def _edges(self) -> None:
+        """parent -> op node of the child (ops), or aggregated group -> group (collapsed)."""
+        aggregated: dict[tuple[str, str], list[float]] = {}
+        for c, v in enumerate(self.order):
+            gv = self.of[v]
+            for k, (parent, local) in enumerate(zip(v.parents, v.local_grads)):
+                gp = self.of[parent]
+                if gp is gv:
+                    continue
+                contribution = local * v.grad
+                if len(gv.members) == 1 and len(gp.members) == 1:
+                    self._value_edge(gp.id, c, k, v, parent, local, contribution)
                 else:
-                    aggregated.setdefault((gp.key, target), []).append(contribution)
-            else:
-                aggregated.setdefault((gp.key, gv.key), []).append(contribution)
-    for (tail, head), contribs in aggregated.items():
-        total = math.fsum(contribs)
-        size = math.fsum(abs(c) for c in contribs)
-        attrs = {"color": edge_colour(total) if computed else PENDING,
-                 "penwidth": str(edge_width(size) if computed else 1.0),
-                 "label": f"{len(contribs)} edges" if len(contribs) > 1 else "",
-                 "tooltip": f"{len(contribs)} edges, Σ contributions = {fmt(total)}" if computed
-                 else f"{len(contribs)} edges"}
-        if computed and size == 0.0:
-            attrs["style"] = "dashed"
-        dot.edge(tail, head, id=f"{tail}_{head}", **attrs)
+                    head = "o" + gv.id[1:] if len(gv.members) == 1 else gv.id
+                    aggregated.setdefault((gp.id, head), []).append(contribution)
+        for (tail, head), contribs in aggregated.items():
+            total = math.fsum(contribs)
+            size = math.fsum(abs(c) for c in contribs)
+            tip = f"{len(contribs)} edges" + (f", Σ contributions = {fmt(total)}" if self.computed else "")
+            attrs = {"color": edge_colour(total) if self.computed else PENDING,
+                     "penwidth": str(edge_width(size) if self.computed else 1.0), "tooltip": dot_text(tip)}
+            if self.computed and size == 0.0:
+                attrs["style"] = "dashed"
+            label = f"{len(contribs)} edges" if len(contribs) > 1 else ""
+            self._labelled_edge(f"{tail}_{head}", tail, head, label, attrs, self.dot)
 
-    if legend:
-        _legend(dot, computed)
-    return dot
+    def _value_edge(self, tail: str, c: int, k: int, child: Value, parent: Value, local: float,
+                    contribution: float) -> None:
+        """The k-th operand edge of child c, labelled with ∂child/∂parent (ids e{c}_{k}…)."""
+        label = fmt(local)
+        cn, pn = self.shown[child], self.shown[parent]
+        tip = f"∂{cn}/∂{pn} = {fmt(local)}"
+        attrs = {"color": PENDING, "fontcolor": "#333333", "penwidth": "1"}
+        if self.computed:
+            colour = edge_colour(contribution)
+            attrs.update(color=colour, fontcolor=colour if contribution else "#666666",
+                         penwidth=str(edge_width(contribution)))
+            if contribution == 0.0:
+                attrs["style"] = "dashed"
+            tip += f";  contribution {fmt(local)} × {fmt(child.grad)} = {fmt(contribution)}"
+            if self.contributions:
+                label += f"\n→ {fmt(contribution)}"
+        attrs["tooltip"] = dot_text(tip)
+        # an edge into a neuron from outside gets room to reach the neuron's box from above (or
+        # the left) instead of running through its neighbours' boxes
+        lead = {"minlen": "2"} if self.level == "ops" and child.scope and parent.scope != child.scope else {}
+        self._labelled_edge(f"e{c}_{k}", tail, f"o{c}", label, attrs, self._container(child.scope), lead)
 
+    def _labelled_edge(self, edge_id: str, tail: str, head: str, label: str, attrs: dict, where,
+                       lead: Optional[dict] = None) -> None:
+        """An edge with its label as a small node on it: tail → label → head, ids edge_id, _a, _b.
 
-def _value_lines(group: Group, computed: bool, collapsed: bool) -> list[str]:
-    v = group.output
-    if collapsed:
-        head = group.key[2:]
-        return [head, f"{len(group.members)} values", f"out {fmt(v.data)}",
-                f"grad {fmt(v.grad) if computed else NOT_COMPUTED}"]
-    if v.op == "const":
-        return [fmt(v.data)]
-    lines = [v.label] if v.label else []
-    lines.append(f"data {fmt(v.data)}")
-    lines.append(f"grad {fmt(v.grad) if computed else NOT_COMPUTED}")
-    return lines
-
-
-def _edge(dot: graphviz.Digraph, tail: str, head: str, child: Value, parent: Value, local: float,
-          contribution: float, computed: bool, show_contribution: bool, k: int) -> None:
-    label = fmt(local)
-    tip = f"∂{child.label or 'child'}/∂{parent.label or 'parent'} = {fmt(local)}"
-    attrs = {"color": PENDING, "fontcolor": "#333333", "penwidth": "1"}
-    if computed:
-        colour = edge_colour(contribution)
-        attrs.update(color=colour, fontcolor=colour if contribution else "#666666",
-                     penwidth=str(edge_width(contribution)))
-        if contribution == 0.0:
-            attrs["style"] = "dashed"
-        tip += f";  contribution {fmt(local)} × {fmt(child.grad)} = {fmt(contribution)}"
-        if show_contribution:
-            label += f"\n→ {fmt(contribution)}"
-    dot.edge(tail, head, label=dot_text(label), tooltip=dot_text(tip), id=f"{tail}_{head}_{k}", **attrs)
+        Graphviz routes edges around nodes, so no edge (however thick) runs through a label.
+        """
+        if not label:
+            self.dot.edge(tail, head, id=edge_id, **attrs)
+            return
+        font = attrs.pop("fontcolor", "#333333")
+        # the margin keeps the text clear of a MAX_WIDTH (6 pt) stroke ending at the node's border
+        where.node(edge_id, label=dot_text(label), id=edge_id, shape="none", margin="0.07,0.06",
+                   fontsize=LABEL_FONT_SIZE, width="0", height="0",
+                   fontcolor=font, tooltip=attrs["tooltip"])
+        self.dot.edge(tail, edge_id, id=f"{edge_id}_a", arrowhead="none", **attrs, **(lead or {}))
+        self.dot.edge(edge_id, head, id=f"{edge_id}_b", **attrs)
 
 
 def _legend(dot: graphviz.Digraph, computed: bool) -> None:
-    lines = ["edge label: local derivative ∂out/∂in"]
+    lines = ["number on an edge: local derivative ∂out/∂in"]
     if computed:
         lines += ["blue: + contribution, vermillion: −", "grey dashed: exactly 0",
                   "width: |contribution|, log scale 1e-6 … 1"]
@@ -296,8 +253,9 @@ def _legend(dot: graphviz.Digraph, computed: bool) -> None:
         lines += ["grad — : backward has not reached it yet"]
     lines += ["yellow bold: parameter, grey: input", "dashed: constant, double: output"]
     legend = graphviz.Digraph(name="cluster_legend")
-    legend.attr(label="legend", style="rounded", color="#cccccc", fontsize="10", fontcolor="#666666")
-    legend.node("legend", label=dot_text("\n".join(lines)), shape="plaintext", fontsize="10", id="legend")
+    legend.attr(label="legend", style="rounded", color="#cccccc", fontsize=LABEL_FONT_SIZE, fontcolor="#666666")
+    legend.node("legend", label=dot_text("\n".join(lines)), shape="plaintext", fontsize=LABEL_FONT_SIZE,
+                id="legend")
     dot.subgraph(legend)
 
 
@@ -322,17 +280,3 @@ def render(root: Value, path: str | os.PathLike, **options) -> Path:
     data = source.encode("utf-8") if fmt_name == "dot" else run_layout(source, fmt_name)
     write_atomically(path, data)
     return path
-
-
-def run_layout(source: str, fmt_name: str) -> bytes:
-    """Lay out DOT text with the Graphviz program and return the picture's bytes."""
-    program = configure()
-    try:
-        result = subprocess.run([str(program), f"-T{fmt_name}"], input=source.encode("utf-8"),
-                                capture_output=True, timeout=120)
-    except subprocess.TimeoutExpired:
-        raise RuntimeError(f"render: Graphviz ({program.name}) took over 120 s; draw a smaller graph") from None
-    if result.returncode != 0:
-        message = result.stderr.decode("utf-8", "replace").strip()
-        raise RuntimeError(f"render: Graphviz ({program.name}) failed: {message}")
-    return result.stdout

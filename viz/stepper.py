@@ -1,222 +1,153 @@
-"""A self-contained HTML page that replays backward one step at a time.
+"""The backward stepper: a page that replays backward one chain-rule update at a time.
 
-Frame 0 shows the forward values only; frame k shows the graph after the
-engine's k-th backward step (`Value.backward_steps()`, the order `backward()`
-uses): the current node highlighted, the edges it sends gradient along
-emphasised, each changed grad shown old → new, and the chain-rule update in a
-formula panel exactly as `print(step)` writes it. The layout is computed once.
-The page loads nothing (inline SVG, CSS and script; a Content-Security-Policy
-forbids any request) and, without JavaScript, shows the final graph.
+Frame 0 shows the forward values; frame 1 seeds the root's grad; each later
+frame is one update the engine made (`Value.backward_steps()`, the order
+`backward()` uses): the edge it runs along and the two nodes it joins are
+highlighted, the changed grad shows old → new, and a panel writes the update
+out. The last frame sums up every parameter's and input's gradient and the
+gradient-descent step it gives. The layout is computed once.
+
+`stepper(root)` shows inline in Jupyter (in an iframe of its own);
+`save_stepper(root, path)` writes the same page as one standalone file.
 """
 from __future__ import annotations
 
 import html
-import json
+import math
 import os
-from contextlib import contextmanager
+import re
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Optional
 
-from chainrule.engine import Value, fmt, topological_order
-
+from chainrule.engine import Value, fmt, names, topological_order
 from chainrule.engine.files import write_atomically
 
-from .graph import draw_graph, run_layout
+from .frames import replay, replaying
+from .graph import check_options, draw_graph
+from .grouping import GraphTooLarge, count_nodes, natural
+from .style import NOT_COMPUTED, role
+from .layout import SLIDE, run_layout
+from .page import fill, summary_table
 
-NOT_COMPUTED = "—"
-
-
-@contextmanager
-def replaying(root: Value) -> Iterator[list[Value]]:
-    """Clear the grads of root's graph for a clean replay of backward, and restore them afterwards.
-
-    Yields the graph in topological order. Drawing never changes the graph.
-    """
-    order = topological_order(root)
-    saved = [v.grad for v in order]
-    try:
-        for v in order:
-            v.grad = 0.0
-        yield order
-    finally:
-        for v, g in zip(order, saved):
-            v.grad = g
+LEARNING_RATE = 0.4  # the notes' η in the two-neuron example
 
 
-def backward_frames(root: Value, order: list[Value]) -> list[dict[str, Any]]:
-    """The engine's backward steps as frames; run inside `replaying(root)`. Leaves the final grads."""
-    index = {v: i for i, v in enumerate(order)}
-    reached: dict[str, str] = {}
-    frames: list[dict[str, Any]] = []
-    for step in root.backward_steps():
-        node = f"v{index[step.node]}"
-        reached[node] = fmt(step.node.grad)
-        changes, edges = [], []
-        for k, u in enumerate(step.updates):
-            parent = f"v{index[u.parent]}"
-            reached[parent] = fmt(u.after)
-            changes.append({"node": parent, "before": fmt(u.before), "after": fmt(u.after)})
-            edges.append(f"{parent}_o{index[step.node]}_{k}")
-        frames.append({"node": node, "text": str(step), "changes": changes, "edges": edges,
-                       "grads": dict(reached), "leaf": step.node.is_leaf})
-    return frames
+class Stepper:
+    """The stepper page for one graph; displays inline in Jupyter, `.save(path)` writes it."""
+
+    def __init__(self, html_page: str, title: str, steps: int, height: int = 640):
+        self.html = html_page
+        self.title = title
+        self.steps = steps
+        self.height = height
+
+    def __repr__(self) -> str:
+        return (f"<Stepper {self.title!r}: {self.steps} steps; shows itself in Jupyter, "
+                ".save('page.html') writes it>")
+
+    def _repr_html_(self) -> str:
+        # An iframe keeps the page's ids, styles and keys away from the notebook; sandboxed,
+        # it may run its own script and nothing else.
+        return (f'<iframe srcdoc="{html.escape(self.html, quote=True)}" sandbox="allow-scripts" '
+                f'title="{html.escape(self.title, quote=True)}" style="box-sizing: border-box; width: 100%; '
+                f'height: {int(self.height)}px; border: 1px solid #ddd; border-radius: 6px"></iframe>')
+
+    def save(self, path: str | os.PathLike) -> Path:
+        """Write the page to one self-contained .html file (whole or not at all); returns the path."""
+        return write_atomically(html_path(path, "Stepper.save"), self.html.encode("utf-8"))
 
 
-def stepper_html(root: Value, title: Optional[str] = None, rankdir: str = "LR", max_nodes: int = 300) -> str:
-    """The stepper page as a string (see `save_stepper`)."""
-    if not isinstance(root, Value):
-        raise TypeError(f"save_stepper: root must be a Value, got {type(root).__name__}")
-    with replaying(root) as order:
-        frames = backward_frames(root, order)
-        # laid out once, with the final grads the replay left, so the page reads right without JavaScript
-        svg = run_layout(draw_graph(root, rankdir=rankdir, detail="ops", legend=False, max_nodes=max_nodes,
-                                    grads="show").source, "svg").decode("utf-8")
-    svg = svg[svg.index("<svg"):]  # drop the XML prolog and DOCTYPE: the SVG sits inside HTML
-    name = root.label or "the output"
-    title = title or f"Backward through {name}: step by step"
-    data = {"frames": frames, "nodes": [f"v{i}" for i, v in enumerate(order) if v.op != "const"],
-            "forward": f"Forward pass done: {len(order)} values. Backward has not started: "
-                       f"every grad is {NOT_COMPUTED}. Press → to seed ∂{name}/∂{name} = 1."}
-    payload = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
-    return PAGE.replace("__TITLE__", html.escape(title)).replace("__SVG__", svg).replace("__DATA__", payload) \
-        .replace("__FINAL__", html.escape(f"Final gradients after backward ({len(frames)} steps)."))
-
-
-def save_stepper(root: Value, path: str | os.PathLike, title: Optional[str] = None, rankdir: str = "LR",
-                 max_nodes: int = 300) -> Path:
-    """Write the backward stepper for `root` to one self-contained HTML file; returns the path."""
+def html_path(path: str | os.PathLike, who: str) -> Path:
     path = Path(path)
     if path.suffix.lower() not in (".html", ".htm"):
-        raise ValueError(f"save_stepper: the file should end in .html, got {path.name!r}")
-    write_atomically(path, stepper_html(root, title, rankdir, max_nodes).encode("utf-8"))
+        raise ValueError(f"{who}: the file should end in .html, got {path.name!r}")
     return path
 
 
-PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>__TITLE__</title>
-<style>
-  body { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 1rem 1.5rem; color: #222; }
-  h1 { font-size: 1.2rem; margin: 0 0 .6rem; }
-  [hidden] { display: none !important; }
-  #controls { display: flex; gap: .5rem; align-items: center; flex-wrap: wrap; margin-bottom: .6rem; }
-  #controls button { font-size: 1rem; padding: .25rem .8rem; cursor: pointer; }
-  #scrubber { flex: 1 1 16rem; }
-  #counter { font-variant-numeric: tabular-nums; min-width: 9rem; }
-  #formula { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; white-space: pre-wrap;
-             background: #f6f8fa; border: 1px solid #d0d7de; border-radius: 6px; padding: .6rem .8rem; min-height: 3.2em; }
-  #graph { overflow: auto; border: 1px solid #eee; border-radius: 6px; margin-top: .6rem; }
-  #graph svg { max-width: 100%; height: auto; }
-  .js g.node.pending { opacity: .45; }
-  .js g.node.current polygon, .js g.node.current ellipse { stroke: #E69F00; stroke-width: 4; }
-  .js g.node.changed polygon { stroke: #009E73; stroke-width: 3; }
-  .js g.edge.future path, .js g.edge.future polygon { stroke: #c8c8c8 !important; fill: #c8c8c8 !important; stroke-width: 1 !important; }
-  .js g.edge.future text { fill: #999 !important; }
-  .js g.edge.active path { stroke-dasharray: 8 5; animation: flow .6s linear infinite; }
-  @keyframes flow { to { stroke-dashoffset: -13; } }
-  .hint { color: #666; font-size: .85rem; }
-  noscript p { color: #666; }
-</style>
-</head>
-<body>
-<h1>__TITLE__</h1>
-<noscript><p>__FINAL__ Turn on JavaScript to step through backward.</p></noscript>
-<div id="controls" hidden>
-  <button id="prev" title="previous step (←)">◀ prev</button>
-  <button id="play" title="play / pause (space)">▶ play</button>
-  <button id="next" title="next step (→)">next ▶</button>
-  <input id="scrubber" type="range" min="0" value="0" aria-label="step">
-  <span id="counter"></span>
-</div>
-<div id="formula" hidden></div>
-<p class="hint" id="hint" hidden>Keys: ← → step, Home/End jump, space plays. Orange border: the node backward is at;
-green border: grads that just changed (old → new); faded: not reached yet.</p>
-<div id="graph">__SVG__</div>
-<script id="frames" type="application/json">__DATA__</script>
-<script>
-(function () {
-  "use strict";
-  var data = JSON.parse(document.getElementById("frames").textContent);
-  var frames = data.frames, total = frames.length, current = 0, timer = null;
-  document.body.classList.add("js");
-  ["controls", "formula", "hint"].forEach(function (id) { document.getElementById(id).hidden = false; });
-  var scrub = document.getElementById("scrubber"), counter = document.getElementById("counter");
-  var formula = document.getElementById("formula"), play = document.getElementById("play");
-  scrub.max = String(total);
+def stepper(root: Value, *, title: Optional[str] = None, rankdir: str = "auto", max_nodes: int = 300,
+            lr: float = LEARNING_RATE, height: int = 640) -> Stepper:
+    """The backward stepper for `root` (shows inline in Jupyter; `.save(path)` writes the page).
 
-  function gradText(id) {
-    var g = document.getElementById(id);
-    if (!g) { return null; }
-    var texts = g.querySelectorAll("text");
-    for (var i = 0; i < texts.length; i++) {
-      if (texts[i].textContent.indexOf("grad ") === 0) { return texts[i]; }
-    }
-    return null;
-  }
-  var originals = {};
-  data.nodes.forEach(function (id) { var t = gradText(id); if (t) { originals[id] = t; } });
-  var allEdges = document.querySelectorAll("g.edge");
+    rankdir: "LR", "TB", or "auto": both layouts go in the page, which shows the one that suits
+        the screen (without JavaScript: the one closest to 16:9).
+    lr: the learning rate η of the gradient-descent step shown at the end (w ← w − η·grad).
+    max_nodes: graphs with more drawn nodes are refused before anything is replayed.
+    height: the height in px of the notebook's iframe.
+    """
+    return _build(root, "stepper", title, rankdir, max_nodes, lr, height)
 
-  function show(k) {
-    current = Math.max(0, Math.min(total, k));
-    var frame = current > 0 ? frames[current - 1] : null;
-    var grads = frame ? frame.grads : {};
-    var done = {}, activeEdges = {}, passed = {}, changed = {};
-    for (var i = 0; i < current; i++) {
-      done[frames[i].node] = true;
-      frames[i].edges.forEach(function (e) { passed[e] = true; });
-    }
-    if (frame) {
-      frame.edges.forEach(function (e) { activeEdges[e] = true; });
-      frame.changes.forEach(function (c) { changed[c.node] = c; });
-    }
-    data.nodes.forEach(function (id) {
-      var g = document.getElementById(id);
-      if (!g) { return; }
-      var t = originals[id];
-      if (t) {
-        var c = changed[id];
-        t.textContent = "grad " + (c ? c.before + " \\u2192 " + c.after : (grads[id] !== undefined ? grads[id] : "\\u2014"));
-      }
-      g.classList.toggle("pending", !(id in grads));
-      g.classList.toggle("current", !!frame && frame.node === id);
-      g.classList.toggle("changed", id in changed);
-    });
-    allEdges.forEach(function (e) {
-      var isValueEdge = /^v\\d+_o\\d+_\\d+$/.test(e.id);
-      e.classList.toggle("future", isValueEdge && !passed[e.id]);
-      e.classList.toggle("active", !!activeEdges[e.id]);
-    });
-    formula.textContent = frame ? frame.text : data.forward;
-    counter.textContent = current === 0 ? "forward pass (step 0 of " + total + ")" : "step " + current + " of " + total;
-    scrub.value = String(current);
-  }
 
-  function stop() { if (timer) { clearInterval(timer); timer = null; play.textContent = "\\u25b6 play"; } }
-  function toggle() {
-    if (timer) { stop(); return; }
-    if (current >= total) { show(0); }
-    play.textContent = "\\u23f8 pause";
-    timer = setInterval(function () { if (current >= total) { stop(); } else { show(current + 1); } }, 900);
-  }
-  document.getElementById("prev").addEventListener("click", function () { stop(); show(current - 1); });
-  document.getElementById("next").addEventListener("click", function () { stop(); show(current + 1); });
-  play.addEventListener("click", toggle);
-  scrub.addEventListener("input", function () { stop(); show(parseInt(scrub.value, 10)); });
-  document.addEventListener("keydown", function (ev) {
-    if (ev.key === "ArrowRight") { stop(); show(current + 1); ev.preventDefault(); }
-    else if (ev.key === "ArrowLeft") { stop(); show(current - 1); ev.preventDefault(); }
-    else if (ev.key === "Home") { stop(); show(0); ev.preventDefault(); }
-    else if (ev.key === "End") { stop(); show(total); ev.preventDefault(); }
-    else if (ev.key === " " && ev.target === document.body) { toggle(); ev.preventDefault(); }
-  });
-  show(0);
-})();
-</script>
-</body>
-</html>
-"""
+def _build(root: Value, who: str, title: Optional[str], rankdir: str, max_nodes: int, lr: float,
+           height: int = 640) -> Stepper:
+    if not isinstance(root, Value):
+        raise TypeError(f"{who}: root must be a Value, got {type(root).__name__}")
+    check_options(who, rankdir)
+    if not isinstance(lr, (int, float)) or isinstance(lr, bool) or not lr > 0:
+        raise ValueError(f"{who}: lr must be a positive number, got {lr!r}")
+    order = topological_order(root)
+    size = count_nodes(order, "ops")
+    if size > max_nodes:  # before any replay: a huge graph costs nothing to refuse
+        raise GraphTooLarge(f"{who}: this graph has {size} nodes to draw, over max_nodes={max_nodes}; "
+                            "step through a smaller graph (one sample, a small network) or raise max_nodes")
+    shown = names(root)
+    with replaying(order):
+        frames = replay(root, order)
+        # laid out once per direction, with room for the widest grad line each node will show
+        layouts = [run_layout(draw_graph(root, rankdir=direction, detail="ops", legend=False, max_nodes=max_nodes,
+                                         grads="show", grad_text=frames.widest).source, "svg").decode("utf-8")
+                   for direction in (("LR", "TB") if rankdir == "auto" else (rankdir,))]
+        final = {i: f"grad {fmt(v.grad)}" for i, v in enumerate(order) if v.op != "const"}
+        leaves = sorted(((i, v) for i, v in enumerate(order) if role(v, root) in ("parameter", "input")),
+                        key=lambda item: (item[1].op != "param", natural(shown[item[1]])))
+        rows = [(role(v, root), shown[v], fmt(v.grad),
+                 f"{fmt(v.data)} − {lr:g} × {fmt(v.grad)} = {fmt(v.data - lr * v.grad)}"  # the SGD rule
+                 if v.op == "param" else "") for _, v in leaves]
+    # without JavaScript: the final grads, in the layout closest to a slide's shape
+    layouts = sorted((with_grad_lines(svg[svg.index("<svg"):], final) for svg in layouts),
+                     key=lambda svg: abs(math.log(svg_aspect(svg) / SLIDE)))
+    name = shown[root]
+    title = title or f"Backward through {name}, step by step"
+    data = {"frames": frames.frames, "nodes": sorted(final), "leaves": [i for i, _ in leaves],
+            "forward": f"Forward pass done: every value is computed.\nBackward has not started: every grad "
+                       f"is {NOT_COMPUTED}.\nPress → (or ▶) to seed {name}.grad = ∂{name}/∂{name} = 1."}
+    page = fill(title=title, svg=layouts[0], others=layouts[1:], summary=summary_table(rows, lr, name), data=data)
+    return Stepper(page, title, len(frames.frames), height)
+
+
+def svg_aspect(svg: str) -> float:
+    """Width / height of a Graphviz SVG, from its viewBox."""
+    x, y, w, h = (float(n) for n in re.search(r'viewBox="([^"]+)"', svg).group(1).split())
+    return w / h
+
+
+def with_grad_lines(svg: str, lines: dict[int, str]) -> str:
+    """The SVG with the grad line (the last text) of node v{i} set to lines[i].
+
+    Nodes are found by their id, each up to where the next node or edge begins; Graphviz escapes
+    every label, so no label can look like markup here.
+    """
+    starts = [m.start() for m in re.finditer(r'<g id="[^"]*" class="(?:node|edge|cluster)">', svg)]
+    pieces, done = [], 0
+    for start, end in zip(starts, starts[1:] + [len(svg)]):
+        node = re.match(r'<g id="v(\d+)" class="node">', svg[start:end])
+        if not node or int(node.group(1)) not in lines:
+            continue
+        text = svg.rfind("<text", start, end)
+        opening = svg.index(">", text) + 1
+        closing = svg.index("</text>", opening)
+        pieces += [svg[done:opening], html.escape(lines[int(node.group(1))], quote=False)]
+        done = closing
+    return "".join(pieces) + svg[done:]
+
+
+def stepper_html(root: Value, title: Optional[str] = None, rankdir: str = "auto", max_nodes: int = 300,
+                 lr: float = LEARNING_RATE) -> str:
+    """The stepper page as a string (see `save_stepper`)."""
+    return _build(root, "stepper_html", title, rankdir, max_nodes, lr).html
+
+
+def save_stepper(root: Value, path: str | os.PathLike, title: Optional[str] = None, rankdir: str = "auto",
+                 max_nodes: int = 300, lr: float = LEARNING_RATE) -> Path:
+    """Write the backward stepper for `root` to one self-contained HTML file (atomically); returns the path."""
+    path = html_path(path, "save_stepper")  # before the work: a wrong name costs nothing
+    return _build(root, "save_stepper", title, rankdir, max_nodes, lr).save(path)

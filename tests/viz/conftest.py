@@ -1,10 +1,10 @@
-"""A headless Chromium page for the stepper tests (Debian's chromium driven by Playwright)."""
+"""A headless Chromium for the page tests (Debian's chromium driven by Playwright; never a downloaded browser)."""
 import shutil
 
 import pytest
 
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
 
 
 @pytest.fixture(scope="session")

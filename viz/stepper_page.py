@@ -1,0 +1,306 @@
+"""The stepper page's template: HTML, CSS and script in one file that loads nothing.
+
+Slots: {{title}}, {{svg}}, {{layouts}}, {{summary}}, {{data}} (filled once by `viz.page.fill`).
+Layout: a header row of controls, the graph filling the rest of the screen, and
+a panel of fixed height for the chain-rule text, so nothing moves while stepping.
+"""
+
+TEMPLATE = r"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{title}}</title>
+<style>
+  * { box-sizing: border-box; }
+  html, body { margin: 0; height: 100%; }
+  body { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: #222;
+         display: flex; flex-direction: column; background: #fff; }
+  header { flex: none; padding: .5rem .8rem .4rem; border-bottom: 1px solid #e4e4e4; }
+  h1 { font-size: 1.05rem; margin: 0 0 .4rem; overflow: hidden; display: -webkit-box; -webkit-box-orient: vertical;
+       -webkit-line-clamp: 2; }
+  [hidden] { display: none !important; }
+  #controls { display: flex; gap: .4rem; align-items: center; }
+  button { font: inherit; font-size: .95rem; padding: .3rem .7rem; cursor: pointer; border: 1px solid #bbb;
+           border-radius: 6px; background: #f7f7f7; color: #222; }
+  button:focus-visible { outline: 3px solid #E69F00; outline-offset: 1px; }
+  #play { width: 5.6em; }
+  #scrubber { flex: 1 1 0; min-width: 3rem; }
+  #counter { flex: none; width: 7.5em; text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap;
+             overflow: hidden; font-size: .95rem; }
+  main { flex: 1 1 0; min-height: 0; display: flex; flex-direction: column; }
+  #graph { flex: 1 1 0; min-height: 0; overflow: auto; position: relative; background: #fff; }
+  .js #graph { overflow: hidden; touch-action: none; cursor: grab; }
+  #graph svg text { font-family: Helvetica, Arial, "Liberation Sans", sans-serif; }
+  #zoom { position: absolute; right: .6rem; top: .6rem; display: flex; flex-direction: column; gap: .3rem; }
+  #zoom button { width: 2.6rem; height: 2.4rem; padding: 0; font-size: 1.2rem; background: rgba(247,247,247,.92); }
+  #panel { flex: none; height: clamp(10rem, 28vh, 16rem); overflow: auto; border-top: 1px solid #e4e4e4; padding: .6rem .9rem;
+           background: #f6f8fa; }
+  #formula { margin: 0; font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace;
+             font-size: 15px; line-height: 1.45; white-space: pre-wrap; }
+  #summary p.done { margin: 0 0 .4rem; font-weight: 600; }
+  #summary table { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: 15px; }
+  #summary th, #summary td { text-align: left; padding: .15rem .9rem .15rem 0; border-bottom: 1px solid #e1e4e8; }
+  #summary tr.parameter th { background: #fff2cc; padding-left: .3rem; }
+  #summary tr.input th { background: #eeeeee; padding-left: .3rem; }
+  .js g.node.pending { opacity: .4; }
+  .js g.node.current > g > a > polygon, .js g.node.current > g > a > path,
+  .js g.node.current > g > a > ellipse { stroke: #E69F00; stroke-width: 5; }
+  .js g.node.changed > g > a > polygon, .js g.node.changed > g > a > path { stroke: #009E73; stroke-width: 5; }
+  .js g.node.through > g > a > ellipse { stroke: #E69F00; stroke-width: 4; fill: #fff3d6; }
+  .js g.node.label-active text { font-weight: bold; }
+  .js g.node.final > g > a > polygon, .js g.node.final > g > a > path { stroke: #009E73; stroke-width: 4; }
+  .js g.edge.future path, .js g.edge.future polygon { stroke: #cfcfcf !important; fill: #cfcfcf !important; stroke-width: 1 !important; }
+  .js g.node.label-future text { fill: #aaa !important; }
+  .js g.edge.active path { stroke-dasharray: 9 6; animation: flow .7s linear infinite; }
+  @keyframes flow { to { stroke-dashoffset: 15; } }
+  @media (prefers-reduced-motion: reduce) { .js g.edge.active path { animation: none; } }
+  .hint { color: #666; font-size: .8rem; margin: .3rem 0 0; }
+  @media (max-width: 600px) {
+    #controls button { padding: .3rem .5rem; }
+    #play { width: 4.8em; }
+    #counter { width: 5.6em; font-size: .85rem; }
+    .hint { display: none; }
+    #formula, #summary table { font-size: 13px; }
+  }
+</style>
+</head>
+<body>
+<header>
+<h1>{{title}}</h1>
+<div id="controls" hidden>
+  <button id="prev" title="previous step (←)" aria-label="previous step">◀</button>
+  <button id="play" title="play / pause (space)">▶ play</button>
+  <button id="next" title="next step (→)" aria-label="next step">▶</button>
+  <input id="scrubber" type="range" min="0" value="0" aria-label="step">
+  <span id="counter" aria-live="polite"></span>
+</div>
+<p class="hint" id="hint" hidden>← → step · Home/End · space plays · + − 0 zoom · drag to pan.
+Orange: the node whose grad is passed back; green: the grad it changes; faded: not reached yet.</p>
+<noscript><p class="hint">The final gradients after backward. Turn on JavaScript to step through it.</p></noscript>
+</header>
+<main>
+<div id="graph">{{svg}}{{layouts}}
+<div id="zoom" hidden><button id="zoom-in" title="zoom in (+)" aria-label="zoom in">+</button><button id="zoom-out" title="zoom out (−)" aria-label="zoom out">−</button><button id="zoom-fit" title="fit (0)" aria-label="fit the graph">⤢</button></div>
+</div>
+<section id="panel" aria-label="chain rule">
+<pre id="formula" hidden></pre>
+<div id="summary">{{summary}}</div>
+</section>
+</main>
+<script id="frames" type="application/json">{{data}}</script>
+<script>
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("frames").textContent);
+  var frames = data.frames, last = frames.length + 1, current = 0, timer = null;
+  var $ = function (id) { return document.getElementById(id); };
+  document.body.classList.add("js");
+  ["controls", "hint", "zoom", "formula"].forEach(function (id) { $(id).hidden = false; });
+  var scrub = $("scrubber"), counter = $("counter"), formula = $("formula"), summary = $("summary");
+  var play = $("play"), graph = $("graph"), svg = null;
+  scrub.max = String(last);
+
+  // The grad line of a value node is the last text of its group (the drawing puts it there).
+  var gradLine = {};
+  function findGradLines() {
+    gradLine = {};
+    data.nodes.forEach(function (i) {
+      var g = $("v" + i), texts = g ? g.querySelectorAll("text") : [];
+      if (texts.length) { gradLine[i] = texts[texts.length - 1]; }
+    });
+  }
+  var stepped = {};
+  frames.forEach(function (f) { if (f.e) { stepped[f.e] = true; } });
+  function each(ids, fn) { ids.forEach(function (id) { var el = $(id); if (el) { fn(el); } }); }
+  function edgeParts(e) { return [e + "_a", e + "_b"]; }
+
+  function show(k) {
+    current = Math.max(0, Math.min(last, k));
+    var grads = {}, passed = {};
+    for (var i = 0; i < current && i < frames.length; i++) {
+      grads[frames[i].p] = frames[i].a;
+      if (frames[i].e) { passed[frames[i].e] = true; }
+    }
+    var frame = current >= 1 && current <= frames.length ? frames[current - 1] : null;
+    document.querySelectorAll(".current, .changed, .through, .active, .label-active, .final").forEach(function (el) {
+      el.classList.remove("current", "changed", "through", "active", "label-active", "final");
+    });
+    data.nodes.forEach(function (i) {
+      var t = gradLine[i], g = $("v" + i);
+      if (!t || !g) { return; }
+      var text = i in grads ? grads[i] : "\u2014";
+      if (frame && frame.p === i) { text = frame.b + " \u2192 " + frame.a; }
+      t.textContent = "grad " + text;
+      g.classList.toggle("pending", !(i in grads));
+      if (current === last && data.leaves.indexOf(i) >= 0) { g.classList.add("final"); }
+    });
+    Object.keys(stepped).forEach(function (e) {
+      var future = !passed[e];
+      each(edgeParts(e), function (el) { el.classList.toggle("future", future); });
+      each([e], function (el) { el.classList.toggle("label-future", future); });
+    });
+    if (frame) {
+      each(["v" + frame.c], function (el) { el.classList.add("current"); });
+      if (frame.e) {
+        each(["v" + frame.p], function (el) { el.classList.add("changed"); });
+        each(["o" + frame.c], function (el) { el.classList.add("through"); });
+        each(edgeParts(frame.e), function (el) { el.classList.add("active"); });
+        each([frame.e], function (el) { el.classList.add("label-active"); });
+      }
+      follow(frame.e ? ["v" + frame.c, "o" + frame.c, frame.e, "v" + frame.p] : ["v" + frame.c]);
+    }
+    formula.hidden = current === last;
+    summary.hidden = current !== last;
+    formula.textContent = frame ? frame.t : data.forward;
+    counter.textContent = current === 0 ? "forward" : current === last ? "done" : current + " / " + frames.length;
+    scrub.value = String(current);
+  }
+
+  // Layouts: left-to-right and top-to-bottom when both were made; the one whose shape is closest
+  // to the graph area's is shown (a phone held upright gets top-to-bottom), again when that changes.
+  var layouts = [graph.querySelector("svg").outerHTML];
+  graph.querySelectorAll("template.layout").forEach(function (t) { layouts.push(t.innerHTML); t.remove(); });
+  var shapes = layouts.map(function (markup) {
+    var box = /viewBox="([^"]+)"/.exec(markup)[1].split(/\s+/).map(Number);
+    return box[2] / box[3];
+  });
+  var shown = 0, full = null, cam = { x: 0, y: 0, s: 1 };
+  function useLayout(k) {
+    var holder = document.createElement("div");
+    holder.innerHTML = layouts[k];
+    graph.replaceChild(holder.querySelector("svg"), svg);
+    shown = k;
+    setUp();
+  }
+  function setUp() {
+    svg = graph.querySelector("svg");
+    var box = svg.viewBox.baseVal;
+    full = { x: box.x, y: box.y, w: box.width, h: box.height };
+    svg.removeAttribute("width"); svg.removeAttribute("height");
+    svg.style.width = "100%"; svg.style.height = "100%"; svg.style.display = "block";
+    findGradLines();
+    fit();
+  }
+  function bestLayout() {
+    var area = (graph.clientWidth || 1) / (graph.clientHeight || 1), best = 0;
+    shapes.forEach(function (a, k) { if (Math.abs(Math.log(a / area)) < Math.abs(Math.log(shapes[best] / area))) { best = k; } });
+    return best;
+  }
+  // ≥ 1 px per unit: 12-point labels read at 12 px at least; larger when there is room, but a graph
+  // that does not fit is not blown up past MAX_FILL (more of it stays in view)
+  var READABLE = 1.02, MAX_FIT = 2.2, MAX_FILL = 1.3;
+  function apply() {
+    var W = graph.clientWidth || 1, H = graph.clientHeight || 1;
+    svg.setAttribute("viewBox", [cam.x, cam.y, W / cam.s, H / cam.s].join(" "));
+  }
+  function fit() {
+    var W = graph.clientWidth || 1, H = graph.clientHeight || 1;
+    // the whole graph when it reads at that size; otherwise fill the narrower way and pan the other
+    var whole = Math.min(W / full.w, H / full.h) * 0.96;
+    var fill = Math.min(MAX_FILL, Math.max(W / full.w, H / full.h) * 0.96);
+    cam.s = whole >= READABLE ? Math.min(MAX_FIT, whole) : Math.max(READABLE, fill);
+    cam.x = full.x + (full.w - W / cam.s) / 2;
+    cam.y = full.y + (full.h - H / cam.s) / 2;
+    if (full.w * cam.s > W) { cam.x = full.x; }  // too wide to fit readably: start at the inputs' side
+    if (full.h * cam.s > H) { cam.y = full.y; }
+    apply();
+  }
+  function zoom(factor, px, py) {
+    var W = graph.clientWidth, H = graph.clientHeight;
+    if (px === undefined) { px = W / 2; py = H / 2; }
+    var ux = cam.x + px / cam.s, uy = cam.y + py / cam.s;
+    cam.s = Math.max(0.2, Math.min(6, cam.s * factor));
+    cam.x = ux - px / cam.s; cam.y = uy - py / cam.s;
+    apply();
+  }
+  function pan(dx, dy) { cam.x -= dx / cam.s; cam.y -= dy / cam.s; apply(); }
+  // Keep the step's nodes in view: pan (never zoom) when one is outside. When the child, the edge
+  // and the parent do not fit together at a readable size, the edge and the parent it changes come first.
+  function follow(ids) {
+    var area = graph.getBoundingClientRect(), m = 24;
+    var room = { w: area.width - 2 * m, h: area.height - 2 * m };
+    for (var n = ids.length; n >= 1; n--) {
+      var b = bounds(ids.slice(ids.length - n));
+      if (!b) { return; }
+      if (n > 1 && (b.r - b.l > room.w || b.b - b.t > room.h)) { continue; }
+      if (b.l >= area.left + m && b.r <= area.right - m && b.t >= area.top + m && b.b <= area.bottom - m) { return; }
+      pan((area.left + area.right) / 2 - (b.l + b.r) / 2, (area.top + area.bottom) / 2 - (b.t + b.b) / 2);
+      return;
+    }
+  }
+  function bounds(ids) {
+    var l = Infinity, t = Infinity, r = -Infinity, b = -Infinity;
+    ids.forEach(function (id) {
+      var el = $(id); if (!el) { return; }
+      var q = el.getBoundingClientRect();
+      l = Math.min(l, q.left); t = Math.min(t, q.top); r = Math.max(r, q.right); b = Math.max(b, q.bottom);
+    });
+    return l === Infinity ? null : { l: l, t: t, r: r, b: b };
+  }
+  $("zoom-in").addEventListener("click", function () { zoom(1.25); });
+  $("zoom-out").addEventListener("click", function () { zoom(0.8); });
+  $("zoom-fit").addEventListener("click", fit);
+  graph.addEventListener("wheel", function (ev) {
+    ev.preventDefault();
+    var q = graph.getBoundingClientRect();
+    zoom(Math.exp(-ev.deltaY * (ev.deltaMode === 1 ? 0.05 : 0.0015)), ev.clientX - q.left, ev.clientY - q.top);
+  }, { passive: false });
+  var pointers = {}, pinch = null;
+  graph.addEventListener("pointerdown", function (ev) {
+    if (ev.target.closest("button")) { return; }
+    pointers[ev.pointerId] = { x: ev.clientX, y: ev.clientY };
+    graph.setPointerCapture(ev.pointerId);
+  });
+  graph.addEventListener("pointermove", function (ev) {
+    var p = pointers[ev.pointerId]; if (!p) { return; }
+    var ids = Object.keys(pointers);
+    if (ids.length === 1) { pan(ev.clientX - p.x, ev.clientY - p.y); }
+    p.x = ev.clientX; p.y = ev.clientY;
+    if (ids.length === 2) {
+      var a = pointers[ids[0]], b = pointers[ids[1]], q = graph.getBoundingClientRect();
+      var d = Math.hypot(a.x - b.x, a.y - b.y);
+      if (pinch) { zoom(d / pinch, (a.x + b.x) / 2 - q.left, (a.y + b.y) / 2 - q.top); }
+      pinch = d;
+    }
+  });
+  function release(ev) { delete pointers[ev.pointerId]; pinch = null; }
+  graph.addEventListener("pointerup", release);
+  graph.addEventListener("pointercancel", release);
+  window.addEventListener("resize", function () {
+    var best = bestLayout();
+    if (best !== shown) { useLayout(best); show(current); } else { apply(); }
+  });
+
+  function stop() { if (timer) { clearInterval(timer); timer = null; play.textContent = "\u25b6 play"; } }
+  function toggle() {
+    if (timer) { stop(); return; }
+    if (current >= last) { show(0); }
+    play.textContent = "\u23f8 pause";
+    timer = setInterval(function () { if (current >= last) { stop(); } else { show(current + 1); } }, 1100);
+  }
+  $("prev").addEventListener("click", function () { stop(); show(current - 1); });
+  $("next").addEventListener("click", function () { stop(); show(current + 1); });
+  play.addEventListener("click", toggle);
+  scrub.addEventListener("input", function () { stop(); show(parseInt(scrub.value, 10)); });
+  // Keys act on this document only: inside a notebook's iframe, only when the stepper has focus.
+  document.addEventListener("keydown", function (ev) {
+    if (ev.ctrlKey || ev.metaKey || ev.altKey) { return; }
+    var keys = { ArrowRight: function () { stop(); show(current + 1); }, ArrowLeft: function () { stop(); show(current - 1); },
+                 Home: function () { stop(); show(0); }, End: function () { stop(); show(last); },
+                 "+": function () { zoom(1.25); }, "=": function () { zoom(1.25); }, "-": function () { zoom(0.8); },
+                 "0": fit };
+    if (ev.key === " " && !ev.target.closest("button, input")) { toggle(); ev.preventDefault(); return; }
+    if (keys[ev.key] && !(ev.target.type === "range" && ev.key.indexOf("Arrow") === 0)) {
+      keys[ev.key](); ev.preventDefault();
+    }
+  });
+  setUp();
+  if (bestLayout() !== shown) { useLayout(bestLayout()); }
+  show(0);
+})();
+</script>
+</body>
+</html>
+"""
