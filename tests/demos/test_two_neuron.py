@@ -128,4 +128,4 @@ def test_demo_writes_its_graph_and_stepper(tmp_path):
     page = (tmp_path / "backprop.html").read_text()
     assert "grad 0.001021" in svg and "0.1 → 0.001021" not in svg  # the ∂z1/∂w1 edge carries 0.1
     assert "→ 0.001021" in svg  # its contribution
-    assert page.startswith("<!DOCTYPE html>") and "step 1/" in page
+    assert page.startswith("<!DOCTYPE html>") and "E.grad = ∂E/∂E = 1" in page
