@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -119,14 +120,21 @@ def test_names_the_sections_of_the_notes_it_follows(name):
     assert ".txt" not in markdown, "name sections by their titles, not by file names"
 
 
+# The layout program graphviz-pure ships has no font metrics for non-ASCII characters (∂, ·, ²) and
+# says so on stderr; the picture is still drawn. Anything else on stderr (a warning, a traceback) fails.
+LAYOUT_WARNING = re.compile(r"^(Warning: )+no value for width of non-ASCII character \d+\. "
+                            r"Falling back to width of space character$")
+
+
 @pytest.mark.parametrize("name", LESSONS)
 def test_runs_cleanly_from_top_to_bottom(name):
     nb = executed(name)
     for cell in nb.cells:
         for out in cell.get("outputs", []):
             assert out["output_type"] != "error", f"{name}: {out.get('ename')}: {out.get('evalue')}"
-            assert not (out["output_type"] == "stream" and out["name"] == "stderr"), \
-                f"{name} wrote to stderr:\n{out['text']}\nin the cell\n{cell.source}"
+            if out["output_type"] == "stream" and out["name"] == "stderr":
+                unexpected = [line for line in out["text"].splitlines() if line and not LAYOUT_WARNING.match(line)]
+                assert not unexpected, f"{name} wrote to stderr:\n{out['text']}\nin the cell\n{cell.source}"
 
 
 @pytest.mark.parametrize("name", LESSONS)
