@@ -33,13 +33,13 @@ LESSONS = {
     "01_derivatives_and_the_chain_rule": (["The Engine of Learning: Derivatives", "Backpropagation"], True),
     "02_two_neuron_example": (["Example: Two-Neuron Network"], True),
     "03_gradient_descent_and_the_learning_rate": (["What is Gradient Descent?", "Scatterplot Representation"], False),
-    "04_activations": (["Common Activation Functions", "Softmax Function"], False),
+    "04_activations": (["Common Activation Functions"], False),
     "05_vanishing_gradients": (["What is the Vanishing Gradient Problem?"], False),
     "06_losses": (["Loss Functions"], True),
-    "07_optimizers_and_schedules": (["Optimization Tricks"], False),
+    "07_optimizers_and_schedules": (["Optimization Tricks", "Practical Considerations"], False),
     "08_initialisation": (["Initialization and Normalization"], False),
     "09_xor_and_classification": (["Labs Completed", "Neural Network Basics"], False),
-    "10_digits_with_softmax": (["Choosing Activation Functions"], False),
+    "10_digits_with_softmax": (["Choosing Activation Functions", "Loss Functions"], False),
 }
 
 
