@@ -1,17 +1,19 @@
 """The lessons in notebooks/ run from top to bottom in a fresh Jupyter kernel, as a learner would.
 
 Each notebook is executed once (nbclient, a real ipykernel kernel running this interpreter, in an
-empty temporary folder; two notebooks at a time) and then checked: no errors and nothing written to stderr; at least one
-picture (image/png) and, where the lesson draws a computation graph, an SVG; every exercise's
-check cell reports "not done yet" for the empty stub (so the shipped notebook runs cleanly) and
-✓ for the bundled solution. Notebooks are stored without outputs, and each names the sections of
+empty temporary folder; two notebooks at a time) and then checked: no errors and nothing written
+to stderr; at least one picture (image/png) and, where the lesson draws a computation graph, an
+SVG; every exercise's check cell reports "not done yet" for the empty stub (so the shipped
+notebook runs cleanly) and ✓ for the bundled solution. Notebooks are stored without outputs, and each names the sections of
 the notes it follows by their titles (listed here: the notes are not part of this repository).
 """
 from __future__ import annotations
 
+import atexit
 import functools
 import json
 import re
+import shutil
 import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -52,6 +54,7 @@ def kernel_specs() -> KernelSpecManager:
     """A kernel spec of our own, in a temporary folder: this interpreter (the venv's python),
     matplotlib's inline backend. Nothing is installed into the system or the venv."""
     folder = Path(tempfile.mkdtemp(prefix="chainrule-kernels-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
     spec = folder / KERNEL
     spec.mkdir()
     (spec / "kernel.json").write_text(json.dumps({
