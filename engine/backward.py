@@ -172,6 +172,7 @@ class EdgeUpdate:
     before: float
     after: float
     names: dict = field(repr=False, compare=False)
+    edge: int = 0  # which of the child's operand edges (0-based): the renderer's edge id
 
     @property
     def contribution(self) -> float:
@@ -243,11 +244,11 @@ def _stepping(root: Value, grad: Any) -> Iterator[BackwardStep]:
         for index, node in enumerate(shown, start=1):
             g = node.grad
             updates = []
-            for parent, local in edges(node):
+            for k, (parent, local) in enumerate(edges(node)):
                 before = parent.grad
                 parent.grad = before + local * g
                 if parent.op != "const":
-                    updates.append(EdgeUpdate(node, parent, local, g, before, parent.grad, names))
+                    updates.append(EdgeUpdate(node, parent, local, g, before, parent.grad, names, k))
             yield BackwardStep(index, len(shown), node, root, root.grad if index == 1 else None, updates, names)
         _check(order)
         finished = True

@@ -17,7 +17,8 @@ def fmt(x: Any) -> str:
 
 def in_partial(name: str) -> str:
     """A name as it sits inside ∂…/∂…: bracketed when it is more than one symbol, ∂(T−a2)/∂a2."""
-    if name.isidentifier() or (name.startswith("(") and name.rstrip("²³").endswith(")") and name.count("(") == 1):
+    one_symbol = name.replace("_", "").isalnum() and not name[0].isdigit()  # w1, σ, x₁; not w·x, T−a2
+    if one_symbol or (name.startswith("(") and name.rstrip("²³").endswith(")") and name.count("(") == 1):
         return name  # one symbol, or already one bracket: (T−a2)²
     try:
         float(name)  # a constant's label, such as 0.5

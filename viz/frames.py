@@ -67,15 +67,13 @@ def replay(root: Value, order: list[Value]) -> Replay:
                                "t": f"Seed: {r}.grad = ∂{r}/∂{r} = {fmt(step.seed)}\n"
                                     f"(how much {r} changes per unit change of {r})"})
             out.show(node, f"grad {fmt(0.0)} → {fmt(step.seed)}")
-        for k, u in enumerate(step.updates):
-            if u.parent.op == "const":
-                continue
+        for u in step.updates:  # the engine lists no update into a constant
             cn, pn = shown[node], shown[u.parent]
             text = (f"{cn}.grad = ∂{r}/∂{cn} = {fmt(u.upstream)} is complete: pass it to {pn}\n"
                     f"{pn}.grad += {cn}.grad × ∂{cn}/∂{pn}\n"
                     f"        += {fmt(u.upstream)} × {fmt(u.local)} = {fmt(u.contribution)}\n"
                     f"{pn}.grad: {fmt(u.before)} → {fmt(u.after)}")
-            out.frames.append({"c": c, "p": index[u.parent], "e": f"e{c}_{k}", "b": fmt(u.before),
+            out.frames.append({"c": c, "p": index[u.parent], "e": f"e{c}_{u.edge}", "b": fmt(u.before),
                                "a": fmt(u.after), "t": text})
             out.show(u.parent, f"grad {fmt(u.before)} → {fmt(u.after)}")
     return out
