@@ -42,6 +42,7 @@ LESSONS = {
     "08_initialisation": (["Initialization and Normalization"], False),
     "09_xor_and_classification": (["Labs Completed", "Neural Network Basics"], False),
     "10_digits_with_softmax": (["Choosing Activation Functions", "Loss Functions"], False),
+    "11_beyond_the_notes": (["What is Backpropagation?", "What is Gradient Descent?"], False),
 }
 
 
