@@ -39,7 +39,7 @@ def overfit(l2: float, seed: int = 0, epochs: int = 200, data=None) -> tuple[nn.
 def boundary(model: nn.MLP, X, y, title: str, resolution: int = 100):
     """The model's decision over the plane (one `nn.predict` call on the whole grid)."""
     return plots.decision_boundary(lambda grid: nn.predict(model, grid), X, y, title=title, resolution=resolution,
-                                   output_label="network output = P(class 1)")
+                                   output_label="model output = P(class 1)")
 
 
 def run(out: Path, seed: int = 0, say: Narrator = Narrator(), epochs: int = 100, overfit_epochs: int = 200,
@@ -89,7 +89,7 @@ def run(out: Path, seed: int = 0, say: Narrator = Narrator(), epochs: int = 100,
     for (l2, (_, h)), colour in zip(runs.items(), plots.PALETTE):
         series[f"λ = {l2:g} validation"], styles[f"λ = {l2:g} validation"] = h.val_loss, {"color": colour}
         series[f"λ = {l2:g} training"], styles[f"λ = {l2:g} training"] = h.loss, {"color": colour, "ls": "--"}
-    say.wrote(plots.save(plots.curves(series, log=True, styles=styles, ylabel="loss (cross-entropy + λ‖θ‖²)",
+    say.wrote(plots.save(plots.curves(series, log=True, styles=styles, ylabel="cross-entropy (training: + λ‖θ‖²)",
                                       title="Training (dashed) vs validation (solid) loss"), out / "overfitting.png"))
     say.summary("classification: validation accuracy logistic {:.0%}, MLP {:.0%}; overfit net validation loss "
                 "{:.3f} (λ=0) → {:.3f} (λ={:g})".format(compared["logistic regression"].val_accuracy[-1],

@@ -19,6 +19,7 @@ from .common import Narrator, run_demo
 DESCRIPTION = "N(0, 0.01) vs Xavier vs He: activations and gradients per layer; symmetry with equal weights"
 DEPTH, WIDTH = 8, 32
 INITS = ("normal", "xavier", "he")
+SHOWN = {"normal": "N(0, 0.01)", "xavier": "Xavier", "he": "He"}  # names in the pictures
 
 
 def layer_statistics(init: str, activation: str, X: Sequence, y: Sequence, seed: int = 0, depth: int = DEPTH,
@@ -85,12 +86,12 @@ def run(out: Path, seed: int = 0, say: Narrator = Narrator(), samples: int = 50,
         "Random initialisation breaks the tie.\n")
 
     for activation in ("relu", "tanh"):
-        say.wrote(plots.save(plots.layer_gradients({i: stats[activation][i]["activation_std"] for i in INITS},
+        say.wrote(plots.save(plots.layer_gradients({SHOWN[i]: stats[activation][i]["activation_std"] for i in INITS},
                                                    ylabel="std of the layer's outputs",
                                                    xlabel="hidden layer (1 = nearest the input)", title=f"{activation}: spread of "
                                                    "activations per layer at initialisation"),
                              out / f"activations_{activation}.png"))
-        say.wrote(plots.save(plots.layer_gradients({i: stats[activation][i]["grad"] for i in INITS},
+        say.wrote(plots.save(plots.layer_gradients({SHOWN[i]: stats[activation][i]["grad"] for i in INITS},
                                                    title=f"{activation}: mean |∂L/∂w| per layer at initialisation"),
                              out / f"gradients_{activation}.png"))
     say.summary(f"initialization: relu layer-{DEPTH} activation std: normal {relu['normal']['activation_std'][-1]:.1e}, "

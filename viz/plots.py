@@ -93,6 +93,7 @@ def history(hist: Any, path: PathLike = None, title: str = "Training") -> "Figur
         if validation:
             ax.plot(epochs, validation, color=NEGATIVE, label="validation")
         ax.set(xlabel="epoch", ylabel=what, title=f"{title}: {what}")
+        ax.xaxis.get_major_locator().set_params(integer=True)  # epochs are whole numbers
     if min(hist.loss) > 0 and max(hist.loss) / min(hist.loss) > 50:
         axes[0][0].set_yscale("log")
     if has_acc:
@@ -114,6 +115,7 @@ def curves(series: Mapping[str, Sequence[float]], path: PathLike = None, title: 
     for (name, ys), colour in zip(series.items(), PALETTE * 4):
         ax.plot(range(start, start + len(ys)), ys, label=name, **({"color": colour} | dict((styles or {}).get(name, {}))))
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
+    ax.xaxis.get_major_locator().set_params(integer=True)  # epochs and iterations are whole numbers
     if log:
         ax.set_yscale("log", nonpositive="mask")
     _legend_outside(fig, ax)
@@ -149,6 +151,9 @@ def decision_boundary(predict: Callable[[list[list[float]]], Sequence[Any]], X: 
     from matplotlib.colors import LinearSegmentedColormap, ListedColormap, TwoSlopeNorm
     from matplotlib.lines import Line2D
 
+    if hasattr(predict, "parameters"):  # a model, not a function of the whole grid
+        raise TypeError("decision_boundary: pass a function of all grid points, e.g. "
+                        "lambda grid: nn.predict(model, grid), not the model")
     points = np.asarray(X, dtype=float)
     if points.ndim != 2 or points.shape[1:] != (2,) or not len(points):
         raise ValueError("decision_boundary: needs 2-D inputs (each sample a pair of numbers)")

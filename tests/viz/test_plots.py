@@ -176,6 +176,8 @@ def test_plot_errors(tmp_path):
         plots.decision_boundary(lambda grid: [0.0] * 3, [[0, 0], [1, 1]], [0, 1], resolution=2)
     with pytest.raises(ValueError, match="one output separates two classes"):
         plots.decision_boundary(lambda grid: [0.0] * len(grid), [[0, 0], [1, 1], [2, 2]], [0, 1, 2], resolution=2)
+    with pytest.raises(TypeError, match="lambda grid: nn.predict"):
+        plots.decision_boundary(nn.MLP(2, [1]), [[0, 0], [1, 1]], [0, 1])
     assert not any(tmp_path.iterdir())
     assert math.isfinite(plots.activation_derivative("softplus", 30.0)[0])
 
