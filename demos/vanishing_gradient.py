@@ -115,7 +115,7 @@ def run(out: Path, seed: int = 0, say: Narrator = Narrator(), epochs: int = 60, 
     say.wrote(plots.save(plots.layer_gradients(grads, title=f"Mean |∂L/∂w| per layer, {DEPTH} hidden layers, at "
                                                             "initialisation"), out / "layer_gradients.png"))
     say.wrote(plots.save(plots.curves({a: h.loss for a, h in histories.items()}, ylabel="training loss (cross-entropy)",
-                                      title="Training loss, deep network, plain gradient descent"),
+                                      title="Training loss, deep network, plain gradient descent (η = 0.5, full batch)"),
                          out / "training.png"))
     say.summary(f"vanishing-gradient: first/last layer gradient ratio sigmoid {ratio['sigmoid']:.2g}, "
                 f"tanh {ratio['tanh']:.2g}, relu {ratio['relu']:.2g}")

@@ -172,15 +172,16 @@ def test_confusion_matrix_counts_true_rows_against_predicted_columns():
     assert digits.confusion_matrix([1, 2, 2], [1, 2, 1], classes=3) == [[0, 0, 0], [0, 1, 1], [0, 0, 1]]
 
 
-def test_digits(tmp_path, told):
+def test_digits_at_a_small_size(tmp_path, told):
+    """500 digits, 2 epochs: what the demo prints is what it computed (the full run reaches ~98%)."""
     say, printed = told
-    r = digits.run(tmp_path, say=say)
+    r = digits.run(tmp_path, say=say, epochs=2, samples=500)
     matrix = r["confusion"]
-    assert r["test_accuracy"] > 0.9 and sum(map(sum, matrix)) == 359
+    assert sum(map(sum, matrix)) == 100 and r["test_accuracy"] > 0.5  # 20% of 500 to test; chance is 10%
     assert r["misclassified"] == sum(matrix[i][j] for i in range(10) for j in range(10) if i != j)
-    assert sum(matrix[i][i] for i in range(10)) / 359 == pytest.approx(r["test_accuracy"])
-    assert f"{r['misclassified']} of 359 test digits are misclassified" in printed()
-    assert "confusion.png" in pngs(tmp_path)
+    assert sum(matrix[i][i] for i in range(10)) / 100 == pytest.approx(r["test_accuracy"])
+    assert f"{r['misclassified']} of 100 test digits are misclassified" in printed()
+    assert pngs(tmp_path) == ["confusion.png", "mistakes.png", "training.png"]
 
 
 def test_micrograd_moons(tmp_path, quiet):
