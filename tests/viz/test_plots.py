@@ -105,6 +105,17 @@ def test_decision_boundary_predicts_once_and_colours_points_and_regions_alike():
     assert ax.get_xlim()[0] < -1.0 and ax.get_xlim()[1] > 1.0  # every point inside the frame
 
 
+def test_decision_boundary_draws_extra_lines_where_they_are_zero():
+    fig = plots.decision_boundary(lambda grid: [p[0] for p in grid], [[0, 0], [1, 1]], [0, 1], resolution=20,
+                                  lines=[(1.0, 0.0, -0.25)], lines_label="a hidden unit's line")
+    ax = fig.axes[0]
+    contours = [c for c in ax.collections if hasattr(c, "levels") and list(c.levels) in ([0.5], [0.0])]
+    assert [list(c.levels) for c in contours] == [[0.5], [0.0]]  # the boundary, then the extra line
+    xs = np.concatenate([path.vertices[:, 0] for path in contours[1].get_paths()])
+    assert np.allclose(xs, 0.25)  # x₁ − 0.25 = 0
+    assert "a hidden unit's line" in [t.get_text() for t in fig.legends[0].get_texts()]
+
+
 def test_a_model_that_never_decides_shows_no_boundary_and_says_so():
     fig = plots.decision_boundary(lambda grid: [0.5] * len(grid), [[0, 0], [1, 1]], [0, 1], resolution=10)
     assert "no boundary" in fig.axes[0].get_title() and "0.5 everywhere" in fig.axes[0].get_title()
