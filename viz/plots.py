@@ -73,8 +73,8 @@ def _done(fig: "Figure", path: PathLike) -> "Figure":
     return fig
 
 
-def _legend_outside(fig: "Figure", ax: Any, where: str = "right upper", **options: Any) -> None:
-    """One legend for the figure, beside the axes (never over the data)."""
+def _legend_outside(fig: "Figure", ax: Any, where: str = "right center", **options: Any) -> None:
+    """One legend for the figure, beside the axes (never over the data, nor under a long title)."""
     handles, labels = ax.get_legend_handles_labels()
     if handles:
         fig.legend(handles, labels, loc=f"outside {where}", fontsize=8, **options)
