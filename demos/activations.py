@@ -14,11 +14,11 @@ from chainrule.engine import Value
 from chainrule.viz import plots
 
 from .common import Narrator, run_demo
+from .inside import LEAKY_SLOPE  # nn's leaky_relu: g(z) = 0.01·z for z < 0
 
 DESCRIPTION = "sigmoid, tanh, ReLU, leaky ReLU and softmax with their derivatives (from backward)"
 NOTES_SOFTMAX = {"cat": 0.51, "dog": 0.18, "bird": 0.31}  # the notes' example outputs
 SCORES = {"cat": 2.0, "dog": 0.95, "bird": 1.5}  # raw scores that give them
-LEAKY_SLOPE = 0.01  # nn's leaky_relu: g(z) = 0.01·z for z < 0
 
 
 def slope(name: str, z: float) -> float:

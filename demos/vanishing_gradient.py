@@ -31,6 +31,11 @@ def deep_network(activation: str, seed: int = 0, depth: int = DEPTH, width: int 
     return nn.MLP(2, [width] * depth + [1], activation=activation, output="sigmoid", seed=seed)
 
 
+def amount(value: float) -> str:
+    """A number in scientific notation, or "exactly 0": a true zero must not read like a rounded small number."""
+    return "exactly 0" if value == 0 else f"{value:.2e}"
+
+
 def moved(before: Sequence[float], after: Sequence[float]) -> str:
     """How far weights moved, in words that stay true at 0."""
     largest = max((abs(a - b) for a, b in zip(after, before)), default=0.0)
@@ -42,7 +47,8 @@ def dying_relu(activation: str, X: Sequence, y: Sequence, seed: int = 0, units: 
     """A 2-`units`-1 network trained 20 epochs at a far too large η = 8 (units die), then `epochs` at η = 0.5.
 
     For the units left with z ≤ 0 on every input: their mean |∂L/∂w| against the live units', how far
-    their weights moved afterwards, and the largest z any of them reaches before and after.
+    their weights moved afterwards, the largest z any of them reaches before and after, and how many
+    of them reach z > 0 again (revived).
     """
     model = nn.MLP(2, [units, 1], activation=activation, output="sigmoid", seed=seed + 1)
     nn.fit(model, X, y, loss="bce", optimizer=nn.SGD(model.parameters(), lr=8.0), epochs=20, seed=seed)
@@ -59,6 +65,7 @@ def dying_relu(activation: str, X: Sequence, y: Sequence, seed: int = 0, units: 
             "live_grad": float(np.mean(np.abs(first[live]))) if live else 0.0,
             "moved": float(np.max(np.abs(after - before), initial=0.0)), "moved_text": moved(before.ravel(), after.ravel()),
             "highest_z_before": highest_before, "highest_z_after": float(z[:, silent].max()) if silent else float("nan"),
+            "revived": int((z[:, silent].max(axis=0) > 0).sum()) if silent else 0,
             "still_silent": len(inside.silent_units(model, X))}
 
 
@@ -97,7 +104,7 @@ def run(out: Path, seed: int = 0, say: Narrator = Narrator(), epochs: int = 60, 
         "at η = 0.5.")
     for a, d in dying.items():
         say(f"  {a:<10} {d['silent']} of {d['units']} units got z ≤ 0 for every input: mean |∂L/∂w| "
-            f"{d['silent_grad']:.2e} there (live units {d['live_grad']:.2e});")
+            f"{amount(d['silent_grad'])} there (live units {amount(d['live_grad'])});")
         say(f"  {'':<10} in the next {d['epochs']} epochs their weights {d['moved_text']}; {d['still_silent']} still silent")
     relu, leaky = dying["relu"], dying["leaky_relu"]
     if relu["silent"]:
@@ -107,9 +114,12 @@ def run(out: Path, seed: int = 0, say: Narrator = Narrator(), epochs: int = 60, 
             f"{leaky['silent_grad'] / leaky['live_grad']:.2g}× a live unit's, not 0,")
         say("  and their weights move. But gradient descent raises a unit's z only as far as that lowers the loss: in "
             f"{leaky['epochs']} epochs")
+        stayed = leaky["silent"] - leaky["revived"]
         say(f"  the highest z any of them reaches went from {leaky['highest_z_before']:.4g} to "
-            f"{leaky['highest_z_after']:.4g}, so {leaky['still_silent']} are still below 0 — alive, but working as weak")
-        say(f"  linear units (output {inside.LEAKY_SLOPE:g}·z). Leaky ReLU means a unit can come back, not that it will.")
+            f"{leaky['highest_z_after']:.4g}; {leaky['revived']} came back above 0 and {stayed} are still below 0.")
+        if stayed:
+            say(f"  Those are alive, but work as weak linear units (output {inside.LEAKY_SLOPE:g}·z). Leaky ReLU means "
+                "a unit can come back, not that it will.")
     say("")
 
     say.wrote(plots.save(plots.layer_gradients(grads, title=f"Mean |∂L/∂w| per layer, {DEPTH} hidden layers, at "
