@@ -131,7 +131,8 @@ def run(out: Path, seed: int = 0, say: Narrator = Narrator(), epochs: int = EPOC
                                        title="ReduceLROnPlateau (SGD, factor 0.5, patience 5)"), out / "plateau_lr.png"))
     say.wrote(plots.save(plots.clipping({k: h.val_loss for k, h in clip.items()}, {k: h.grad_norm for k, h in clip.items()},
                                         CLIP, loss_label="loss on the 100 moons (cross-entropy)",
-                                        title="Clipping"), out / "clipping.png"))
+                                        title=f"Clipping, outliers at ±{OUTLIER:g}"),
+                         out / "clipping.png"))
     say.summary(f"optimizers: best with similar scales: {best(similar)}; with a 100× input: {best(skewed)}; "
                 f"SGD−Adam loss gap {gap_similar:+.3f} → {gap_skewed:+.3f}")
     return {"results": results, "gap_similar": gap_similar, "gap_skewed": gap_skewed,
