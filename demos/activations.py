@@ -14,6 +14,7 @@ from chainrule.engine import Value
 from chainrule.viz import plots
 
 from .common import Narrator, run_demo
+from .inside import LEAKY_SLOPE  # nn's leaky_relu: g(z) = 0.01·z for z < 0
 
 DESCRIPTION = "sigmoid, tanh, ReLU, leaky ReLU and softmax with their derivatives (from backward)"
 NOTES_SOFTMAX = {"cat": 0.51, "dog": 0.18, "bird": 0.31}  # the notes' example outputs
@@ -22,7 +23,7 @@ SCORES = {"cat": 2.0, "dog": 0.95, "bird": 1.5}  # raw scores that give them
 
 def slope(name: str, z: float) -> float:
     """g′(z) by backward."""
-    return plots.activation_derivative(name, z)[1]
+    return plots.activation_derivative(name, z, LEAKY_SLOPE)[1]
 
 
 def softmax_example(scores: dict[str, float] = SCORES) -> tuple[dict[str, float], list[list[float]]]:
@@ -53,7 +54,8 @@ def run(out: Path, seed: int = 0, say: Narrator = Narrator()) -> dict:
     say(f"  but at ±3 it is {slope('tanh', 3.0):.4g}: it saturates too.\n")
     say(f"ReLU: slope {slope('relu', 2.0):g} for z > 0 and {slope('relu', -2.0):g} for z < 0 "
         f"(and {slope('relu', 0.0):g} at exactly 0, as PyTorch chooses)")
-    say(f"leaky ReLU (slope 0.01 below 0): {slope('leaky_relu', -2.0):g} for z < 0, so a neuron with z < 0 still learns.\n")
+    say(f"leaky ReLU (g(z) = {LEAKY_SLOPE:g}·z below 0, as nn's leaky_relu and the picture): slope "
+        f"{slope('leaky_relu', -2.0):g} for z < 0, so a neuron with z < 0 still gets a gradient.\n")
 
     probs, jac = softmax_example()
     total = math.fsum(probs.values())
@@ -67,7 +69,8 @@ def run(out: Path, seed: int = 0, say: Narrator = Narrator()) -> dict:
         say(f"    {name:<5}" + "".join(f"{v:>9.4f}" for v in row) + f"   row sum {math.fsum(row):+.1e}")
     say("  every row sums to 0: raising one score takes probability from the others.\n")
 
-    say.wrote(plots.activations(["sigmoid", "tanh", "relu", "leaky_relu"], out / "activations.png"))
+    say.wrote(plots.save(plots.activations(["sigmoid", "tanh", "relu", "leaky_relu"], negative_slope=LEAKY_SLOPE),
+                         out / "activations.png"))
     say.summary(f"activations: max σ′ = {s_max:g} at z = {z_max:g}; softmax(cat, dog, bird) = "
                 + ", ".join(f"{v:.3f}" for v in probs.values()))
     return {"sigmoid_max": s_max, "sigmoid_argmax": z_max, "tanh_max": t_max, "sigmoid_at_3": slope("sigmoid", 3.0),

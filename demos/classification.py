@@ -24,24 +24,34 @@ def overfit_data(seed: int = 0):
     return nn.data.split(X, y, (30 / 130, 100 / 130), seed=seed)
 
 
-def overfit(l2: float, seed: int = 0, epochs: int = 200) -> tuple[nn.MLP, nn.History]:
-    """A 2-24-24-1 network (far more parameters than points) trained on the 30 points with L2 penalty λ."""
-    (Xt, yt), (Xv, yv) = overfit_data(seed)
+def overfit(l2: float, seed: int = 0, epochs: int = 200, data=None) -> tuple[nn.MLP, nn.History]:
+    """A 2-24-24-1 network (far more parameters than points) trained on the 30 points with L2 penalty λ.
+
+    data: ((X_train, y_train), (X_val, y_val)), by default `overfit_data(seed)`.
+    """
+    (Xt, yt), (Xv, yv) = data or overfit_data(seed)
     model = nn.MLP(2, [24, 24, 1], output="sigmoid", seed=seed)
     history = nn.fit(model, Xt, yt, loss="bce", optimizer=nn.Adam(model.parameters(), lr=0.01), epochs=epochs,
                      l2=l2, validation=(Xv, yv), seed=seed)
     return model, history
 
 
-def run(out: Path, seed: int = 0, say: Narrator = Narrator()) -> dict:
+def boundary(model: nn.MLP, X, y, title: str, resolution: int = 100):
+    """The model's decision over the plane (one `nn.predict` call on the whole grid)."""
+    return plots.decision_boundary(lambda grid: nn.predict(model, grid), X, y, title=title, resolution=resolution,
+                                   output_label="model output = P(class 1)")
+
+
+def run(out: Path, seed: int = 0, say: Narrator = Narrator(), epochs: int = 100, overfit_epochs: int = 200,
+        resolution: int = 100) -> dict:
     X, y = nn.data.moons(200, noise=0.15, seed=seed)
     (Xt, yt), (Xv, yv) = nn.data.split(X, y, (0.7, 0.3), seed=seed)
-    say("Two moons, 140 training and 60 validation points, binary cross-entropy, Adam η = 0.05, 100 epochs.\n")
+    say(f"Two moons, 140 training and 60 validation points, binary cross-entropy, Adam η = 0.05, {epochs} epochs.\n")
     models = {"logistic regression": nn.MLP(2, [1], output="sigmoid", seed=seed),
               "MLP 2-16-16-1": nn.MLP(2, [16, 16, 1], output="sigmoid", seed=seed)}
     compared = {}
     for name, model in models.items():
-        h = nn.fit(model, Xt, yt, loss="bce", optimizer=nn.Adam(model.parameters(), lr=0.05), epochs=100,
+        h = nn.fit(model, Xt, yt, loss="bce", optimizer=nn.Adam(model.parameters(), lr=0.05), epochs=epochs,
                    validation=(Xv, yv), seed=seed)
         compared[name] = h
         say(f"  {name:<20} {model.num_parameters():>4} parameters: train accuracy {h.accuracy[-1]:.0%}, "
@@ -49,14 +59,17 @@ def run(out: Path, seed: int = 0, say: Narrator = Narrator()) -> dict:
     say("Logistic regression can only draw a straight line; the hidden layers bend it around the moons.\n")
     for name, model in models.items():
         slug = "logistic" if name.startswith("logistic") else "mlp"
-        say.wrote(plots.decision_boundary(model, X, y, out / f"boundary_{slug}.png", title=name))
+        say.wrote(plots.save(boundary(model, X, y, f"{name}: its decision on the 200 moons", resolution),
+                             out / f"boundary_{slug}.png"))
 
     size = nn.MLP(2, [24, 24, 1]).num_parameters()
-    say(f"Overfitting: a 2-24-24-1 network ({size} parameters) on only 30 noisy points, 200 epochs, Adam η = 0.01;")
+    say(f"Overfitting: a 2-24-24-1 network ({size} parameters) on only 30 noisy points, {overfit_epochs} epochs, "
+        "Adam η = 0.01;")
     say("100 validation points. L2 penalty λ‖θ‖² added to the loss:")
+    data = overfit_data(seed)
     runs = {}
     for l2 in L2_VALUES:
-        model, h = overfit(l2, seed)
+        model, h = overfit(l2, seed, overfit_epochs, data)
         runs[l2] = (model, h)
         say(f"  λ = {l2:<6g} train loss {h.loss[-1]:.3f}, accuracy {h.accuracy[-1]:.0%}   |   "
             f"validation loss {h.val_loss[-1]:.3f}, accuracy {h.val_accuracy[-1]:.0%}")
@@ -68,16 +81,16 @@ def run(out: Path, seed: int = 0, say: Narrator = Narrator()) -> dict:
             "that prefers small weights.\n")
     else:
         say("In this run the penalty did not improve the validation loss.\n")
-    (Xt2, yt2), _ = overfit_data(seed)
+    (Xt2, yt2), _ = data
     for l2, (model, h) in runs.items():
-        say.wrote(plots.decision_boundary(model, Xt2, yt2, out / f"overfit_l2_{l2:g}.png",
-                                          title=f"30 training points, λ = {l2:g}", resolution=50))
+        say.wrote(plots.save(boundary(model, Xt2, yt2, f"30 training points, λ = {l2:g}: validation loss "
+                                                       f"{h.val_loss[-1]:.3f}", resolution), out / f"overfit_l2_{l2:g}.png"))
     series, styles = {}, {}
     for (l2, (_, h)), colour in zip(runs.items(), plots.PALETTE):
         series[f"λ = {l2:g} validation"], styles[f"λ = {l2:g} validation"] = h.val_loss, {"color": colour}
         series[f"λ = {l2:g} training"], styles[f"λ = {l2:g} training"] = h.loss, {"color": colour, "ls": "--"}
-    say.wrote(plots.curves(series, out / "overfitting.png", log=True, styles=styles,
-                           title="Training (dashed) vs validation (solid) loss"))
+    say.wrote(plots.save(plots.curves(series, log=True, styles=styles, ylabel="cross-entropy (training: + λ‖θ‖²)",
+                                      title="Training (dashed) vs validation (solid) loss"), out / "overfitting.png"))
     say.summary("classification: validation accuracy logistic {:.0%}, MLP {:.0%}; overfit net validation loss "
                 "{:.3f} (λ=0) → {:.3f} (λ={:g})".format(compared["logistic regression"].val_accuracy[-1],
                                                        compared["MLP 2-16-16-1"].val_accuracy[-1],

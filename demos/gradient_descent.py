@@ -54,6 +54,12 @@ def steps_to_converge(ws: Sequence[float], target: float = 2.0, tolerance: float
     return None
 
 
+def distances_to_target(runs: dict[str, tuple[list[float], list[float]]], target: float = 2.0,
+                        iterations: int = 25) -> dict[str, list[float]]:
+    """|w_k − target| for the first iterations of each run (0 where w is exactly the target)."""
+    return {name: [abs(w - target) for w in ws[:iterations + 1]] for name, (ws, _) in runs.items()}
+
+
 def run(out: Path, seed: int = 0, say: Narrator = Narrator(), steps: int = 12) -> dict:
     xs, zs = NOTES_DATA
     m = sum(x * x for x in xs) / len(xs)
@@ -89,11 +95,15 @@ def run(out: Path, seed: int = 0, say: Narrator = Narrator(), steps: int = 12) -
 
     for name, lr in [("notes", 0.4), ("good", 0.1)]:
         w_run, _ = descend(xs, zs, lr, 8)
-        say.wrote(plots.gradient_descent(w_run, lambda w: cost(Value(w), xs, zs).data, xs, zs,
-                                         out / f"descent_{name}.png", title=f"η = {lr}"))
-    clipped = {name: [min(6.0, max(-2.0, w)) for w in w_run[:25]] for name, (w_run, _) in runs.items()}
-    say.wrote(plots.curves(clipped, out / "learning_rates.png", xlabel="iteration", ylabel="w (clipped to [−2, 6])",
-                           title="w per iteration for four learning rates (target w = 2)"))
+        say.wrote(plots.save(plots.gradient_descent(w_run, lambda w: cost(Value(w), xs, zs).data, xs, zs,
+                                                    title=f"η = {lr}"), out / f"descent_{name}.png"))
+    errors = distances_to_target(runs)
+    say.wrote(plots.save(plots.curves(errors, xlabel="iteration k", ylabel="distance to the answer |w_k − 2| (log scale)",
+                                      log=True, start=0, title="Four learning rates: the error |w − 2| per iteration"),
+                         out / "learning_rates.png"))
+    per_step = ", ".join(f"η = {lr:g}: ×{abs(1 - 2 * lr * m):.3g}" for lr in rates.values())
+    say(f"learning_rates.png: each step multiplies the error |w − 2| by |1 − 2η·mean(x²)| ({per_step});")
+    say("on a log scale that is a straight line: up above ×1 (diverges), flat at ×1, down below ×1.")
     good = runs["good (η = 0.1)"][0]
     say.summary(f"gradient-descent: with the notes' η = 0.4 w alternates {ws[0]:g} ↔ {ws[1]:g}; "
                 f"η = 0.1 reaches w = {good[-1]:.4f}")

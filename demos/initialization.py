@@ -5,34 +5,29 @@
 """
 from __future__ import annotations
 
-import statistics
 from pathlib import Path
 from typing import Optional, Sequence
 
+import numpy as np
+
 from chainrule import nn
-from chainrule.engine import no_grad
 from chainrule.viz import plots
 
+from . import inside
 from .common import Narrator, run_demo
-from .vanishing_gradient import layer_gradients
 
 DESCRIPTION = "N(0, 0.01) vs Xavier vs He: activations and gradients per layer; symmetry with equal weights"
 DEPTH, WIDTH = 8, 32
 INITS = ("normal", "xavier", "he")
+SHOWN = {"normal": "N(0, 0.01)", "xavier": "Xavier", "he": "He"}  # names in the pictures
 
 
-def layer_statistics(init: str, activation: str, X: Sequence, y: Sequence, seed: int = 0) -> dict[str, list[float]]:
-    """For a fresh deep network: the std of each hidden layer's outputs, and each layer's mean |∂L/∂w|."""
-    model = nn.MLP(2, [WIDTH] * DEPTH + [1], activation=activation, output="sigmoid", init=init, seed=seed)
-    with no_grad():
-        spreads = [[] for _ in range(DEPTH)]
-        for x in X:
-            h = x
-            for i, layer in enumerate(model.layers[:-1]):
-                h = layer(h)
-                spreads[i].extend(v.data for v in h)
-    stds = [statistics.pstdev(s) for s in spreads]
-    return {"activation_std": stds, "grad": layer_gradients(model, X, y)}
+def layer_statistics(init: str, activation: str, X: Sequence, y: Sequence, seed: int = 0, depth: int = DEPTH,
+                     width: int = WIDTH) -> dict[str, list[float]]:
+    """For a fresh deep network: the std of each hidden layer's outputs, and each layer's mean |∂L/∂w|
+    (all samples at once, with numpy from the weights)."""
+    model = nn.MLP(2, [width] * depth + [1], activation=activation, output="sigmoid", init=init, seed=seed)
+    return {"activation_std": inside.activation_spread(model, X), "grad": inside.layer_gradients(model, X, y)}
 
 
 def per_layer_factor(stds: Sequence[float]) -> float:
@@ -40,18 +35,25 @@ def per_layer_factor(stds: Sequence[float]) -> float:
     return (stds[-1] / stds[0]) ** (1 / (len(stds) - 1))
 
 
-def symmetric_network(seed: int = 0) -> tuple[nn.MLP, nn.History]:
+def symmetric_network(seed: int = 0, epochs: int = 60) -> tuple[nn.MLP, nn.History]:
     """A 2-8-1 network whose weights all start at 0.5, trained on the moons."""
     X, y = nn.data.moons(60, noise=0.1, seed=seed)
     model = nn.MLP(2, [8, 1], activation="tanh", output="sigmoid", init=nn.init.constant(0.5), seed=seed)
-    history = nn.fit(model, X, y, loss="bce", optimizer=nn.SGD(model.parameters(), lr=0.5), epochs=60)
+    history = nn.fit(model, X, y, loss="bce", optimizer=nn.SGD(model.parameters(), lr=0.5), epochs=epochs)
     return model, history
 
 
-def run(out: Path, seed: int = 0, say: Narrator = Narrator()) -> dict:
-    X, y = nn.data.moons(50, noise=0.1, seed=seed)
+def unit_spread(model: nn.MLP) -> float:
+    """The largest difference between two first-layer units' weights and biases."""
+    W, b = inside.weights(model)[0]
+    rows = np.column_stack([W, b])
+    return float(np.max(np.abs(rows - rows[0])))
+
+
+def run(out: Path, seed: int = 0, say: Narrator = Narrator(), samples: int = 50, symmetric_epochs: int = 60) -> dict:
+    X, y = nn.data.moons(samples, noise=0.1, seed=seed)
     X = nn.data.standardize(X)[0]
-    say(f"A deep network: 2 → {DEPTH} hidden layers of {WIDTH} → 1, 50 standardised moons; biases start at 0.")
+    say(f"A deep network: 2 → {DEPTH} hidden layers of {WIDTH} → 1, {samples} standardised moons; biases start at 0.")
     say("N(0, 0.01) is read as standard deviation 0.01; Xavier: U(±√(6/(fan_in+fan_out))); He: N(0, 2/fan_in).\n")
     stats = {}
     for activation in ("relu", "tanh"):
@@ -75,24 +77,26 @@ def run(out: Path, seed: int = 0, say: Narrator = Narrator()) -> dict:
         f"per ReLU layer (measured {factors['relu']['xavier']:.2f}). N(0, 0.01) loses ~{1 / factors['relu']['normal']:.0f}× "
         "per layer: the vanishing signal, and so the vanishing gradient, of poor initialisation.\n")
 
-    model, history = symmetric_network(seed)
-    rows = [[w.data for w in n.w] + [n.b.data] for n in model.layers[0].neurons]
-    spread = max(max(abs(a - b) for a, b in zip(rows[0], row)) for row in rows)
+    model, history = symmetric_network(seed, symmetric_epochs)
+    spread = unit_spread(model)
+    same = "are exactly equal" if spread == 0 else f"differ by at most {spread:.2e}"
     say("Symmetry: every weight starts at 0.5. Each hidden unit then computes the same thing, gets the same")
-    say(f"gradient and takes the same step: after {history.epochs} epochs of training the 8 hidden units still differ")
-    say(f"by at most {spread:g} — they are one unit copied 8 times. Accuracy {history.accuracy[-1]:.0%}. "
+    say(f"gradient and takes the same step: after {history.epochs} epochs of training the 8 hidden units' weights")
+    say(f"{same} — they are one unit copied 8 times. Accuracy {history.accuracy[-1]:.0%}. "
         "Random initialisation breaks the tie.\n")
 
     for activation in ("relu", "tanh"):
-        say.wrote(plots.layer_gradients({i: stats[activation][i]["activation_std"] for i in INITS},
-                                        out / f"activations_{activation}.png", ylabel="std of layer outputs",
-                                        title=f"{activation}: spread of activations per layer at initialisation"))
-        say.wrote(plots.layer_gradients({i: stats[activation][i]["grad"] for i in INITS},
-                                        out / f"gradients_{activation}.png",
-                                        title=f"{activation}: mean |∂L/∂w| per layer at initialisation"))
+        say.wrote(plots.save(plots.layer_gradients({SHOWN[i]: stats[activation][i]["activation_std"] for i in INITS},
+                                                   ylabel="std of the layer's outputs",
+                                                   xlabel="hidden layer (1 = nearest the input)", title=f"{activation}: spread of "
+                                                   "activations per layer at initialisation"),
+                             out / f"activations_{activation}.png"))
+        say.wrote(plots.save(plots.layer_gradients({SHOWN[i]: stats[activation][i]["grad"] for i in INITS},
+                                                   title=f"{activation}: mean |∂L/∂w| per layer at initialisation"),
+                             out / f"gradients_{activation}.png"))
     say.summary(f"initialization: relu layer-{DEPTH} activation std: normal {relu['normal']['activation_std'][-1]:.1e}, "
                 f"xavier {relu['xavier']['activation_std'][-1]:.2g}, he {relu['he']['activation_std'][-1]:.2g}; "
-                f"symmetric units differ by {spread:g}")
+                f"symmetric units {same}")
     return {"stats": stats, "factors": factors, "symmetry_spread": spread, "symmetric_accuracy": history.accuracy[-1]}
 
 

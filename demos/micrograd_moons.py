@@ -28,20 +28,22 @@ def train(seed: int = 0, steps: int = 100) -> tuple[nn.MLP, nn.History, tuple[li
     return model, history, (X, y)
 
 
-def run(out: Path, seed: int = 0, say: Narrator = Narrator()) -> dict:
+def run(out: Path, seed: int = 0, say: Narrator = Narrator(), steps: int = 100, resolution: int = 100) -> dict:
     start = time.perf_counter()
-    model, history, (X, y) = train(seed)
+    model, history, (X, y) = train(seed, steps)
     seconds = time.perf_counter() - start
-    say(f"MLP 2-16-16-1 ({model.num_parameters()} parameters), 100 moons, hinge loss + 1e-4·Σθ², 100 SGD steps")
+    say(f"MLP 2-16-16-1 ({model.num_parameters()} parameters), 100 moons, hinge loss + 1e-4·Σθ², {steps} SGD steps")
     for k in (0, 9, 24, 49, 99):
         if k < history.epochs:
             say(f"  step {k + 1:>3}: loss {history.loss[k]:.4f}, accuracy {history.accuracy[k]:.0%}, lr {history.lr[k]:.3f}")
     first = next((k + 1 for k, a in enumerate(history.accuracy) if a == 1.0), None)
-    say(f"100% training accuracy first at step {first}; {seconds:.1f} s for the 100 steps here"
+    say(f"100% training accuracy first at step {first}; {seconds:.1f} s for the {steps} steps here"
         " (`make bench` times micrograd and chainrule on the same step, side by side).\n")
-    say.wrote(plots.decision_boundary(model, X, y, out / "boundary.png", threshold=0.0,
-                                      title="micrograd's moons: the learned decision"))
-    say.wrote(plots.history(history, out / "training.png", title="micrograd's moons"))
+    picture = plots.decision_boundary(lambda grid: nn.predict(model, grid), X, y, threshold=0.0, resolution=resolution,
+                                      output_label="score (> 0: class +1)",
+                                      title="micrograd's moons: the learned decision")
+    say.wrote(plots.save(picture, out / "boundary.png"))
+    say.wrote(plots.save(plots.history(history, title="micrograd's moons"), out / "training.png"))
     say.summary(f"micrograd-moons: accuracy {history.accuracy[-1]:.0%}, final loss {history.loss[-1]:.4f}, "
                 f"{seconds:.1f} s")
     return {"accuracy": history.accuracy[-1], "loss": history.loss[-1], "seconds": seconds, "first_perfect": first}

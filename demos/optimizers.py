@@ -17,6 +17,7 @@ from .common import Narrator, run_demo
 
 DESCRIPTION = "SGD vs momentum vs RMSProp vs Adam; when Adam wins; ReduceLROnPlateau and gradient clipping"
 EPOCHS = 80
+OUTLIER, CLIP, CLIP_LR = 30.0, 1.0, 0.3  # the clipping example: outliers at ±30, clip_norm, SGD's η
 
 
 def make_optimizers(params) -> dict[str, nn.Optimizer]:
@@ -33,26 +34,43 @@ def make_optimizers(params) -> dict[str, nn.Optimizer]:
 def compare(X: Sequence, y: Sequence, seed: int = 0, epochs: int = EPOCHS) -> dict[str, nn.History]:
     """Train the same network (same seed, same initial weights) with each optimizer; mini-batches of 20."""
     results = {}
-    for name in make_optimizers([nn.MLP(1, [1]).parameters()[0]]):
+    for name in make_optimizers([nn.MLP(1, [1]).parameters()[0]]):  # a stand-in parameter, for the names
         model = nn.MLP(2, [8, 8, 1], output="sigmoid", seed=seed)
         optimizer = make_optimizers(model.parameters())[name]
         results[name] = nn.fit(model, X, y, loss="bce", optimizer=optimizer, epochs=epochs, batch_size=20, seed=seed)
     return results
 
 
+def with_outliers(X: Sequence, y: Sequence, far: float = OUTLIER) -> tuple[list, list]:
+    """The data plus three far-away points (at ±far): rare samples whose gradients are large."""
+    return [*X, [far, far], [-far, far], [far, -far]], [*y, 0.0, 1.0, 0.0]
+
+
+def clipping_runs(X: Sequence, y: Sequence, seed: int = 0, epochs: int = EPOCHS,
+                  threshold: float = CLIP) -> dict[str, nn.History]:
+    """SGD (η = CLIP_LR) on the data with outliers, without and with clipping; the loss watched is on the clean data."""
+    Xo, yo = with_outliers(X, y)
+    runs = {}
+    for name, norm in [("no clipping", None), (f"clip_norm = {threshold:g}", threshold)]:
+        model = nn.MLP(2, [8, 8, 1], output="sigmoid", seed=seed)
+        runs[name] = nn.fit(model, Xo, yo, loss="bce", optimizer=nn.SGD(model.parameters(), lr=CLIP_LR),
+                            epochs=epochs, batch_size=20, clip_norm=norm, validation=(X, y), seed=seed)
+    return runs
+
+
 def best(results: dict[str, nn.History]) -> str:
     return min(results, key=lambda k: results[k].loss[-1])
 
 
-def run(out: Path, seed: int = 0, say: Narrator = Narrator()) -> dict:
+def run(out: Path, seed: int = 0, say: Narrator = Narrator(), epochs: int = EPOCHS, plateau_epochs: int = 120) -> dict:
     X, y = nn.data.moons(100, noise=0.1, seed=seed)
     scaled = [[a, 100.0 * b] for a, b in X]  # the second feature in other units: 100× larger
-    say(f"Two moons, MLP 2-8-8-1 (ReLU, sigmoid output), binary cross-entropy, mini-batches of 20, {EPOCHS} epochs.")
+    say(f"Two moons, MLP 2-8-8-1 (ReLU, sigmoid output), binary cross-entropy, mini-batches of 20, {epochs} epochs.")
     say("Every optimizer starts from the same weights and sees the same batches.\n")
     problems = {"inputs of similar scale": X, "second input 100× larger (not normalised)": scaled}
     results = {}
     for title, data in problems.items():
-        results[title] = compare(data, y, seed)
+        results[title] = compare(data, y, seed, epochs)
         say(f"{title}:")
         for name, h in results[title].items():
             say(f"  {name:<36} final loss {h.loss[-1]:.4f}, accuracy {h.accuracy[-1]:.0%}")
@@ -73,38 +91,48 @@ def run(out: Path, seed: int = 0, say: Narrator = Narrator()) -> dict:
         say("  In this run Adam's edge did not grow with badly scaled inputs.")
     slow = similar["Adam (η 3e-4, the notes' default)"].loss[-1]
     say(f"  The notes' default η = 3e-4 is a safe choice for big networks but slow here: loss {slow:.3f} after "
-        f"{EPOCHS} epochs against {similar[adam_name].loss[-1]:.3f} with η = 0.01.\n")
+        f"{epochs} epochs against {similar[adam_name].loss[-1]:.3f} with η = 0.01.\n")
 
     (Xt, yt), (Xv, yv) = nn.data.split(X, y, (0.7, 0.3), seed=seed)
     model = nn.MLP(2, [8, 8, 1], output="sigmoid", seed=seed)
     optimizer = nn.SGD(model.parameters(), lr=0.3)
     plateau = nn.ReduceLROnPlateau(optimizer, factor=0.5, patience=5, min_lr=0.01)
-    hist_plateau = nn.fit(model, Xt, yt, loss="bce", optimizer=optimizer, epochs=120, batch_size=10,
+    hist_plateau = nn.fit(model, Xt, yt, loss="bce", optimizer=optimizer, epochs=plateau_epochs, batch_size=10,
                           validation=(Xv, yv), scheduler=plateau, seed=seed)
     say("ReduceLROnPlateau (factor 0.5, patience 5, on the validation loss), SGD η = 0.3:")
-    say(f"  η was halved at epochs {plateau.reductions or 'none'}; final η = {optimizer.lr:g}, "
-        f"validation loss {hist_plateau.val_loss[-1]:.4f}\n")
+    when = ", ".join(map(str, plateau.reductions)) or "no epoch"
+    say(f"  η was halved at epoch {when}: after the validation loss had not beaten its best for more than 5 epochs;")
+    say(f"  final η = {optimizer.lr:g}, validation loss {hist_plateau.val_loss[-1]:.4f}\n")
 
-    clip = {}
-    for name, norm in [("no clipping", None), ("clip_norm = 1", 1.0)]:
-        model = nn.MLP(2, [8, 8, 1], output="sigmoid", seed=seed)
-        h = nn.fit(model, scaled, y, loss="bce", optimizer=nn.SGD(model.parameters(), lr=0.3), epochs=EPOCHS,
-                   batch_size=20, clip_norm=norm, seed=seed)
-        clip[name] = h
-    say("Gradient clipping on the badly scaled problem (SGD η = 0.3):")
+    clip = clipping_runs(X, y, seed, epochs)
+    plain, clipped = clip.values()
+    above = sum(n > CLIP for n in clipped.grad_norm)
+    say(f"Gradient clipping: the same moons plus three far-away points (at ±{OUTLIER:g}), SGD η = {CLIP_LR:g}. A batch "
+        "holding one of them")
+    say("has a large gradient. The loss shown is on the 100 moons:")
     for name, h in clip.items():
-        say(f"  {name:<14} largest gradient norm {max(h.grad_norm):.3g}, final loss {h.loss[-1]:.4f}, "
-            f"accuracy {h.accuracy[-1]:.0%}")
-    say("  Clipping caps each step's length, so one huge gradient cannot throw the weights far away.\n")
+        say(f"  {name:<14} largest gradient norm {max(h.grad_norm):.3g}; loss on the moons: worst {max(h.val_loss):.3g}, "
+            f"final {h.val_loss[-1]:.4f}, accuracy {h.val_accuracy[-1]:.0%}")
+    if max(plain.val_loss) > 2 * max(clipped.val_loss):
+        say(f"  Without clipping those steps throw the weights far: the loss jumps to {max(plain.val_loss):.3g} and "
+            f"ends at {plain.val_loss[-1]:.3f}, accuracy {plain.val_accuracy[-1]:.0%}.")
+    else:
+        say("  In this run the unclipped loss did not jump much higher than the clipped one.")
+    say(f"  Clipping scales any gradient longer than {CLIP:g} down to length {CLIP:g}, so one step moves the weights at "
+        f"most η·{CLIP:g} = {CLIP_LR * CLIP:g};")
+    say(f"  in {above} of {len(clipped.grad_norm)} epochs some gradient was longer and was cut; the clipped run's loss "
+        f"went from {clipped.val_loss[0]:.3f} to {clipped.val_loss[-1]:.4f}.\n")
 
     for title, res in results.items():
         fname = "loss_similar.png" if "similar" in title else "loss_unnormalised.png"
-        say.wrote(plots.curves({k: h.loss for k, h in res.items()}, out / fname, log=True,
-                               title=f"Training loss: {title}"))
-    say.wrote(plots.curves({"learning rate": hist_plateau.lr}, out / "plateau_lr.png", ylabel="η",
-                           title="ReduceLROnPlateau: the learning rate per epoch"))
-    say.wrote(plots.curves({k: h.grad_norm for k, h in clip.items()}, out / "clipping.png", log=True,
-                           ylabel="gradient norm (before clipping)", title="Gradient norms with and without clipping"))
+        say.wrote(plots.save(plots.curves({k: h.loss for k, h in res.items()}, log=True, ylabel="training loss "
+                                          "(cross-entropy)", title=f"Training loss: {title}"), out / fname))
+    say.wrote(plots.save(plots.plateau(hist_plateau.val_loss, hist_plateau.lr, plateau.reductions,
+                                       title="ReduceLROnPlateau (SGD, factor 0.5, patience 5)"), out / "plateau_lr.png"))
+    say.wrote(plots.save(plots.clipping({k: h.val_loss for k, h in clip.items()}, {k: h.grad_norm for k, h in clip.items()},
+                                        CLIP, loss_label="loss on the 100 moons (cross-entropy)",
+                                        title=f"Clipping, outliers at ±{OUTLIER:g}"),
+                         out / "clipping.png"))
     say.summary(f"optimizers: best with similar scales: {best(similar)}; with a 100× input: {best(skewed)}; "
                 f"SGD−Adam loss gap {gap_similar:+.3f} → {gap_skewed:+.3f}")
     return {"results": results, "gap_similar": gap_similar, "gap_skewed": gap_skewed,

@@ -8,18 +8,22 @@ gradient by σ′ ≤ 0.25, so the first layers hear almost nothing.
 """
 from __future__ import annotations
 
-import statistics
 from pathlib import Path
 from typing import Optional, Sequence
+
+import numpy as np
 
 from chainrule import nn
 from chainrule.viz import plots
 
+from . import inside
 from .common import Narrator, run_demo
 
 DESCRIPTION = "a deep network with sigmoid vs tanh vs ReLU: gradient size per layer, training, dying ReLU"
 DEPTH, WIDTH = 6, 8
 ACTIVATIONS = ("sigmoid", "tanh", "relu")
+layer_gradients = inside.layer_gradients  # mean |∂L/∂w| per layer, all samples at once
+silent_units = inside.silent_units
 
 
 def deep_network(activation: str, seed: int = 0, depth: int = DEPTH, width: int = WIDTH) -> nn.MLP:
@@ -27,23 +31,50 @@ def deep_network(activation: str, seed: int = 0, depth: int = DEPTH, width: int 
     return nn.MLP(2, [width] * depth + [1], activation=activation, output="sigmoid", seed=seed)
 
 
-def layer_gradients(model: nn.MLP, X: Sequence, y: Sequence) -> list[float]:
-    """Mean |∂L/∂w| of each layer's weights for the binary cross-entropy over (X, y); layer 1 first."""
-    model.zero_grad()
-    nn.binary_cross_entropy_with_logits([model.logits(x) for x in X], y).backward()
-    return [statistics.fmean(abs(w.grad) for n in layer.neurons for w in n.w) for layer in model.layers]
+def amount(value: float) -> str:
+    """A number in scientific notation, or "exactly 0": a true zero must not read like a rounded small number."""
+    return "exactly 0" if value == 0 else f"{value:.2e}"
 
 
-def silent_units(model: nn.MLP, X: Sequence) -> list[int]:
-    """Indices of first-layer units whose weighted sum is ≤ 0 for every sample (a ReLU there outputs 0 always)."""
-    return [j for j, n in enumerate(model.layers[0].neurons) if all(n.weighted_sum(x).data <= 0 for x in X)]
+def moved(before: Sequence[float], after: Sequence[float]) -> str:
+    """How far weights moved, in words that stay true at 0."""
+    largest = max((abs(a - b) for a, b in zip(after, before)), default=0.0)
+    return "did not move at all (exactly 0)" if largest == 0 else f"moved by at most {largest:.2e}"
 
 
-def run(out: Path, seed: int = 0, say: Narrator = Narrator(), epochs: int = 60) -> dict:
-    X, y = nn.data.moons(100, noise=0.1, seed=seed)
-    say(f"A deep network: 2 inputs → {DEPTH} hidden layers of {WIDTH} → 1 sigmoid output, two moons (100 points),")
+def dying_relu(activation: str, X: Sequence, y: Sequence, seed: int = 0, units: int = 32,
+               epochs: int = 100) -> dict:
+    """A 2-`units`-1 network trained 20 epochs at a far too large η = 8 (units die), then `epochs` at η = 0.5.
+
+    For the units left with z ≤ 0 on every input: their mean |∂L/∂w| against the live units', how far
+    their weights moved afterwards, the largest z any of them reaches before and after, and how many
+    of them reach z > 0 again (revived).
+    """
+    model = nn.MLP(2, [units, 1], activation=activation, output="sigmoid", seed=seed + 1)
+    nn.fit(model, X, y, loss="bce", optimizer=nn.SGD(model.parameters(), lr=8.0), epochs=20, seed=seed)
+    silent = inside.silent_units(model, X)
+    live = [j for j in range(units) if j not in silent]
+    first = inside.weight_gradients(model, X, y)[0]
+    before = inside.weights(model)[0][0][silent]
+    highest_before = float(inside.layer_outputs(model, X)[0][0][:, silent].max()) if silent else float("nan")
+    nn.fit(model, X, y, loss="bce", optimizer=nn.SGD(model.parameters(), lr=0.5), epochs=epochs, seed=seed)
+    after = inside.weights(model)[0][0][silent]
+    z = inside.layer_outputs(model, X)[0][0]
+    return {"silent": len(silent), "units": units, "epochs": epochs,
+            "silent_grad": float(np.mean(np.abs(first[silent]))) if silent else 0.0,
+            "live_grad": float(np.mean(np.abs(first[live]))) if live else 0.0,
+            "moved": float(np.max(np.abs(after - before), initial=0.0)), "moved_text": moved(before.ravel(), after.ravel()),
+            "highest_z_before": highest_before, "highest_z_after": float(z[:, silent].max()) if silent else float("nan"),
+            "revived": int((z[:, silent].max(axis=0) > 0).sum()) if silent else 0,
+            "still_silent": len(inside.silent_units(model, X))}
+
+
+def run(out: Path, seed: int = 0, say: Narrator = Narrator(), epochs: int = 60, samples: int = 100,
+        dying_epochs: int = 100) -> dict:
+    X, y = nn.data.moons(samples, noise=0.1, seed=seed)
+    say(f"A deep network: 2 inputs → {DEPTH} hidden layers of {WIDTH} → 1 sigmoid output, two moons ({samples} points),")
     say("binary cross-entropy. Xavier init for sigmoid/tanh, He for ReLU (the usual pairing).\n")
-    grads = {a: layer_gradients(deep_network(a, seed), X, y) for a in ACTIVATIONS}
+    grads = {a: inside.layer_gradients(deep_network(a, seed), X, y) for a in ACTIVATIONS}
     say("Mean |∂L/∂w| per layer at initialisation (layer 1 is nearest the input):")
     say(f"{'layer':>7}" + "".join(f"{a:>12}" for a in ACTIVATIONS))
     for i in range(DEPTH + 1):
@@ -68,27 +99,34 @@ def run(out: Path, seed: int = 0, say: Narrator = Narrator(), epochs: int = 60) 
                         if stalled else "learns, but more slowly than the others."))
     say("")
 
-    dying = {}
-    for a in ("relu", "leaky_relu"):
-        model = nn.MLP(2, [32, 1], activation=a, output="sigmoid", seed=seed + 1)
-        nn.fit(model, X, y, loss="bce", optimizer=nn.SGD(model.parameters(), lr=8.0), epochs=20, seed=seed)
-        silent = silent_units(model, X)
-        before = [[w.data for w in model.layers[0].neurons[j].w] for j in silent]
-        nn.fit(model, X, y, loss="bce", optimizer=nn.SGD(model.parameters(), lr=0.5), epochs=100, seed=seed)
-        moved = max((abs(w.data - b) for j, row in zip(silent, before)
-                     for w, b in zip(model.layers[0].neurons[j].w, row)), default=0.0)
-        dying[a] = {"silent": len(silent), "moved": moved, "still_silent": len(silent_units(model, X))}
-    say("Dying ReLU: a hidden layer of 32, trained 20 epochs with a far too large η = 8, then 100 epochs at η = 0.5.")
+    dying = {a: dying_relu(a, X, y, seed, epochs=dying_epochs) for a in ("relu", "leaky_relu")}
+    say(f"Dying ReLU: a hidden layer of 32, trained 20 epochs with a far too large η = 8, then {dying_epochs} epochs "
+        "at η = 0.5.")
     for a, d in dying.items():
-        say(f"  {a:<10} {d['silent']} of 32 units got z ≤ 0 for every input; in the next 100 epochs their weights "
-            f"moved by at most {d['moved']:.3g}; {d['still_silent']} still silent")
-    say("  A ReLU unit with z ≤ 0 everywhere has gradient exactly 0: it is dead and can never change. Leaky ReLU")
-    say("  keeps a slope (0.01), so the same units still get a gradient and move — slowly, 100× weaker.\n")
+        say(f"  {a:<10} {d['silent']} of {d['units']} units got z ≤ 0 for every input: mean |∂L/∂w| "
+            f"{amount(d['silent_grad'])} there (live units {amount(d['live_grad'])});")
+        say(f"  {'':<10} in the next {d['epochs']} epochs their weights {d['moved_text']}; {d['still_silent']} still silent")
+    relu, leaky = dying["relu"], dying["leaky_relu"]
+    if relu["silent"]:
+        say("  A ReLU unit with z ≤ 0 everywhere has gradient exactly 0: it is dead and can never change.")
+    if leaky["silent"]:
+        say(f"  Leaky ReLU (slope {inside.LEAKY_SLOPE:g} below 0) keeps those units trainable: their gradient is "
+            f"{leaky['silent_grad'] / leaky['live_grad']:.2g}× a live unit's, not 0,")
+        say("  and their weights move. But gradient descent raises a unit's z only as far as that lowers the loss: in "
+            f"{leaky['epochs']} epochs")
+        stayed = leaky["silent"] - leaky["revived"]
+        say(f"  the highest z any of them reaches went from {leaky['highest_z_before']:.4g} to "
+            f"{leaky['highest_z_after']:.4g}; {leaky['revived']} came back above 0 and {stayed} are still below 0.")
+        if stayed:
+            say(f"  Those are alive, but work as weak linear units (output {inside.LEAKY_SLOPE:g}·z). Leaky ReLU means "
+                "a unit can come back, not that it will.")
+    say("")
 
-    say.wrote(plots.layer_gradients(grads, out / "layer_gradients.png",
-                                    title=f"Mean |∂L/∂w| per layer, {DEPTH} hidden layers, at initialisation"))
-    say.wrote(plots.curves({a: h.loss for a, h in histories.items()}, out / "training.png",
-                           title="Training loss, deep network, plain gradient descent"))
+    say.wrote(plots.save(plots.layer_gradients(grads, title=f"Mean |∂L/∂w| per layer, {DEPTH} hidden layers, at "
+                                                            "initialisation"), out / "layer_gradients.png"))
+    say.wrote(plots.save(plots.curves({a: h.loss for a, h in histories.items()}, ylabel="training loss (cross-entropy)",
+                                      title="Training loss, deep network, plain gradient descent (η = 0.5, full batch)"),
+                         out / "training.png"))
     say.summary(f"vanishing-gradient: first/last layer gradient ratio sigmoid {ratio['sigmoid']:.2g}, "
                 f"tanh {ratio['tanh']:.2g}, relu {ratio['relu']:.2g}")
     return {"grads": grads, "ratio": ratio, "histories": histories, "dying": dying}

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Optional
 
 from chainrule import nn
-from chainrule.engine import no_grad
 from chainrule.viz import plots
 
+from . import inside
 from .common import Narrator, run_demo
 
 DESCRIPTION = "a 2-layer network learns XOR (the notes' lab); logistic regression cannot"
@@ -26,7 +26,7 @@ def train_xor(hidden: int = 4, seed: int = 1, epochs: int = 300, lr: float = 0.1
     return model, history
 
 
-def run(out: Path, seed: int = 0, say: Narrator = Narrator()) -> dict:
+def run(out: Path, seed: int = 0, say: Narrator = Narrator(), resolution: int = 100) -> dict:
     X, y = nn.data.xor()
     say("XOR: y = 1 when exactly one input is 1. No straight line separates the 1s from the 0s.\n")
     logistic = nn.MLP(2, [1], output="sigmoid", seed=seed)
@@ -39,16 +39,20 @@ def run(out: Path, seed: int = 0, say: Narrator = Narrator()) -> dict:
     outputs = nn.predict(model, X)
     for x, t, p in zip(X, y, outputs):
         say(f"  x = {x}  target {t:g}  output {p:.4f}")
-    say("The hidden layer bends the input space: each hidden unit draws one line, and the output combines them.\n")
-    say.wrote(plots.history(hist, out / "loss.png", title="XOR"))
-    say.wrote(plots.decision_boundary(model, X, y, out / "boundary.png", title="XOR: the learned decision"))
-    say.wrote(plots.decision_boundary(logistic, X, y, out / "boundary_logistic.png",
-                                      title="XOR: logistic regression's best line"))
-    for j, neuron in enumerate(model.layers[0].neurons):
-        say.wrote(plots.decision_boundary(lambda x, n=neuron: n(x), X, y, out / f"hidden_{j}.png", threshold=0.0,
-                                          title=f"hidden unit {j}: where tanh(w·x + b) > 0", resolution=40))
-    with no_grad():
-        hidden = [[round(h.data, 3) for h in model.layers[0](x)] for x in X]
+    say("The hidden layer bends the input space: each hidden unit draws one line, and the output combines them.")
+    largest = max(abs(p.data) for p in logistic.parameters())
+    say(f"Logistic regression's best is to give up: its weights and bias end within {largest:.1e} of 0, so it says")
+    say("σ(w·x + b) = 0.5 — undecided — everywhere. Any line leaves at least one of the four points on the wrong side.\n")
+    hidden_layer = inside.weights(model)[0]
+    say.wrote(plots.save(plots.history(hist, title="XOR"), out / "loss.png"))
+    say.wrote(plots.save(plots.decision_boundary(
+        lambda grid: nn.predict(model, grid), X, y, resolution=resolution, output_label="network output = P(class 1)",
+        lines=[(w[0], w[1], b) for w, b in zip(*hidden_layer)], lines_label="a hidden unit's line w·x + b = 0",
+        title="XOR: the network's decision (solid),\nbuilt from its hidden units' lines (dashed)"), out / "boundary.png"))
+    say.wrote(plots.save(plots.decision_boundary(
+        lambda grid: nn.predict(logistic, grid), X, y, resolution=resolution, output_label="σ(w·x + b) = P(class 1)",
+        title="XOR: logistic regression's best fit"), out / "boundary_logistic.png"))
+    hidden = inside.layer_outputs(model, X)[0][1].round(3).tolist()
     say.summary(f"xor: MLP accuracy {hist.accuracy[-1]:.0%} in {hist.epochs} epochs; logistic regression "
                 f"{log_hist.accuracy[-1]:.0%}")
     return {"accuracy": hist.accuracy[-1], "logistic_accuracy": log_hist.accuracy[-1], "outputs": outputs,

@@ -1,129 +1,229 @@
-"""Plots of training and of the maths (matplotlib, headless): PNG or SVG by file extension.
+"""Plots of training and of the maths (matplotlib, headless).
 
-Every function draws on a fresh `matplotlib.figure.Figure` (no pyplot state, no
-backend switch), saves it whole (no half-written file) and returns the path.
+Every function draws on a fresh `Figure` and returns it: a notebook shows it
+inline. Pass `path` (.png or .svg) to also write it, whole or not at all.
+No pyplot: nothing global holds a figure (nothing to close), and no backend is switched.
+matplotlib is imported on first use, so `import chainrule` stays light.
 Derivatives shown are computed by the engine's backward, never by hand formulas.
 """
 from __future__ import annotations
 
+import functools
 import io
 import math
 import os
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Optional, Sequence, Union
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-
-from chainrule.engine import Value, no_grad
+from chainrule.engine import Value
 from chainrule.engine.files import write_atomically
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+PathLike = Optional[Union[str, os.PathLike]]
 POSITIVE, NEGATIVE = "#0072B2", "#D55E00"
+# Okabe–Ito: colour-blind safe. Class i is drawn in PALETTE[i] (class 0 blue, class 1 vermillion).
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
+DPI = 110  # 1,100 px across for a two-panel figure: sharp on a slide
 
 
-def save(fig: Figure, path: str | os.PathLike) -> Path:
-    """Write a figure as PNG or SVG (by extension), atomically."""
+@functools.cache
+def _figure_class() -> type:
+    from matplotlib.figure import Figure
+
+    class Picture(Figure):
+        """A Figure that a notebook shows as PNG without pyplot."""
+
+        def _repr_png_(self) -> bytes:
+            return to_bytes(self, "png")
+
+    return Picture
+
+
+def to_bytes(fig: "Figure", kind: str = "png") -> bytes:
+    """The figure encoded as PNG or SVG."""
+    buffer = io.BytesIO()
+    # No bbox_inches="tight": constrained layout already fits the figure, and "tight" draws it twice.
+    fig.savefig(buffer, format=kind, dpi=DPI)
+    return buffer.getvalue()
+
+
+def save(fig: "Figure", path: "str | os.PathLike[str]") -> Path:
+    """Write a figure as PNG or SVG (by extension), atomically; returns the path."""
     path = Path(path)
     kind = path.suffix.lower().lstrip(".")
     if kind not in ("png", "svg"):
         raise ValueError(f"plots: cannot tell the format from {path.name!r}; use .png or .svg")
-    FigureCanvasAgg(fig)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format=kind, dpi=110, bbox_inches="tight")
-    return write_atomically(path, buffer.getvalue())
+    return write_atomically(path, to_bytes(fig, kind))
 
 
-def _figure(cols: int = 1, rows: int = 1, size: tuple[float, float] = (5.0, 3.6)) -> tuple[Figure, Any]:
-    fig = Figure(figsize=(size[0] * cols, size[1] * rows), layout="constrained")
-    axes = fig.subplots(rows, cols, squeeze=False)
+def _figure(cols: int = 1, rows: int = 1, size: tuple[float, float] = (5.0, 3.6), **subplots: Any) -> tuple["Figure", Any]:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = _figure_class()(figsize=(size[0] * cols, size[1] * rows), layout="constrained")
+    FigureCanvasAgg(fig)  # a canvas of its own: no pyplot, no global backend
+    axes = fig.subplots(rows, cols, squeeze=False, **subplots)
     return fig, axes
 
 
-def history(hist: Any, path: str | os.PathLike, title: str = "Training") -> Path:
+def _done(fig: "Figure", path: PathLike) -> "Figure":
+    if path is not None:
+        save(fig, path)
+    return fig
+
+
+def _legend_outside(fig: "Figure", ax: Any, where: str = "right center", **options: Any) -> None:
+    """One legend for the figure, beside the axes (never over the data, nor under a long title)."""
+    handles, labels = ax.get_legend_handles_labels()
+    if handles:
+        fig.legend(handles, labels, loc=f"outside {where}", fontsize=8, **options)
+
+
+def history(hist: Any, path: PathLike = None, title: str = "Training") -> "Figure":
     """Loss (and accuracy, when there is one) per epoch, training and validation."""
     has_acc = any(not math.isnan(a) for a in hist.accuracy)
     fig, axes = _figure(2 if has_acc else 1)
     epochs = range(1, len(hist.loss) + 1)
-    ax = axes[0][0]
-    ax.plot(epochs, hist.loss, color=POSITIVE, label="training")
-    if hist.val_loss:
-        ax.plot(epochs, hist.val_loss, color=NEGATIVE, label="validation")
-    ax.set(xlabel="epoch", ylabel="loss", title=f"{title}: loss")
-    if min(hist.loss) > 0 and max(hist.loss) / max(min(hist.loss), 1e-300) > 50:
-        ax.set_yscale("log")
-    ax.legend()
+    panels = [("loss", hist.loss, hist.val_loss)]
     if has_acc:
-        ax = axes[0][1]
-        ax.plot(epochs, hist.accuracy, color=POSITIVE, label="training")
-        if hist.val_accuracy:
-            ax.plot(epochs, hist.val_accuracy, color=NEGATIVE, label="validation")
-        ax.set(xlabel="epoch", ylabel="accuracy", ylim=(0, 1.02), title=f"{title}: accuracy")
-        ax.legend()
-    return save(fig, path)
+        panels.append(("accuracy", hist.accuracy, hist.val_accuracy))
+    for ax, (what, train, validation) in zip(axes[0], panels):
+        ax.plot(epochs, train, color=POSITIVE, label="training")
+        if validation:
+            ax.plot(epochs, validation, color=NEGATIVE, label="validation")
+        ax.set(xlabel="epoch", ylabel=what, title=f"{title}: {what}")
+        ax.xaxis.get_major_locator().set_params(integer=True)  # epochs are whole numbers
+    if min(hist.loss) > 0 and max(hist.loss) / min(hist.loss) > 50:
+        axes[0][0].set_yscale("log")
+    if has_acc:
+        axes[0][1].set_ylim(0, 1.02)
+    _legend_outside(fig, axes[0][0])
+    return _done(fig, path)
 
 
-def curves(series: Mapping[str, Sequence[float]], path: str | os.PathLike, title: str = "", xlabel: str = "epoch",
-           ylabel: str = "loss", log: bool = False, styles: Optional[Mapping[str, dict]] = None) -> Path:
-    """Several named curves on one axis (e.g. optimizers compared).
+def curves(series: Mapping[str, Sequence[float]], path: PathLike = None, title: str = "", xlabel: str = "epoch",
+           ylabel: str = "loss", log: bool = False, styles: Optional[Mapping[str, dict]] = None,
+           start: int = 1) -> "Figure":
+    """Several named curves on one axis (e.g. optimizers compared); x counts from `start`.
 
     styles: optional matplotlib line options per series name, e.g. {"train": {"ls": "--", "color": "C0"}}.
+    log: a log y axis (values ≤ 0 are left out of a log axis, not drawn as 0).
     """
-    fig, axes = _figure(size=(6.0, 4.0))
+    fig, axes = _figure(size=(7.0, 4.0))
     ax = axes[0][0]
     for (name, ys), colour in zip(series.items(), PALETTE * 4):
-        ax.plot(range(1, len(ys) + 1), ys, label=name, **({"color": colour} | dict((styles or {}).get(name, {}))))
+        ax.plot(range(start, start + len(ys)), ys, label=name, **({"color": colour} | dict((styles or {}).get(name, {}))))
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
+    ax.xaxis.get_major_locator().set_params(integer=True)  # epochs and iterations are whole numbers
     if log:
-        ax.set_yscale("log")
-    ax.legend()
-    return save(fig, path)
+        ax.set_yscale("log", nonpositive="mask")
+    _legend_outside(fig, ax)
+    return _done(fig, path)
 
 
-def decision_boundary(model: Callable[[list[float]], Any], X: Sequence[Sequence[float]], y: Sequence[Any],
-                      path: str | os.PathLike, title: str = "Decision boundary", resolution: int = 60,
-                      threshold: float = 0.5) -> Path:
+def _two_classes(labels: Sequence[float]) -> tuple[float, float]:
+    """The (below, above) threshold classes of a one-output model: (0, 1) or (−1, +1)."""
+    present = set(labels)
+    if present <= {0.0, 1.0}:
+        return 0.0, 1.0
+    if present <= {-1.0, 1.0}:
+        return -1.0, 1.0
+    if len(present) == 2:
+        low, high = sorted(present)
+        return low, high
+    raise ValueError(f"decision_boundary: one output separates two classes, the labels hold {sorted(present)}")
+
+
+def decision_boundary(predict: Callable[[list[list[float]]], Sequence[Any]], X: Sequence[Sequence[float]],
+                      y: Sequence[Any], path: PathLike = None, title: str = "Decision boundary",
+                      resolution: int = 100, threshold: float = 0.5, output_label: str = "model output",
+                      lines: Sequence[tuple[float, float, float]] = (), lines_label: str = "") -> "Figure":
     """The model's decision over the plane, with the data on top (2 input features).
 
-    One output: class = output > threshold (0.5 for a sigmoid; pass 0 for raw scores).
-    Several outputs: class = argmax.
+    predict: called ONCE with every grid point (a list of [x₁, x₂]); returns one output per point
+    (a number: class = output > threshold, e.g. `lambda P: nn.predict(model, P)`) or a list of
+    scores (class = argmax). A point and the region of its class have the same colour; the shade
+    says how sure the model is (white = the threshold, undecided), the black line is output = threshold.
+    lines: extra lines a·x₁ + b·x₂ + c = 0, dashed (e.g. each hidden unit's w·x + b = 0).
     """
-    points = [list(map(float, x)) for x in X]
-    if not points or any(len(p) != 2 for p in points):
-        raise ValueError("decision_boundary: needs 2-D inputs (each sample a pair of numbers)")
-    xs, ys = [p[0] for p in points], [p[1] for p in points]
-    pad_x, pad_y = 0.15 * (max(xs) - min(xs) or 1), 0.15 * (max(ys) - min(ys) or 1)
-    gx = [min(xs) - pad_x + i * (max(xs) - min(xs) + 2 * pad_x) / (resolution - 1) for i in range(resolution)]
-    gy = [min(ys) - pad_y + j * (max(ys) - min(ys) + 2 * pad_y) / (resolution - 1) for j in range(resolution)]
-    grid = []
-    with no_grad():
-        for b in gy:
-            row = []
-            for a in gx:
-                out = model([a, b])
-                if isinstance(out, Value):
-                    row.append(1.0 if out.data > threshold else 0.0)
-                else:
-                    scores = [o.data for o in out]
-                    row.append(float(scores.index(max(scores))))
-            grid.append(row)
-    fig, axes = _figure(size=(5.0, 4.4))
-    ax = axes[0][0]
-    from matplotlib.colors import ListedColormap
+    import numpy as np
+    from matplotlib.colors import LinearSegmentedColormap, ListedColormap, TwoSlopeNorm
+    from matplotlib.lines import Line2D
 
-    labels = sorted(set(float(v) for v in y) | {v for r in grid for v in r})
-    index = {v: i for i, v in enumerate(labels)}
-    colours = [PALETTE[i % len(PALETTE)] for i in range(len(labels))]
-    ax.contourf(gx, gy, [[index[v] for v in r] for r in grid], levels=[i - 0.5 for i in range(len(labels) + 1)],
-                cmap=ListedColormap(colours), alpha=0.25)
-    for v in labels:
-        members = [p for p, t in zip(points, y) if float(t) == v]
-        if members:
-            ax.scatter([p[0] for p in members], [p[1] for p in members], s=18, color=colours[index[v]],
-                       edgecolors="black", linewidths=0.4, label=f"class {v:g}")
-    ax.set(title=title, xlabel="x₁", ylabel="x₂")
-    ax.legend(loc="best", fontsize=8)
-    return save(fig, path)
+    if hasattr(predict, "parameters"):  # a model, not a function of the whole grid
+        raise TypeError("decision_boundary: pass a function of all grid points, e.g. "
+                        "lambda grid: nn.predict(model, grid), not the model")
+    points = np.asarray(X, dtype=float)
+    if points.ndim != 2 or points.shape[1:] != (2,) or not len(points):
+        raise ValueError("decision_boundary: needs 2-D inputs (each sample a pair of numbers)")
+    if len(y) != len(points):
+        raise ValueError(f"decision_boundary: {len(points)} points but {len(y)} labels")
+    low, high = points.min(axis=0), points.max(axis=0)
+    pad = 0.15 * np.where(high > low, high - low, 1.0)
+    gx = np.linspace(low[0] - pad[0], high[0] + pad[0], resolution)
+    gy = np.linspace(low[1] - pad[1], high[1] + pad[1], resolution)
+    GX, GY = np.meshgrid(gx, gy)
+    grid = np.column_stack([GX.ravel(), GY.ravel()])
+    scores = np.asarray(predict(grid.tolist()), dtype=float)
+    if len(scores) != len(grid):
+        raise ValueError(f"decision_boundary: predict returned {len(scores)} outputs for {len(grid)} points")
+    labels = [float(t) for t in y]
+
+    fig, axes = _figure(size=(6.0, 5.2))
+    ax = axes[0][0]
+    subtitle = ""
+    if scores.ndim == 1:
+        classes = _two_classes(labels)
+        field = scores.reshape(GX.shape)
+        if 0.0 <= field.min() and field.max() <= 1.0 and threshold == 0.5:
+            span = 0.5  # a probability: colour on its own scale, so p ≈ 0.5 everywhere stays white
+        else:
+            # most of the frame, not its far corners, sets the scale (beyond it the colour saturates)
+            span = max(float(np.quantile(np.abs(field - threshold), 0.9)), 1e-12)
+        cmap = LinearSegmentedColormap.from_list("classes", [PALETTE[0], "#ffffff", PALETTE[1]])
+        norm = TwoSlopeNorm(vcenter=threshold, vmin=threshold - span, vmax=threshold + span)
+        # 21 bands: the middle one straddles the threshold, so "undecided" is white
+        shade = ax.contourf(gx, gy, field, levels=np.linspace(threshold - span, threshold + span, 22), cmap=cmap,
+                            norm=norm, alpha=0.6, extend="both")
+        bar = fig.colorbar(shade, ax=ax, shrink=0.85, label=output_label)
+        bar.set_ticks(sorted({threshold - span, threshold, threshold + span}))
+        bar.ax.yaxis.set_major_formatter("{x:.3g}")
+        colour_of = {classes[0]: PALETTE[0], classes[1]: PALETTE[1]}
+        if (field > threshold).any() and (field <= threshold).any():
+            ax.contour(gx, gy, field, levels=[threshold], colors="black", linewidths=1.6)
+        else:
+            lo, hi = field.min(), field.max()
+            stays = f"= {lo:.3g} everywhere" if hi - lo < 1e-3 * span else f"stays in [{lo:.3g}, {hi:.3g}]"
+            subtitle = f"\noutput {stays} in this frame: no boundary"
+        boundary = f"boundary: output = {threshold:g}"
+    else:
+        classes = tuple(float(c) for c in range(scores.shape[1]))
+        field = scores.argmax(axis=1).reshape(GX.shape)
+        colours = [PALETTE[i % len(PALETTE)] for i in range(len(classes))]
+        ax.contourf(gx, gy, field, levels=np.arange(len(classes) + 1) - 0.5, cmap=ListedColormap(colours), alpha=0.3)
+        ax.contour(gx, gy, field, levels=np.arange(len(classes) - 1) + 0.5, colors="black", linewidths=1.2)
+        colour_of = dict(zip(classes, colours))
+        boundary = "boundary: two classes tie"
+    for a, b, c in lines:
+        ax.contour(gx, gy, a * GX + b * GY + c, levels=[0.0], colors="#444444", linewidths=1.0, linestyles="--")
+    for v in sorted(set(labels)):
+        if v not in colour_of:
+            raise ValueError(f"decision_boundary: label {v:g} is not one of the model's classes {classes}")
+        members = points[[t == v for t in labels]]
+        ax.scatter(members[:, 0], members[:, 1], s=26, color=colour_of[v], edgecolors="black", linewidths=0.6,
+                   label=(f"class {v:+g}" if min(classes) < 0 else f"class {v:g}").replace("-", "−"), zorder=3)
+    handles, names = ax.get_legend_handles_labels()
+    if subtitle == "":
+        handles.append(Line2D([], [], color="black", lw=1.6))
+        names.append(boundary)
+    if lines:
+        handles.append(Line2D([], [], color="#444444", lw=1.0, ls="--"))
+        names.append(lines_label or "extra lines")
+    ax.set(title=title + subtitle, xlabel="x₁ (first input)", ylabel="x₂ (second input)",
+           xlim=(gx[0], gx[-1]), ylim=(gy[0], gy[-1]))
+    fig.legend(handles, names, loc="outside lower center", ncols=min(len(handles), 3), fontsize=8)
+    return _done(fig, path)
 
 
 def activation_derivative(name: str, z: float, negative_slope: float = 0.01) -> tuple[float, float]:
@@ -135,9 +235,12 @@ def activation_derivative(name: str, z: float, negative_slope: float = 0.01) -> 
     return out.data, x.grad
 
 
-def activations(names: Iterable[str], path: str | os.PathLike, low: float = -6.0, high: float = 6.0,
-                points: int = 241, negative_slope: float = 0.1) -> Path:
-    """Each activation with its derivative (from backward), one panel each."""
+def activations(names: Iterable[str], path: PathLike = None, low: float = -6.0, high: float = 6.0,
+                points: int = 241, negative_slope: float = 0.01) -> "Figure":
+    """Each activation with its derivative (from backward), one panel each.
+
+    negative_slope: leaky ReLU's slope below 0 (0.01, as nn's leaky_relu); its panel says it.
+    """
     names = list(names)
     fig, axes = _figure(len(names), size=(3.4, 3.0))
     zs = [low + i * (high - low) / (points - 1) for i in range(points)]
@@ -146,56 +249,140 @@ def activations(names: Iterable[str], path: str | os.PathLike, low: float = -6.0
         ax.axhline(0, color="#bbbbbb", lw=0.8)
         ax.axvline(0, color="#bbbbbb", lw=0.8)
         ax.plot(zs, [p[0] for p in pairs], color=POSITIVE, label="g(z)")
-        ax.plot(zs, [p[1] for p in pairs], color=NEGATIVE, ls="--", label="g′(z) (backward)")
-        shown = name if name != "leaky_relu" else f"leaky ReLU ({negative_slope:g})"
-        ax.set(title=shown, xlabel="z")
-        ax.legend(fontsize=7, loc="upper left")
-    return save(fig, path)
+        ax.plot(zs, [p[1] for p in pairs], color=NEGATIVE, ls="--", label="g′(z), from backward")
+        shown = {"sigmoid": "sigmoid σ(z)", "relu": "ReLU", "softplus": "softplus"}.get(name, name)
+        if name == "leaky_relu":
+            shown = f"leaky ReLU: g(z) = {negative_slope:g}·z for z < 0"
+            ax.annotate(f"g′ = {pairs[0][1]:g}, not 0", (low / 2, pairs[0][1]), xytext=(0, 14),
+                        textcoords="offset points", ha="center", fontsize=8, color=NEGATIVE,
+                        arrowprops={"arrowstyle": "->", "color": NEGATIVE})
+        ax.set(title=shown, xlabel="z (weighted sum)")
+        ax.title.set_fontsize(9)
+    _legend_outside(fig, axes[0][0], "lower center", ncols=2)
+    return _done(fig, path)
 
 
-def layer_gradients(series: Mapping[str, Sequence[float]], path: str | os.PathLike,
-                    title: str = "Gradient size per layer", ylabel: str = "mean |∂L/∂w|") -> Path:
-    """Per-layer gradient magnitudes on a log scale, one line per network (vanishing gradients)."""
-    fig, axes = _figure(size=(6.0, 4.0))
+def layer_gradients(series: Mapping[str, Sequence[float]], path: PathLike = None,
+                    title: str = "Gradient size per layer", ylabel: str = "mean |∂L/∂w|",
+                    xlabel: str = "layer (1 = nearest the input; the last is the output layer)") -> "Figure":
+    """Per-layer magnitudes on a log scale, one line per network (vanishing gradients)."""
+    fig, axes = _figure(size=(7.0, 4.0))
     ax = axes[0][0]
     for (name, values), colour in zip(series.items(), PALETTE * 4):
         shown = [max(v, 1e-300) for v in values]
         ax.plot(range(1, len(values) + 1), shown, marker="o", label=name, color=colour)
     ax.set_yscale("log")
-    ax.set(xlabel="layer (1 = nearest the input)", ylabel=ylabel, title=title)
-    ax.legend()
-    return save(fig, path)
+    ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    _legend_outside(fig, ax)
+    return _done(fig, path)
+
+
+def iterate_labels(ws: Sequence[float], ys: Sequence[float], xlim: tuple[float, float], ylim: tuple[float, float],
+                   shown: int = 6, spacing: float = 0.07) -> list[tuple[str, float, float]]:
+    """Labels for the first `shown` iterates: ("w0, w2, w4", x, y), one per place.
+
+    Iterates at the same place share a label; one closer than `spacing` (a fraction of the frame)
+    to an earlier label gets none, so no two labels overlap.
+    """
+    placed: list[tuple[list[str], float, float]] = []
+    for k, (w, j) in enumerate(list(zip(ws, ys))[:shown]):
+        fx, fy = (w - xlim[0]) / (xlim[1] - xlim[0]), (j - ylim[0]) / (ylim[1] - ylim[0])
+        near = [p for p in placed if math.hypot(p[1] - fx, p[2] - fy) < spacing]
+        if not near:
+            placed.append(([f"w{k}"], fx, fy))
+        elif math.hypot(near[0][1] - fx, near[0][2] - fy) < 1e-9:
+            near[0][0].append(f"w{k}")
+    return [(", ".join(names), xlim[0] + fx * (xlim[1] - xlim[0]), ylim[0] + fy * (ylim[1] - ylim[0]))
+            for names, fx, fy in placed]
 
 
 def gradient_descent(ws: Sequence[float], cost: Callable[[float], float], X: Sequence[float], Z: Sequence[float],
-                     path: str | os.PathLike, title: str = "Gradient descent", iterations: Optional[int] = None) -> Path:
+                     path: PathLike = None, title: str = "Gradient descent", iterations: Optional[int] = None) -> "Figure":
     """The notes' pair of scatterplots: cost J(w) against w with the iterates on the parabola,
-    and the data with the line z = w·x of each iteration."""
+    and the data with the line z = w·x of each iteration (lighter = earlier)."""
     ws = list(ws)[: (iterations + 1) if iterations else None]
     fig, axes = _figure(2, size=(5.0, 3.8))
     ax = axes[0][0]
     lo, hi = min(ws + [0.0]) - 0.5, max(ws + [4.0]) + 0.5
     grid = [lo + i * (hi - lo) / 200 for i in range(201)]
-    ax.plot(grid, [cost(w) for w in grid], color="#888888", label="J(w)")
-    ax.plot(ws, [cost(w) for w in ws], color=NEGATIVE, marker="o", ms=4, lw=1, label="iterates")
-    for k, w in enumerate(ws[:6]):
-        ax.annotate(f"w{k}", (w, cost(w)), textcoords="offset points", xytext=(4, 4), fontsize=8)
-    ax.set(xlabel="weight w", ylabel="cost J(w)", title=f"{title}: cost")
-    ax.legend()
+    costs = [cost(w) for w in grid]
+    ylim = (min(costs) - 0.08 * (max(costs) - min(costs)), max(costs) * 1.12)
+    ax.plot(grid, costs, color="#888888", label="J(w)")
+    ax.plot(ws, [cost(w) for w in ws], color=NEGATIVE, marker="o", ms=4, lw=1, label="iterates w0, w1, …")
+    for text, w, j in iterate_labels(ws, [cost(w) for w in ws], (lo, hi), ylim):
+        right_half = w > (lo + hi) / 2  # put the label on the inner side: it stays in the frame
+        ax.annotate(text, (w, j), textcoords="offset points", xytext=(-6 if right_half else 6, 4), fontsize=8,
+                    ha="right" if right_half else "left")
+    ax.set(xlabel="weight w", ylabel="cost J(w)", title=f"{title}: cost", xlim=(lo, hi), ylim=ylim)
+    ax.legend(loc="upper center", fontsize=8)  # the parabola's middle top is empty
     ax = axes[0][1]
     ax.scatter(X, Z, color="black", zorder=3, label="data")
     span = [min(X) - 0.2, max(X) + 0.2]
-    shown = ws if len(ws) <= 8 else ws[:4] + ws[-3:]
-    for k, w in enumerate(shown):
-        alpha = 0.3 + 0.7 * (k + 1) / len(shown)
-        ax.plot(span, [w * s for s in span], color=POSITIVE, alpha=alpha, lw=1.2)
-        ax.annotate(f"w={w:.3g}", (span[1], w * span[1]), fontsize=7, color=POSITIVE, alpha=alpha)
+    shown = list(enumerate(ws)) if len(ws) <= 8 else list(enumerate(ws))[:4] + list(enumerate(ws))[-3:]
+    for n, (k, w) in enumerate(shown):
+        alpha = 0.3 + 0.7 * (n + 1) / len(shown)
+        ax.plot(span, [w * s for s in span], color=POSITIVE, alpha=alpha, lw=1.2, label=f"w{k} = {w:.4g}")
     ax.set(xlabel="x", ylabel="z", title=f"{title}: the line z = w·x per iteration")
-    return save(fig, path)
+    _legend_outside(fig, ax)
+    return _done(fig, path)
 
 
-def images(pictures: Sequence[Sequence[float]], captions: Sequence[str], path: str | os.PathLike,
-           shape: tuple[int, int] = (8, 8), title: str = "") -> Path:
+def plateau(watched: Sequence[float], lr: Sequence[float], reductions: Sequence[int], path: PathLike = None,
+            watched_label: str = "validation loss", title: str = "ReduceLROnPlateau") -> "Figure":
+    """The loss a plateau scheduler watches (top) and the learning rate it sets (bottom), per epoch.
+
+    Each cut (after epoch r, so epoch r + 1 runs with the new η) is a dashed line at r + ½; the shaded
+    stretch before it runs from the best loss so far to the cut: the plateau that caused it.
+    """
+    fig, axes = _figure(1, 2, size=(7.5, 2.5), sharex=True)
+    top, bottom = axes[0][0], axes[1][0]
+    epochs = range(1, len(watched) + 1)
+    top.plot(epochs, watched, color=POSITIVE, label=watched_label)
+    bottom.step(epochs, lr, where="mid", color=NEGATIVE, label="learning rate η")
+    for k, r in enumerate(reductions):
+        best = min(range(r), key=lambda i: watched[i]) + 1  # the epoch of the best loss before the cut
+        top.axvspan(best, r + 0.5, color="#000000", alpha=0.08, lw=0,
+                    label="plateau: no new best since the shaded stretch began" if k == 0 else None)
+        top.plot([best], [watched[best - 1]], "o", color=POSITIVE, ms=4, label="the best loss so far" if k == 0 else None)
+        for ax in (top, bottom):
+            ax.axvline(r + 0.5, color="#555555", lw=0.9, ls="--", label="η cut" if k == 0 and ax is top else None)
+    top.set(ylabel=watched_label)
+    top.set_title(f"{title}: η is cut when the watched loss stops improving", fontsize=10)
+    bottom.set(xlabel="epoch", ylabel="η")
+    handles, labels = top.get_legend_handles_labels()
+    more, names = bottom.get_legend_handles_labels()
+    fig.legend(handles + more, labels + names, loc="outside lower center", ncols=3, fontsize=8)
+    return _done(fig, path)
+
+
+def clipping(losses: Mapping[str, Sequence[float]], norms: Mapping[str, Sequence[float]], threshold: float,
+             path: PathLike = None, loss_label: str = "training loss", title: str = "Gradient clipping") -> "Figure":
+    """Loss (left) and gradient norm before clipping (right) per epoch for each run, both on log scales,
+    with the clip threshold: above the dashed line a gradient was scaled down to it."""
+    fig, axes = _figure(2, size=(4.8, 3.8))
+    left, right = axes[0]
+    for (name, loss), colour in zip(losses.items(), PALETTE):
+        left.plot(range(1, len(loss) + 1), loss, color=colour, label=name)
+        right.plot(range(1, len(norms[name]) + 1), norms[name], color=colour)
+    for ax in (left, right):
+        ax.set_yscale("log")
+    right.axhline(threshold, color="black", ls="--", lw=1, label=f"clip threshold {threshold:g}")
+    top = 2 * max(threshold, *(max(n) for n in norms.values()))
+    right.axhspan(threshold, top, color="#000000", alpha=0.07, lw=0,
+                  label="with clipping, a gradient up here is scaled down to the threshold")
+    right.set_ylim(top=top)
+    left.set(xlabel="epoch", ylabel=loss_label, title=f"{title}: the loss")
+    right.set(xlabel="epoch", ylabel="largest gradient norm of the epoch,\nbefore clipping",
+              title=f"{title}: the gradients, before clipping")
+    handles, labels = left.get_legend_handles_labels()
+    more, names = right.get_legend_handles_labels()
+    fig.legend(handles + more, labels + names, loc="outside lower center", ncols=2, fontsize=8)
+    return _done(fig, path)
+
+
+def images(pictures: Sequence[Sequence[float]], captions: Sequence[str], path: PathLike = None,
+           shape: tuple[int, int] = (8, 8), title: str = "") -> "Figure":
     """Small grey-scale images in a row (e.g. misclassified digits)."""
     n = len(pictures)
     if n == 0:
@@ -207,10 +394,10 @@ def images(pictures: Sequence[Sequence[float]], captions: Sequence[str], path: s
         ax.axis("off")
     if title:
         fig.suptitle(title)
-    return save(fig, path)
+    return _done(fig, path)
 
 
-def confusion(matrix: Sequence[Sequence[int]], path: str | os.PathLike, title: str = "Confusion matrix") -> Path:
+def confusion(matrix: Sequence[Sequence[int]], path: PathLike = None, title: str = "Confusion matrix") -> "Figure":
     """A confusion matrix: rows true class, columns predicted class, counts in the cells."""
     k = len(matrix)
     fig, axes = _figure(size=(4.8, 4.4))
@@ -222,8 +409,8 @@ def confusion(matrix: Sequence[Sequence[int]], path: str | os.PathLike, title: s
             ax.text(j, i, str(matrix[i][j]), ha="center", va="center", fontsize=8,
                     color="white" if matrix[i][j] > top / 2 else "black")
     ax.set(xticks=range(k), yticks=range(k), xlabel="predicted", ylabel="true", title=title)
-    return save(fig, path)
+    return _done(fig, path)
 
 
 __all__ = ["history", "curves", "decision_boundary", "activations", "activation_derivative", "layer_gradients",
-           "gradient_descent", "images", "confusion", "save"]
+           "gradient_descent", "iterate_labels", "plateau", "clipping", "images", "confusion", "save", "to_bytes"]
