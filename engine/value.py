@@ -301,7 +301,11 @@ class Value:
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:  # IPython
         printer.text(repr(self))
 
-    def _repr_html_(self) -> str:  # Jupyter
+    # How a Value draws its graph in a notebook: set by chainrule.viz when it is imported (the engine
+    # imports nothing above it); a function (root) -> SVG text, or None for graphs too big to show.
+    graph_svg = None
+
+    def _repr_html_(self) -> str:  # Jupyter: the numbers, and the graph when it is small
         from html import escape
 
         rows = [("label", self.label or "—"), ("data", fmt(self.data)),
@@ -310,7 +314,9 @@ class Value:
             rows.append(("parents", ", ".join(p.label or fmt(p.data) for p in self.parents)))
         cells = "".join(f"<tr><th style='text-align:left'>{k}</th><td style='text-align:left'>{escape(str(v))}</td></tr>"
                         for k, v in rows)
-        return f"<table><caption style='text-align:left'><b>Value</b></caption>{cells}</table>"
+        drawn = Value.graph_svg(self) if Value.graph_svg is not None and self.edges else None
+        picture = f"<div style='max-width:100%;overflow:auto'>{drawn}</div>" if drawn else ""
+        return f"<table><caption style='text-align:left'><b>Value</b></caption>{cells}</table>{picture}"
 
     def __format__(self, spec: str) -> str:
         """`f"{v:.4f}"` formats the number; `f"{v}"` is the repr."""

@@ -8,6 +8,10 @@ from .graph import Graph, draw_graph, render, to_dot
 from .grouping import GraphTooLarge
 from .stepper import Stepper, save_stepper, stepper, stepper_html
 from . import plots
+from chainrule.engine import Value as _Value
+from .graph import small_graph_svg as _small_graph_svg
+
+_Value.graph_svg = staticmethod(_small_graph_svg)  # a Value in a notebook shows its graph when it is small
 
 __all__ = ["draw_graph", "render", "to_dot", "Graph", "stepper", "Stepper", "save_stepper", "stepper_html",
            "plots", "GraphTooLarge", "find_dot", "configure", "GraphvizNotFound"]

@@ -42,6 +42,18 @@ class Graph(graphviz.Digraph):
         return run_layout(self.source, "svg").decode("utf-8")
 
 
+def small_graph_svg(root: Value, max_nodes: int = 40) -> Optional[str]:
+    """The SVG of root's graph for a notebook's display of a Value, or None when it has more than
+    `max_nodes` nodes (a big graph is drawn on request, with draw_graph) or nothing lays it out."""
+    if len(topological_order(root)) > max_nodes:
+        return None
+    try:
+        svg = run_layout(draw_graph(root, legend=False).source, "svg").decode("utf-8")
+    except Exception:  # a display must never raise: without a picture the table still shows
+        return None
+    return svg[svg.index("<svg"):]
+
+
 def check_options(who: str, rankdir: str, grads: str = "auto") -> None:
     if rankdir not in ("auto", "LR", "TB"):
         raise ValueError(f"{who}: rankdir must be 'auto', 'LR' or 'TB', got {rankdir!r}")
