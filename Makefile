@@ -36,7 +36,7 @@ $(BENCH)/.installed: pyproject.toml
 	touch $(BENCH)/.installed
 
 bench: $(BENCH)/.installed
-	$(BENCH)/bin/python benchmarks/run.py
+	$(BENCH)/bin/python benchmarks/run.py --markdown docs/speed.md
 
 clean:
 	rm -rf $(VENV) $(BENCH) chainrule-out .pytest_cache .hypothesis
