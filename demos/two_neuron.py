@@ -272,14 +272,19 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def write_pictures(folder: Path, say: Narrator = Narrator()) -> list[Path]:
-    """The graph after backward (SVG) and the backward stepper (HTML page)."""
-    from chainrule import viz
+    """The graph after backward (SVG), the backward stepper and the whole training step (HTML pages)."""
+    from chainrule import nn, viz
     net = build()
     net.E.backward()
+    start = build()  # the training step: forward, backward, then the notes' update with η = 0.4
+    params = [start.w1, start.b1, start.w2, start.b2]
+    rebuild = lambda: forward(start.x1, *params, start.T).E  # noqa: E731  (the loss again, for its new value)
     return [
         say.wrote(viz.render(net.E, folder / "graph.svg", contributions=True, title="E = ½(T − a2)² after backward")),
         say.wrote(viz.save_stepper(build().E, folder / "backprop.html",
                                    title="The notes' two-neuron example: backward step by step")),
+        say.wrote(viz.save_training_step(rebuild, nn.SGD(params, lr=LEARNING_RATE), folder / "training-step.html",
+                                         title="The notes' two-neuron example: one whole training step")),
     ]
 
 

@@ -83,20 +83,30 @@ class Optimizer:
         (`print(step)`), and is applied when it is yielded. Abandoned half-way, the parameters
         already moved are put back and the optimizer's state is left as it was."""
         theta, g, new_theta, new_state = self._next("step_steps")
-        old, new, grads = theta.tolist(), new_theta.tolist(), g.tolist()
+        steps = self._update_steps(theta, g, new_theta, new_state)
         done, finished = 0, False
         try:
-            for i, p in enumerate(self.params):
-                p.data = new[i]
-                done = i + 1
-                yield UpdateStep(i + 1, len(self.params), p, old[i], grads[i], new[i],
-                                 self.explain_update(i, old[i], grads[i], new_state, new[i], self.steps + 1))
+            for step in steps:
+                step.parameter.data = step.after
+                done += 1
+                yield step
             self._commit(new_state)
             finished = True
         finally:
             if not finished:  # abandoned half-way: put back what moved
-                for p, value in zip(self.params[:done], old):
-                    p.data = value
+                for step in steps[:done]:
+                    step.parameter.data = step.before
+
+    def plan(self) -> list[UpdateStep]:
+        """The next step, parameter by parameter, worked out and not applied (for a page that shows it)."""
+        return self._update_steps(*self._next("plan"))
+
+    def _update_steps(self, theta: np.ndarray, g: np.ndarray, new_theta: np.ndarray,
+                      new_state: dict[str, np.ndarray]) -> list[UpdateStep]:
+        old, new, grads, t = theta.tolist(), new_theta.tolist(), g.tolist(), self.steps + 1
+        return [UpdateStep(i + 1, len(self.params), p, old[i], grads[i], new[i],
+                           self.explain_update(i, old[i], grads[i], new_state, new[i], t))
+                for i, p in enumerate(self.params)]
 
     def _next(self, where: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, np.ndarray]]:
         """θ, g (with weight decay), and the new θ and state the rule gives; checked, nothing written."""

@@ -7,11 +7,12 @@ from .dot_program import GraphvizNotFound, configure, find_dot
 from .graph import Graph, draw_graph, render, to_dot
 from .grouping import GraphTooLarge
 from .stepper import Stepper, save_stepper, stepper, stepper_html
+from .training_step import save_training_step, training_step
 from . import plots
 from chainrule.engine import Value as _Value
 from .graph import small_graph_svg as _small_graph_svg
 
 _Value.graph_svg = staticmethod(_small_graph_svg)  # a Value in a notebook shows its graph when it is small
 
-__all__ = ["draw_graph", "render", "to_dot", "Graph", "stepper", "Stepper", "save_stepper", "stepper_html",
+__all__ = ["draw_graph", "render", "to_dot", "Graph", "stepper", "Stepper", "save_stepper", "stepper_html", "training_step", "save_training_step",
            "plots", "GraphTooLarge", "find_dot", "configure", "GraphvizNotFound"]

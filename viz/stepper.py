@@ -17,7 +17,7 @@ import math
 import os
 import re
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 from chainrule.engine import Value, fmt, names, topological_order
 from chainrule.engine.files import write_atomically
@@ -78,7 +78,12 @@ def stepper(root: Value, *, title: Optional[str] = None, rankdir: str = "auto", 
 
 
 def _build(root: Value, who: str, title: Optional[str], rankdir: str, max_nodes: int, lr: float,
-           height: int = 640) -> Stepper:
+           height: int = 640, around: Optional[Callable[[list[Value], list[dict]], dict]] = None) -> Stepper:
+    """The page: backward's frames, laid out once per direction.
+
+    around: for the training-step page, a function (order, backward frames) -> {"before": frames,
+    "after": frames, "unknown": node indices, "summary": markup, "intro": text, "title": text}:
+    the forward pass before backward and the update after it (viz/training_step.py)."""
     if not isinstance(root, Value):
         raise TypeError(f"{who}: root must be a Value, got {type(root).__name__}")
     check_options(who, rankdir)
@@ -92,6 +97,7 @@ def _build(root: Value, who: str, title: Optional[str], rankdir: str, max_nodes:
     shown = names(root)
     with replaying(order):
         frames = replay(root, order)
+        extra = around(order, frames.frames) if around is not None else None  # with this pass's grads
         # laid out once per direction, with room for the widest grad line each node will show
         layouts = [run_layout(draw_graph(root, rankdir=direction, detail="ops", legend=False, max_nodes=max_nodes,
                                          grads="show", grad_text=frames.widest).source, "svg").decode("utf-8")
@@ -106,12 +112,17 @@ def _build(root: Value, who: str, title: Optional[str], rankdir: str, max_nodes:
     layouts = sorted((with_grad_lines(svg[svg.index("<svg"):], final) for svg in layouts),
                      key=lambda svg: abs(math.log(svg_aspect(svg) / SLIDE)))
     name = shown[root]
-    title = title or f"Backward through {name}, step by step"
     data = {"frames": frames.frames, "nodes": sorted(final), "leaves": [i for i, _ in leaves],
             "forward": f"Forward pass done: every value is computed.\nBackward has not started: every grad "
                        f"is {NOT_COMPUTED}.\nPress → (or ▶) to seed {name}.grad = ∂{name}/∂{name} = 1."}
-    page = fill(title=title, svg=layouts[0], others=layouts[1:], summary=summary_table(rows, lr, name), data=data)
-    return Stepper(page, title, len(frames.frames), height)
+    summary, default_title = summary_table(rows, lr, name), f"Backward through {name}, step by step"
+    if extra is not None:
+        data.update(frames=extra["before"] + frames.frames + extra["after"], unknown=extra["unknown"],
+                    forward=extra["intro"])
+        summary, default_title = extra["summary"], extra["title"]
+    title = title or default_title
+    page = fill(title=title, svg=layouts[0], others=layouts[1:], summary=summary, data=data)
+    return Stepper(page, title, len(data["frames"]), height)
 
 
 def svg_aspect(svg: str) -> float:

@@ -102,15 +102,22 @@ Orange: the node whose grad is passed back; green: the grad it changes; faded: n
   var play = $("play"), graph = $("graph"), svg = null;
   scrub.max = String(last);
 
-  // The grad line of a value node is the last text of its group (the drawing puts it there).
-  var gradLine = {};
+  // The grad line of a value node is the last text of its group (the drawing puts it there), its
+  // data line the one before; a training-step page also fills data lines (forward and update frames).
+  var gradLine = {}, dataLine = {}, dataAtStart = {};
   function findGradLines() {
-    gradLine = {};
+    gradLine = {}; dataLine = {};
     data.nodes.forEach(function (i) {
       var g = $("v" + i), texts = g ? g.querySelectorAll("text") : [];
       if (texts.length) { gradLine[i] = texts[texts.length - 1]; }
+      if (texts.length > 1) {
+        dataLine[i] = texts[texts.length - 2];
+        if (!(i in dataAtStart)) { dataAtStart[i] = dataLine[i].textContent; }
+      }
     });
   }
+  var unknown = {};  // values the forward frames compute: "data —" until their frame
+  (data.unknown || []).forEach(function (i) { unknown[i] = true; });
   var stepped = {};
   frames.forEach(function (f) { if (f.e) { stepped[f.e] = true; } });
   function each(ids, fn) { ids.forEach(function (id) { var el = $(id); if (el) { fn(el); } }); }
@@ -118,14 +125,19 @@ Orange: the node whose grad is passed back; green: the grad it changes; faded: n
 
   function show(k) {
     current = Math.max(0, Math.min(last, k));
-    var grads = {}, passed = {};
+    var grads = {}, passed = {}, values = {};
     for (var i = 0; i < current && i < frames.length; i++) {
+      if (frames[i].k) { values[frames[i].n] = frames[i].d; continue; }  // a forward or update frame
       grads[frames[i].p] = frames[i].a;
       if (frames[i].e) { passed[frames[i].e] = true; }
     }
     var frame = current >= 1 && current <= frames.length ? frames[current - 1] : null;
     document.querySelectorAll(".current, .changed, .through, .active, .label-active, .final").forEach(function (el) {
       el.classList.remove("current", "changed", "through", "active", "label-active", "final");
+    });
+    Object.keys(dataLine).forEach(function (i) {
+      if (i in values) { dataLine[i].textContent = "data " + values[i]; }
+      else { dataLine[i].textContent = unknown[i] ? "data \u2014" : dataAtStart[i]; }
     });
     data.nodes.forEach(function (i) {
       var t = gradLine[i], g = $("v" + i);
@@ -141,7 +153,11 @@ Orange: the node whose grad is passed back; green: the grad it changes; faded: n
       each(edgeParts(e), function (el) { el.classList.toggle("future", future); });
       each([e], function (el) { el.classList.toggle("label-future", future); });
     });
-    if (frame) {
+    if (frame && frame.k) {  // forward: the value just computed; update: the parameter just moved
+      each(["v" + frame.n], function (el) { el.classList.add(frame.k === "u" ? "changed" : "current"); });
+      if (frame.k === "f") { each(["o" + frame.n], function (el) { el.classList.add("through"); }); }
+      follow(["v" + frame.n]);
+    } else if (frame) {
       each(["v" + frame.c], function (el) { el.classList.add("current"); });
       if (frame.e) {
         each(["v" + frame.p], function (el) { el.classList.add("changed"); });
