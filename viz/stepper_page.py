@@ -145,7 +145,9 @@ Orange: the node whose grad is passed back; green: the grad it changes; faded: n
       var text = i in grads ? grads[i] : "\u2014";
       if (frame && frame.p === i) { text = frame.b + " \u2192 " + frame.a; }
       t.textContent = "grad " + text;
-      g.classList.toggle("pending", !(i in grads));
+      // faded: not computed yet (while the forward frames run), else not reached by backward yet
+      var forwardPhase = (data.unknown || []).length && (current === 0 || (frame && frame.k === "f"));
+      g.classList.toggle("pending", forwardPhase ? !!unknown[i] && !(i in values) : !(i in grads));
       if (current === last && data.leaves.indexOf(i) >= 0) { g.classList.add("final"); }
     });
     Object.keys(stepped).forEach(function (e) {

@@ -78,7 +78,9 @@ def _summary(shown: dict, root: Value, plan: list, optimizer: Any, new_loss: Opt
     r = html.escape(shown[root])
     after = (f" After the update, {r} = {html.escape(fmt(new_loss))} (it was {html.escape(fmt(root.data))})."
              if new_loss is not None else "")
-    return (f'<p class="done">One training step done with {html.escape(repr(optimizer))}.{after}</p>'
+    settings = ", ".join(f"{k}={v:g}" for k, v in optimizer.settings().items() if v or k == "lr")
+    return (f'<p class="done">One training step done with {html.escape(type(optimizer).__name__)} '
+            f'({html.escape(settings)}).{after}</p>'
             f'<table><thead><tr><th scope="col">parameter</th><th scope="col">grad</th>'
             f'<th scope="col">value: before → after</th></tr></thead><tbody>{rows}</tbody></table>')
 
