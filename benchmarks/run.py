@@ -285,9 +285,16 @@ def markdown(results: dict) -> str:
              "", f"Machine: {results['machine']}.", ""]
     moons = results["moons"]
     lines += [f"## One moons training step (MLP 2-16-16-1, 100 samples, hinge + L2, SGD; the scalar graph has "
-              f"{moons['graph_nodes']:,} nodes)", "", "| implementation | median ms | p10–p90 ms |", "|---|---|---|"]
-    for name, r in moons["rows"].items():
-        lines.append(f"| {name} | {r['median_ms']:.4g} | {r['p10_ms']:.4g}–{r['p90_ms']:.4g} |")
+              f"{moons['graph_nodes']:,} nodes)", "",
+              "| implementation | median ms | p10–p90 ms | × faster than micrograd | ÷ PyTorch batched |",
+              "|---|---|---|---|---|"]
+    rows = moons["rows"]
+    micro = rows.get("micrograd 0.1.0", {}).get("median_ms")
+    torch = rows.get("torch batched (1 thread)", {}).get("median_ms")
+    for name, r in rows.items():
+        m = r["median_ms"]
+        lines.append(f"| {name} | {m:.4g} | {r['p10_ms']:.4g}–{r['p90_ms']:.4g} | "
+                     f"{f'{micro / m:.3g}' if micro else '—'} | {f'{m / torch:.3g}' if torch else '—'} |")
     lines += ["", "## The array path against PyTorch and numpy (median ms; ratios to PyTorch and to numpy)", "",
               "| network, batch | chainrule | PyTorch | numpy | ÷ PyTorch | ÷ numpy |", "|---|---|---|---|---|---|"]
     for key, rows in results.get("grid", {}).items():
