@@ -55,7 +55,10 @@ def run(out: Path, seed: int = 0, say: Narrator = Narrator()) -> dict:
     say(f"ReLU: slope {slope('relu', 2.0):g} for z > 0 and {slope('relu', -2.0):g} for z < 0 "
         f"(and {slope('relu', 0.0):g} at exactly 0, as PyTorch chooses)")
     say(f"leaky ReLU (g(z) = {LEAKY_SLOPE:g}·z below 0, as nn's leaky_relu and the picture): slope "
-        f"{slope('leaky_relu', -2.0):g} for z < 0, so a neuron with z < 0 still gets a gradient.\n")
+        f"{slope('leaky_relu', -2.0):g} for z < 0, so a neuron with z < 0 still gets a gradient.")
+    say(f"The notes ask about ReLU variants: ELU (α(eᶻ − 1) below 0) has slope {slope('elu', -2.0):.4g} at z = −2, "
+        f"smooth at 0; GELU (z·Φ(z)) has slope {slope('gelu', -2.0):.4g} at −2, {slope('gelu', 0.0):g} at 0 and "
+        f"{slope('gelu', 2.0):.4g} at 2 — a smooth ReLU that dips slightly below 0.\n")
 
     probs, jac = softmax_example()
     total = math.fsum(probs.values())
@@ -69,7 +72,8 @@ def run(out: Path, seed: int = 0, say: Narrator = Narrator()) -> dict:
         say(f"    {name:<5}" + "".join(f"{v:>9.4f}" for v in row) + f"   row sum {math.fsum(row):+.1e}")
     say("  every row sums to 0: raising one score takes probability from the others.\n")
 
-    say.wrote(plots.save(plots.activations(["sigmoid", "tanh", "relu", "leaky_relu"], negative_slope=LEAKY_SLOPE),
+    say.wrote(plots.save(plots.activations(["sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu"],
+                                           negative_slope=LEAKY_SLOPE),
                          out / "activations.png"))
     say.summary(f"activations: max σ′ = {s_max:g} at z = {z_max:g}; softmax(cat, dog, bird) = "
                 + ", ".join(f"{v:.3f}" for v in probs.values()))

@@ -229,8 +229,8 @@ def decision_boundary(predict: Callable[[list[list[float]]], Sequence[Any]], X: 
 def activation_derivative(name: str, z: float, negative_slope: float = 0.01) -> tuple[float, float]:
     """(g(z), g'(z)) with g' from the engine's backward."""
     x = Value(z)
-    out = {"sigmoid": x.sigmoid, "tanh": x.tanh, "relu": x.relu, "softplus": x.softplus,
-           "leaky_relu": lambda: x.leaky_relu(negative_slope)}[name]()
+    out = {"sigmoid": x.sigmoid, "tanh": x.tanh, "relu": x.relu, "softplus": x.softplus, "elu": x.elu,
+           "gelu": x.gelu, "leaky_relu": lambda: x.leaky_relu(negative_slope)}[name]()
     out.backward()
     return out.data, x.grad
 
@@ -242,15 +242,20 @@ def activations(names: Iterable[str], path: PathLike = None, low: float = -6.0, 
     negative_slope: leaky ReLU's slope below 0 (0.01, as nn's leaky_relu); its panel says it.
     """
     names = list(names)
-    fig, axes = _figure(len(names), size=(3.4, 3.0))
+    cols = len(names) if len(names) <= 4 else 3  # more than four: rows of three, a slide's shape
+    rows = -(-len(names) // cols)
+    fig, axes = _figure(cols, rows, size=(3.4, 3.0))
     zs = [low + i * (high - low) / (points - 1) for i in range(points)]
-    for ax, name in zip(axes[0], names):
+    for ax in axes.flat[len(names):]:
+        ax.set_visible(False)
+    for ax, name in zip(axes.flat, names):
         pairs = [activation_derivative(name, z, negative_slope) for z in zs]
         ax.axhline(0, color="#bbbbbb", lw=0.8)
         ax.axvline(0, color="#bbbbbb", lw=0.8)
         ax.plot(zs, [p[0] for p in pairs], color=POSITIVE, label="g(z)")
         ax.plot(zs, [p[1] for p in pairs], color=NEGATIVE, ls="--", label="g′(z), from backward")
-        shown = {"sigmoid": "sigmoid σ(z)", "relu": "ReLU", "softplus": "softplus"}.get(name, name)
+        shown = {"sigmoid": "sigmoid σ(z)", "relu": "ReLU", "softplus": "softplus", "elu": "ELU (α = 1)",
+                 "gelu": "GELU: z·Φ(z)"}.get(name, name)
         if name == "leaky_relu":
             shown = f"leaky ReLU: g(z) = {negative_slope:g}·z for z < 0"
             ax.annotate(f"g′ = {pairs[0][1]:g}, not 0", (low / 2, pairs[0][1]), xytext=(0, 14),
