@@ -1,5 +1,5 @@
 """Classification on two moons: logistic regression (an MLP without hidden layer) vs an MLP;
-then L2 regularisation (weight decay) on a network that overfits.
+then L2 regularisation (weight decay) and dropout on a network that overfits.
 
     >>> from demos.classification import overfit
     >>> history = overfit(l2=1e-2)
@@ -16,6 +16,7 @@ from .common import Narrator, run_demo
 
 DESCRIPTION = "logistic regression vs an MLP on two moons; L2 regularisation against overfitting"
 L2_VALUES = (0.0, 1e-3, 1e-2)
+DROPOUT = 0.5
 
 
 def overfit_data(seed: int = 0):
@@ -24,13 +25,14 @@ def overfit_data(seed: int = 0):
     return nn.data.split(X, y, (30 / 130, 100 / 130), seed=seed)
 
 
-def overfit(l2: float, seed: int = 0, epochs: int = 200, data=None) -> tuple[nn.MLP, nn.History]:
-    """A 2-24-24-1 network (far more parameters than points) trained on the 30 points with L2 penalty λ.
+def overfit(l2: float, seed: int = 0, epochs: int = 200, data=None, dropout: float = 0.0) -> tuple[nn.MLP, nn.History]:
+    """A 2-24-24-1 network (far more parameters than points) trained on the 30 points with L2 penalty λ
+    (and, with `dropout`, dropout after each hidden layer while training).
 
     data: ((X_train, y_train), (X_val, y_val)), by default `overfit_data(seed)`.
     """
     (Xt, yt), (Xv, yv) = data or overfit_data(seed)
-    model = nn.MLP(2, [24, 24, 1], output="sigmoid", seed=seed)
+    model = nn.MLP(2, [24, 24, 1], output="sigmoid", seed=seed, dropout=dropout)
     history = nn.fit(model, Xt, yt, loss="bce", optimizer=nn.Adam(model.parameters(), lr=0.01), epochs=epochs,
                      l2=l2, validation=(Xv, yv), seed=seed)
     return model, history
@@ -81,6 +83,12 @@ def run(out: Path, seed: int = 0, say: Narrator = Narrator(), epochs: int = 100,
             "that prefers small weights.\n")
     else:
         say("In this run the penalty did not improve the validation loss.\n")
+    _, dropped = overfit(0.0, seed, overfit_epochs, data, dropout=DROPOUT)
+    better = "lower" if dropped.val_loss[-1] < none.val_loss[-1] else "not lower"
+    say(f"Dropout, the notes' next module: the same network with p = {DROPOUT:g} dropout after each hidden layer "
+        f"(no penalty): train loss {dropped.loss[-1]:.3f}, validation loss {dropped.val_loss[-1]:.3f} — {better} than "
+        f"without ({none.val_loss[-1]:.3f}). Each step trains a random half-network, so no unit can rely on one "
+        "other; evaluation uses them all.\n")
     (Xt2, yt2), _ = data
     for l2, (model, h) in runs.items():
         say.wrote(plots.save(boundary(model, Xt2, yt2, f"30 training points, λ = {l2:g}: validation loss "
@@ -95,7 +103,7 @@ def run(out: Path, seed: int = 0, say: Narrator = Narrator(), epochs: int = 100,
                 "{:.3f} (λ=0) → {:.3f} (λ={:g})".format(compared["logistic regression"].val_accuracy[-1],
                                                        compared["MLP 2-16-16-1"].val_accuracy[-1],
                                                        none.val_loss[-1], strong.val_loss[-1], L2_VALUES[-1]))
-    return {"compared": compared, "overfit": {l2: h for l2, (_, h) in runs.items()}}
+    return {"compared": compared, "overfit": {l2: h for l2, (_, h) in runs.items()}, "dropout": dropped}
 
 
 def main(argv: Optional[list[str]] = None) -> int:
