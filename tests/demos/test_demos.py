@@ -164,9 +164,10 @@ def test_classification(tmp_path, told):
     compared, over = r["compared"], r["overfit"]
     assert compared["MLP 2-16-16-1"].val_accuracy[-1] > compared["logistic regression"].val_accuracy[-1]
     assert over[0.0].accuracy[-1] == 1.0 and over[0.01].val_loss[-1] < over[0.0].val_loss[-1]
-    assert f"validation loss {over[0.0].val_loss[-1]:.3f}" in printed()
+    text = printed()
+    assert f"validation loss {over[0.0].val_loss[-1]:.3f}" in text
     assert r["dropout"].val_loss[-1] < over[0.0].val_loss[-1]  # dropout helps the overfitting network too
-    assert f"validation loss {r['dropout'].val_loss[-1]:.3f}" in printed()
+    assert f"validation loss {r['dropout'].val_loss[-1]:.3f}" in text
     assert "overfitting.png" in pngs(tmp_path)
 
 
