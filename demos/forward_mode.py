@@ -86,6 +86,12 @@ def run(out: Path, seed: int = 0, say: Narrator = Narrator()) -> dict:
     ax.set_title("The gradient of one output: forward mode's work grows as n², reverse mode's as n", fontsize=10)
     fig.legend(loc="outside lower center", fontsize=8, ncols=2, frameon=False)
     say.wrote(plots.save(fig, out / "forward_vs_reverse.png"))
+    from chainrule import viz
+
+    sweep = engine.jvp(neuron, [0.5, -1.0, 2.0], [1.0, 0.0, 0.0])  # tangents along x0
+    sweep.output.backward()  # and the gradients of the same graph
+    say.wrote(viz.render(sweep.output, out / "tangents_and_gradients.svg", tangents=sweep.tangents,
+                         title="one graph, both modes: tangent = ∂node/∂x0 (forward), grad = ∂out/∂node (reverse)"))
     return {k: {key: v[key] for key in ("n", "m", "edges", "forward_edge_visits", "reverse_edge_visits")}
             for k, v in results.items()}
 

@@ -63,7 +63,8 @@ def check_options(who: str, rankdir: str, grads: str = "auto") -> None:
 
 def draw_graph(root: Value, *, rankdir: str = "auto", detail: str = "auto", contributions: bool = False,
                legend: bool = True, max_nodes: int = 300, grads: str = "auto",
-               title: Optional[str] = None, grad_text: Optional[dict[Value, str]] = None) -> Graph:
+               title: Optional[str] = None, grad_text: Optional[dict[Value, str]] = None,
+               tangents: Optional[dict[Value, float]] = None) -> Graph:
     """A `graphviz.Digraph` of everything `root` depends on (shows inline in Jupyter).
 
     rankdir: "LR" (left to right), "TB" (top to bottom), or "auto": whichever of the two
@@ -74,6 +75,8 @@ def draw_graph(root: Value, *, rankdir: str = "auto", detail: str = "auto", cont
     grads: "auto" shows grads once backward has reached the root (root.grad ≠ 0),
         "show" always, "hide" never (shown as "—", not computed).
     grad_text: the grad line to lay a node out with (the stepper reserves room for its longest text).
+    tangents: forward mode beside reverse mode: {Value: tangent} (`engine.jvp(...).tangents`) adds a
+        line "tangent ṫ" to each node, the derivative along the jvp's direction.
     """
     if not isinstance(root, Value):
         raise TypeError(f"draw_graph: root must be a Value, got {type(root).__name__}")
@@ -86,7 +89,7 @@ def draw_graph(root: Value, *, rankdir: str = "auto", detail: str = "auto", cont
     order = topological_order(root)
     level = choose_detail(order, detail, max_nodes)
     computed = grads == "show" or (grads == "auto" and root.grad != 0.0)
-    build = _Builder(root, order, level, computed, contributions, legend, title, grad_text or {})
+    build = _Builder(root, order, level, computed, contributions, legend, title, grad_text or {}, tangents or {})
     if rankdir != "auto":
         return build(rankdir)
     return choose_rankdir(build)
@@ -104,6 +107,7 @@ class _Builder:
     legend: bool
     title: Optional[str]
     grad_text: dict[Value, str]
+    tangents: dict[Value, float]
 
     def __call__(self, rankdir: str) -> Graph:
         self.shown = names(self.root)
@@ -188,6 +192,8 @@ class _Builder:
         lines = [self.shown[v]]  # the label, or the v1, v2, … that step texts use for it
         lines.append(f"data {fmt(v.data)}")
         lines.append(self.grad_text.get(v) or f"grad {fmt(v.grad) if self.computed else NOT_COMPUTED}")
+        if v in self.tangents:
+            lines.append(f"tangent {fmt(self.tangents[v])}")
         return lines
 
     def _edges(self) -> None:

@@ -132,3 +132,17 @@ def test_random_graphs_against_pytorch_double_backward(program, xs):
     for i in range(3):
         for j in range(3):
             assert H[i][j] == pytest.approx(expected[i][j].item(), rel=1e-8, abs=1e-9)
+
+
+def test_jvp_equals_pytorch_func_jvp():
+    torch = pytest.importorskip("torch")
+    xs, v = [0.5, -1.0, 2.0], [0.3, 1.0, -0.7]
+
+    def f(a, b, c):
+        return (a * b).tanh() + (c * a).exp() / (1 + b * b)
+
+    ours = jvp(f, xs, v)
+    value, derivative = torch.func.jvp(f, tuple(torch.tensor(x, dtype=torch.float64) for x in xs),
+                                       tuple(torch.tensor(t, dtype=torch.float64) for t in v))
+    assert ours.value == pytest.approx(value.item(), rel=1e-12)
+    assert ours.derivative == pytest.approx(derivative.item(), rel=1e-12)

@@ -274,3 +274,15 @@ def test_without_a_layout_program_dot_is_still_built_left_to_right(monkeypatch):
 
     monkeypatch.setattr(G, "configure", missing)
     assert viz.draw_graph(build().E).graph_attr["rankdir"] == "LR"
+
+
+def test_tangents_are_drawn_beside_gradients():
+    from chainrule import engine
+
+    sweep = engine.jvp(lambda a, b: (a * b).tanh(), [0.5, -1.0], [1.0, 0.0])
+    sweep.output.backward()
+    source = viz.draw_graph(sweep.output, tangents=sweep.tangents).source
+    assert "tangent 1" in source and "tangent 0" in source
+    # forward and reverse agree: the output's tangent along x0 is x0's gradient
+    assert f"tangent {engine.fmt(sweep.derivative)}" in source and engine.fmt(sweep.derivative) == engine.fmt(
+        sweep.output.parents[0].parents[0].grad)
