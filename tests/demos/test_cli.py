@@ -70,12 +70,14 @@ def test_bad_usage_is_one_line_and_status_2(args, expected):
 def test_a_demo_ends_by_saying_what_it_wrote_and_how_to_open_it(tmp_path):
     result = chainrule("demo", "two-neuron", "--quiet", "--out", "pictures", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[-3:] == [
-        "2 files written:",
+    assert result.stdout.splitlines()[-4:] == [
+        "3 files written:",
         f"  {os.path.join('pictures', 'graph.svg')} is a picture: open it in an image viewer or a web browser",
         f"  Open {os.path.join('pictures', 'backprop.html')} in a web browser",
+        f"  Open {os.path.join('pictures', 'training-step.html')} in a web browser",
     ]
-    assert sorted(p.name for p in (tmp_path / "pictures").iterdir()) == ["backprop.html", "graph.svg"]
+    assert sorted(p.name for p in (tmp_path / "pictures").iterdir()) == ["backprop.html", "graph.svg",
+                                                                         "training-step.html"]
 
 
 def interrupt(child, after_line_starting):
