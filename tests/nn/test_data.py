@@ -50,3 +50,19 @@ def test_bad_arguments():
         nn.data.moons(0)
     with pytest.raises(ValueError, match="labels"):
         nn.data.moons(10, labels="yes")
+
+
+def test_digits_are_scikit_learns_read_without_importing_it():
+    import subprocess
+    import sys
+
+    code = ("import sys; from chainrule import nn; X, y = nn.data.digits(); "
+            "print(len(X), len(X[0]), 'sklearn' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["1797", "64", "False"]
+    from sklearn.datasets import load_digits
+
+    import numpy as np
+    X, y = nn.data.digits()
+    bunch = load_digits()
+    assert np.array_equal(np.array(X), bunch.data / 16.0) and y == bunch.target.tolist()
