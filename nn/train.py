@@ -359,7 +359,7 @@ def fit(model: Any, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Callabl
                 norm = max(norm, step.last_norm)
             train_loss, train_acc = _evaluate(model, A, T, obj)
             if step.l2:
-                train_loss += step.l2 * math.fsum(p.data * p.data for p in step.params)
+                train_loss += step.l2 * _squared_norm(model, step.params)
             if not math.isfinite(train_loss):
                 raise OverflowError(f"the loss became {train_loss}")
         except OverflowError as error:
@@ -400,6 +400,14 @@ def fit(model: Any, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Callabl
     if bar is not None:
         bar.close()
     return history
+
+
+def _squared_norm(model: Any, params: list[Value]) -> float:
+    """‖θ‖²: one dot product on an MLP's buffer, else a sum over the Values."""
+    if isinstance(model, MLP):
+        theta = model._store.values
+        return float(theta @ theta)
+    return math.fsum(p.data * p.data for p in params)
 
 
 def _first_line(error: BaseException) -> str:
