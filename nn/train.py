@@ -291,9 +291,9 @@ class TrainingStep:
         else:
             y = self.y if rows is None else [self.y[i] for i in rows]
             value = _scalar_gradients(self.model, X, y, obj, self.l2, self.params)
+        if not math.isfinite(value):  # a non-finite gradient is refused by optimizer.step, by name
+            raise OverflowError(f"the loss became non-finite ({value:.4g})")
         _, grads = optimizer.values_and_grads()
-        if not (math.isfinite(value) and np.isfinite(grads).all()):
-            raise OverflowError(f"the loss or its gradient became non-finite (loss {value:.4g})")
         if self.clip_norm is not None:
             self.last_norm = clip_grad_norm(optimizer.params, self.clip_norm)
         else:
