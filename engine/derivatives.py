@@ -56,7 +56,7 @@ def _elu(node: Value) -> tuple[Local, ...]:
     (a,) = node.parents
     if a.data > 0.0:
         return (1.0,)
-    alpha = node.edges[1] - node.data  # the stored α·eᵃ minus α(eᵃ − 1)
+    alpha = node.edges[1] - node.data  # the stored α·eᵃ minus α(eᵃ − 1) (the op name says it too)
     return (node + alpha,)
 
 
@@ -118,7 +118,8 @@ TABLE: dict[str, Callable[[Value], tuple[Local, ...]]] = {
 
 def local_values(node: Value) -> tuple[Local, ...]:
     """∂node/∂parent for each parent (in edge order), as Values wherever they depend on the graph."""
-    rule = _power if node.op.startswith("**") and node.op != "**" else TABLE.get(node.op)
+    op = node.op.partition("(")[0]  # "leaky_relu(0.2)" follows the rule of "leaky_relu"
+    rule = _power if op.startswith("**") and op != "**" else TABLE.get(op)
     if rule is None:
         raise NotImplementedError(f"no second-derivative rule for the operation {node.op!r}")
     return rule(node)

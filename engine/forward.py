@@ -46,7 +46,7 @@ class ForwardStep:
 
 def formula(node: Value, names: dict) -> tuple[str, str]:
     """(the operation on its operands' names, the same on their numbers) for a computed Value."""
-    op, parents = node.op, node.parents
+    op, parents = node.op.partition("(")[0], node.parents  # "leaky_relu(0.2)" reads as leakyReLU
     name = [in_partial(names[p]) for p in parents]  # (T−a2)^2, not T−a2^2
     value = [_number(p.data) for p in parents]
     if op in _INFIX:

@@ -209,21 +209,23 @@ class Value:
     def leaky_relu(self, negative_slope: float = 0.01) -> Value:
         """a if a > 0 else s·a.   ∂/∂a = 1 if a > 0 else s  (s = negative_slope, 0.01 by default)."""
         s = as_number(negative_slope, "leaky_relu: negative_slope")
+        op = with_setting("leaky_relu", s, 0.01)
         a = self.data
         if a > 0.0:
-            return _node("leaky_relu", a, (self, 1.0))
+            return _node(op, a, (self, 1.0))
         _require_number(self, "leaky_relu")
-        return _node("leaky_relu", s * a, (self, s))
+        return _node(op, s * a, (self, s))
 
     def elu(self, alpha: float = 1.0) -> Value:
         """a if a > 0 else α(eᵃ − 1).   ∂/∂a = 1 if a > 0 else α·eᵃ  (α = 1 by default)."""
         alpha = as_number(alpha, "elu: alpha")
+        op = with_setting("elu", alpha, 1.0)
         a = self.data
         if a > 0.0:
-            return _node("elu", a, (self, 1.0))
+            return _node(op, a, (self, 1.0))
         _require_number(self, "elu")
         e = math.exp(a)  # a ≤ 0: no overflow
-        return _node("elu", alpha * (e - 1.0), (self, alpha * e))
+        return _node(op, alpha * (e - 1.0), (self, alpha * e))
 
     def gelu(self) -> Value:
         """GELU(a) = a·Φ(a), Φ the standard normal CDF (exact form, not the tanh approximation).
@@ -370,6 +372,20 @@ _LEAVES_GRAPH = ("{what}: the result would leave the graph, and backward would n
                  "For the plain number, use v.data.")
 _SQRT2 = math.sqrt(2.0)
 _SQRT_2PI = math.sqrt(2.0 * math.pi)
+
+
+def with_setting(op: str, value: float, default: float) -> str:
+    """The op name, with its setting when that is not the default: "leaky_relu", "leaky_relu(0.2)".
+    The graph then says everything needed to compute it again (the what-if page does)."""
+    return op if value == default else f"{op}({value!r})"
+
+
+def split_setting(op: str) -> tuple[str, float | None]:
+    """("leaky_relu", 0.2) from "leaky_relu(0.2)"; (op, None) when there is no setting."""
+    if op.endswith(")") and "(" in op:
+        name, _, setting = op[:-1].partition("(")
+        return name, float(setting)
+    return op, None
 
 
 def power_op(n: float) -> str:

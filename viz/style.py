@@ -42,7 +42,8 @@ def op_symbol(op: str) -> str:
     """How an operation reads in a picture: `*` as ×, `**2` as x^2, sigmoid as σ."""
     if op.startswith("**") and len(op) > 2:
         return f"x^{op[2:]}"
-    return SYMBOLS.get(op, op)
+    name, _, setting = op.partition("(")  # leaky_relu(0.2): its symbol, then its setting
+    return SYMBOLS.get(name, name) + (f"({setting}" if setting else "")
 
 
 def role(value: Value, root: Value) -> str:
