@@ -113,6 +113,7 @@ def _build(root: Value, who: str, title: Optional[str], rankdir: str, max_nodes:
                      key=lambda svg: abs(math.log(svg_aspect(svg) / SLIDE)))
     name = shown[root]
     data = {"frames": frames.frames, "nodes": sorted(final), "leaves": [i for i, _ in leaves],
+            "program": program(order), "names": [shown[v] for v in order],
             "forward": f"Forward pass done: every value is computed.\nBackward has not started: every grad "
                        f"is {NOT_COMPUTED}.\nPress → (or ▶) to seed {name}.grad = ∂{name}/∂{name} = 1."}
     summary, default_title = summary_table(rows, lr, name), f"Backward through {name}, step by step"
@@ -123,6 +124,20 @@ def _build(root: Value, who: str, title: Optional[str], rankdir: str, max_nodes:
     title = title or default_title
     page = fill(title=title, svg=layouts[0], others=layouts[1:], summary=summary, data=data)
     return Stepper(page, title, len(data["frames"]), height)
+
+
+def program(order: list[Value]) -> list[dict]:
+    """The graph as the page's what-if recomputes it: each node's op, its parents (indices into
+    `order`), its number; for a softmax output, which output it is (its own local derivative
+    pᵢ(1 − pᵢ) is the only one that is not negative)."""
+    index = {v: i for i, v in enumerate(order)}
+    nodes = []
+    for v in order:
+        node = {"o": v.op, "p": [index[p] for p in v.parents], "d": v.data}
+        if v.op == "softmax":
+            node["i"] = max(range(len(v.parents)), key=v.local_grads.__getitem__)
+        nodes.append(node)
+    return nodes
 
 
 def svg_aspect(svg: str) -> float:

@@ -57,6 +57,12 @@ TEMPLATE = r"""<!DOCTYPE html>
   @keyframes flow { to { stroke-dashoffset: 15; } }
   @media (prefers-reduced-motion: reduce) { .js g.edge.active path { animation: none; } }
   .hint { color: #666; font-size: .8rem; margin: .3rem 0 0; }
+  #whatif label { font-size: 15px; }
+  #whatif-value { width: 8em; font: inherit; }
+  #whatif-slider { width: min(22rem, 60vw); vertical-align: middle; }
+  #whatif-text { margin: .4rem 0 0; font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace;
+                 font-size: 15px; white-space: pre-wrap; }
+  .js g.node.leaf-editable { cursor: pointer; }
   @media (max-width: 600px) {
     #controls button { padding: .3rem .5rem; }
     #play { width: 4.8em; }
@@ -76,7 +82,7 @@ TEMPLATE = r"""<!DOCTYPE html>
   <input id="scrubber" type="range" min="0" value="0" aria-label="step">
   <span id="counter" aria-live="polite"></span>
 </div>
-<p class="hint" id="hint" hidden>← → step · Home/End · space plays · + − 0 zoom · drag to pan.
+<p class="hint" id="hint" hidden>← → step · Home/End · space plays · + − 0 zoom · drag to pan · click an input or a parameter to change it.
 Orange: the node whose grad is passed back; green: the grad it changes; faded: not reached yet.</p>
 <noscript><p class="hint">The final gradients after backward. Turn on JavaScript to step through it.</p></noscript>
 </header>
@@ -85,6 +91,9 @@ Orange: the node whose grad is passed back; green: the grad it changes; faded: n
 <div id="zoom" hidden><button id="zoom-in" title="zoom in (+)" aria-label="zoom in">+</button><button id="zoom-out" title="zoom out (−)" aria-label="zoom out">−</button><button id="zoom-fit" title="fit (0)" aria-label="fit the graph">⤢</button></div>
 </div>
 <section id="panel" aria-label="chain rule">
+<div id="whatif" hidden><label>What if <strong id="whatif-name"></strong> were <input id="whatif-value" type="number" step="any"></label>
+<input id="whatif-slider" type="range" min="0" max="1000" value="500" aria-label="drag to change the value">
+<button id="whatif-back">back to the steps</button><pre id="whatif-text"></pre></div>
 <pre id="formula" hidden></pre>
 <div id="summary">{{summary}}</div>
 </section>
@@ -199,6 +208,7 @@ Orange: the node whose grad is passed back; green: the grad it changes; faded: n
     svg.removeAttribute("width"); svg.removeAttribute("height");
     svg.style.width = "100%"; svg.style.height = "100%"; svg.style.display = "block";
     findGradLines();
+    markEditable();
     fit();
   }
   function bestLayout() {
@@ -268,7 +278,7 @@ Orange: the node whose grad is passed back; green: the grad it changes; faded: n
   var pointers = {}, pinch = null;
   graph.addEventListener("pointerdown", function (ev) {
     if (ev.target.closest("button")) { return; }
-    pointers[ev.pointerId] = { x: ev.clientX, y: ev.clientY };
+    pointers[ev.pointerId] = { x: ev.clientX, y: ev.clientY, x0: ev.clientX, y0: ev.clientY };
     graph.setPointerCapture(ev.pointerId);
   });
   graph.addEventListener("pointermove", function (ev) {
@@ -284,6 +294,10 @@ Orange: the node whose grad is passed back; green: the grad it changes; faded: n
     }
   });
   function release(ev) { delete pointers[ev.pointerId]; pinch = null; }
+  graph.addEventListener("pointerup", function (ev) {  // a click (not a drag) on an input or a parameter
+    var p = pointers[ev.pointerId];
+    if (p && Math.hypot(ev.clientX - p.x0, ev.clientY - p.y0) < 5) { clicked(ev.clientX, ev.clientY); }
+  });
   graph.addEventListener("pointerup", release);
   graph.addEventListener("pointercancel", release);
   window.addEventListener("resize", function () {
@@ -298,13 +312,15 @@ Orange: the node whose grad is passed back; green: the grad it changes; faded: n
     play.textContent = "\u23f8 pause";
     timer = setInterval(function () { if (current >= last) { stop(); } else { show(current + 1); } }, 1100);
   }
-  $("prev").addEventListener("click", function () { stop(); show(current - 1); });
-  $("next").addEventListener("click", function () { stop(); show(current + 1); });
+  $("prev").addEventListener("click", function () { stop(); leaveWhatIf(); show(current - 1); });
+  $("next").addEventListener("click", function () { stop(); leaveWhatIf(); show(current + 1); });
   play.addEventListener("click", toggle);
   scrub.addEventListener("input", function () { stop(); show(parseInt(scrub.value, 10)); });
   // Keys act on this document only: inside a notebook's iframe, only when the stepper has focus.
   document.addEventListener("keydown", function (ev) {
     if (ev.ctrlKey || ev.metaKey || ev.altKey) { return; }
+    if (ev.target.closest("input[type=number]")) { return; }  // typing a what-if value
+    if (whatIfOn && !ev.target.closest("input")) { leaveWhatIf(); }
     var keys = { ArrowRight: function () { stop(); show(current + 1); }, ArrowLeft: function () { stop(); show(current - 1); },
                  Home: function () { stop(); show(0); }, End: function () { stop(); show(last); },
                  "+": function () { zoom(1.25); }, "=": function () { zoom(1.25); }, "-": function () { zoom(0.8); },
@@ -314,6 +330,193 @@ Orange: the node whose grad is passed back; green: the grad it changes; faded: n
       keys[ev.key](); ev.preventDefault();
     }
   });
+  // -- What if? Click an input or a parameter and give it another number: the page computes the
+  // graph again with the engine's own operations (this table mirrors engine/value.py and
+  // engine/functional.py; tests compare it with Python to 1e-12), then backward, and a central
+  // difference (f(x + h) − f(x − h)) / 2h beside the gradient backward gives.
+  var program = data.program || [];
+  var SQRT2 = Math.sqrt(2), SQRT_2PI = Math.sqrt(2 * Math.PI);
+  function fsum(xs) {  // exactly rounded, as Python's math.fsum (Shewchuk's partials)
+    var partials = [];
+    xs.forEach(function (x) {
+      var i = 0;
+      for (var j = 0; j < partials.length; j++) {
+        var y = partials[j];
+        if (Math.abs(x) < Math.abs(y)) { var t = x; x = y; y = t; }
+        var hi = x + y, lo = y - (hi - x);
+        if (lo !== 0) { partials[i++] = lo; }
+        x = hi;
+      }
+      partials.length = i; partials.push(x);
+    });
+    var n = partials.length, hi = 0, lo = 0;
+    if (n > 0) {
+      hi = partials[--n];
+      while (n > 0) { var x = hi, y = partials[--n]; hi = x + y; var yr = hi - x; lo = y - yr; if (lo !== 0) { break; } }
+      if (n > 0 && ((lo < 0 && partials[n - 1] < 0) || (lo > 0 && partials[n - 1] > 0))) {
+        var y2 = lo * 2, x2 = hi + y2, yr2 = x2 - hi;
+        if (y2 === yr2) { hi = x2; }
+      }
+    }
+    return hi;
+  }
+  function erfc(x) {  // to about 1e-15: a series for |x| ≤ 2, a continued fraction beyond
+    if (x < 0) { return 2 - erfc(-x); }
+    if (x <= 2) {
+      var term = x, sum = x, k = 0;
+      while (Math.abs(term) > 1e-17 * Math.abs(sum)) { k++; term *= -x * x / k; sum += term / (2 * k + 1); }
+      return 1 - 2 / Math.sqrt(Math.PI) * sum;
+    }
+    var f = 0;  // erfc(x) = e^(−x²)/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …))))
+    for (var n = 120; n >= 1; n--) { f = (n / 2) / (x + f); }
+    return Math.exp(-x * x) / Math.sqrt(Math.PI) / (x + f);
+  }
+  function sigmoid(a) { if (a >= 0) { return 1 / (1 + Math.exp(-a)); } var e = Math.exp(a); return e / (1 + e); }
+  function setting(op, fallback) { var m = /\(([^)]*)\)$/.exec(op); return m ? parseFloat(m[1]) : fallback; }
+  function shifted(xs) {
+    var m = Math.max.apply(null, xs), e = xs.map(function (x) { return Math.exp(x - m); });
+    return { m: m, e: e, total: fsum(e) };
+  }
+  // [value, [∂out/∂parent, …]] for a node of op `op` whose parents hold the numbers `v`
+  function compute(node, v) {
+    var op = node.o, name = op.replace(/\(.*\)$/, ""), a = v[0], b = v[1];
+    if (op.slice(0, 2) === "**" && op.length > 2) {
+      var n = parseFloat(op.slice(2));
+      return [Math.pow(a, n), [n === 0 ? 0 : n === 1 ? 1 : n * Math.pow(a, n - 1)]];
+    }
+    switch (name) {
+      case "+": return [a + b, [1, 1]];
+      case "-": return [a - b, [1, -1]];
+      case "*": return [a * b, [b, a]];
+      case "/": return [a / b, [1 / b, -(a / b) / b]];
+      case "neg": return [-a, [-1]];
+      case "**": if (a === 0) { return [0, [b === 1 ? 1 : 0, 0]]; }
+                 var p = Math.pow(a, b); return [p, [b * Math.pow(a, b - 1), p * Math.log(a)]];
+      case "abs": return a > 0 ? [a, [1]] : [-a, [a < 0 ? -1 : 0]];
+      case "exp": var e = Math.exp(a); return [e, [e]];
+      case "log": return [Math.log(a), [1 / a]];
+      case "tanh": var t = Math.tanh(a); return [t, [1 - t * t]];
+      case "sigmoid": var s = sigmoid(a); return [s, [s * (1 - s)]];
+      case "softplus": return [Math.max(a, 0) + Math.log1p(Math.exp(-Math.abs(a))), [sigmoid(a)]];
+      case "relu": return a > 0 ? [a, [1]] : [0, [0]];
+      case "leaky_relu": var k = setting(op, 0.01); return a > 0 ? [a, [1]] : [k * a, [k]];
+      case "elu": var al = setting(op, 1); if (a > 0) { return [a, [1]]; }
+                  var ea = Math.exp(a); return [al * (ea - 1), [al * ea]];
+      case "gelu": var cdf = 0.5 * erfc(-a / SQRT2), pdf = Math.exp(-0.5 * a * a) / SQRT_2PI;
+                   return [a * cdf, [cdf + a * pdf]];
+      case "\u03a6": return [0.5 * erfc(-a / SQRT2), [Math.exp(-0.5 * a * a) / SQRT_2PI]];
+      case "sum": return [fsum(v), v.map(function () { return 1; })];
+      case "mean": var m = fsum(v) / v.length;
+                   if (!isFinite(m)) { m = fsum(v.map(function (x) { return x / v.length; })); }
+                   return [m, v.map(function () { return 1 / v.length; })];
+      case "dot": var terms = [], locals = [];
+                  for (var i = 0; i + 1 < v.length; i += 2) { terms.push(v[i] * v[i + 1]); locals.push(v[i + 1], v[i]); }
+                  if (v.length % 2) { terms.push(v[v.length - 1]); locals.push(1); }
+                  return [fsum(terms), locals];
+      case "logsumexp": var sh = shifted(v);
+                        return [sh.m + Math.log(sh.total), sh.e.map(function (x) { return x / sh.total; })];
+      case "softmax": var sx = shifted(v), probs = sx.e.map(function (x) { return x / sx.total; }), pi = probs[node.i];
+                      return [pi, probs.map(function (q, j) { return pi * ((j === node.i ? 1 : 0) - q); })];
+    }
+    throw new Error("no what-if rule for the operation " + op);
+  }
+  function evaluate(values) {  // the forward pass from the leaves' numbers; then backward
+    var out = values.slice(), locals = [];
+    program.forEach(function (node, i) {
+      if (!node.p.length) { locals.push([]); return; }
+      var r = compute(node, node.p.map(function (j) { return out[j]; }));
+      out[i] = r[0]; locals.push(r[1]);
+    });
+    var grad = program.map(function () { return 0; });
+    grad[program.length - 1] = 1;
+    for (var i = program.length - 1; i >= 0; i--) {
+      program[i].p.forEach(function (j, k) { grad[j] += locals[i][k] * grad[i]; });
+    }
+    var finite = out.concat(grad).every(isFinite) && locals.every(function (l) { return l.every(isFinite); });
+    return { data: out, grad: grad, locals: locals, finite: finite };
+  }
+  function fmt(x) {  // 4 significant figures, as Python's "{:.4g}"
+    if (x === 0) { return "0"; }
+    var e = Math.floor(Math.log10(Math.abs(Number(x.toPrecision(4)))));
+    if (e < -4 || e >= 4) {
+      var parts = x.toExponential(3).split("e"), mant = parts[0].replace(/\.?0+$/, ""), exp = parseInt(parts[1], 10);
+      return mant + "e" + (exp < 0 ? "-" : "+") + (Math.abs(exp) < 10 ? "0" : "") + Math.abs(exp);
+    }
+    return x.toFixed(Math.max(0, 3 - e)).replace(/(\.\d*?)0+$/, "$1").replace(/\.$/, "");
+  }
+  var original = program.map(function (n) { return n.d; }), whatIfOn = false, chosen = null, labelsAtStart = {};
+  function editable(i) { return program[i] && !program[i].p.length && program[i].o !== "const"; }
+  function whatIf(i, x) {  // the graph with leaf i set to x: {data, grad, locals, finite}
+    var values = original.slice(); values[i] = x;
+    return evaluate(values);
+  }
+  function drawState(state) {
+    document.querySelectorAll(".future, .label-future, .current, .changed, .through, .active, .label-active").forEach(
+      function (el) { el.classList.remove("future", "label-future", "current", "changed", "through", "active", "label-active"); });
+    Object.keys(dataLine).forEach(function (i) { dataLine[i].textContent = "data " + fmt(state.data[i]); });
+    data.nodes.forEach(function (i) {
+      if (gradLine[i]) { gradLine[i].textContent = "grad " + fmt(state.grad[i]); }
+      var g = $("v" + i); if (g) { g.classList.remove("pending"); }
+    });
+    program.forEach(function (node, c) {
+      node.p.forEach(function (j, k) {
+        var label = $("e" + c + "_" + k), t = label && label.querySelector("text");
+        if (!t) { return; }
+        if (!(label.id in labelsAtStart)) { labelsAtStart[label.id] = t.textContent; }
+        t.textContent = fmt(state.locals[c][k]);
+      });
+    });
+  }
+  function showWhatIf(x) {
+    var i = chosen, name = names[i], root = names[program.length - 1], before = evaluate(original);
+    var state = whatIf(i, x), text = $("whatif-text");
+    if (!state.finite) {
+      text.textContent = name + " = " + fmt(x) + " makes an operation undefined or infinite (the engine would refuse it too).";
+      return;
+    }
+    drawState(state);
+    var h = 1e-6 * Math.max(1, Math.abs(x)), up = whatIf(i, x + h), down = whatIf(i, x - h);
+    var numeric = (up.data[program.length - 1] - down.data[program.length - 1]) / (2 * h);
+    text.textContent = root + " = " + fmt(state.data[program.length - 1]) + "   (with " + name + " = " + fmt(original[i]) +
+      ": " + fmt(before.data[program.length - 1]) + ")\n" +
+      "\u2202" + root + "/\u2202" + name + " = " + fmt(state.grad[i]) + " by backprop, " + fmt(numeric) +
+      " by the nudge (f(x + h) \u2212 f(x \u2212 h)) / 2h, h = " + fmt(h) + "\nEvery value, local derivative and grad in the graph is computed again.";
+  }
+  var names = data.names || [];
+  function enterWhatIf(i) {
+    stop(); whatIfOn = true; chosen = i;
+    $("whatif").hidden = false; formula.hidden = true; summary.hidden = true;
+    $("whatif-name").textContent = names[i];
+    var input = $("whatif-value"), slider = $("whatif-slider"), x = original[i], span = Math.max(1, Math.abs(x)) * 2;
+    input.value = String(x);
+    slider.dataset.low = String(x - span); slider.dataset.high = String(x + span); slider.value = "500";
+    showWhatIf(x);
+  }
+  function leaveWhatIf() {
+    if (!whatIfOn) { return; }
+    whatIfOn = false; $("whatif").hidden = true;
+    Object.keys(labelsAtStart).forEach(function (id) { var t = $(id) && $(id).querySelector("text"); if (t) { t.textContent = labelsAtStart[id]; } });
+    show(current);
+  }
+  function markEditable() {  // inputs and parameters take a click (what if?)
+    program.forEach(function (node, i) { if (editable(i)) { each(["v" + i], function (el) { el.classList.add("leaf-editable"); }); } });
+  }
+  function clicked(x, y) {
+    var hit = document.elementFromPoint(x, y), node = hit && hit.closest && hit.closest("g.node");
+    var m = node && /^v(\d+)$/.exec(node.id);
+    if (m && editable(parseInt(m[1], 10))) { enterWhatIf(parseInt(m[1], 10)); }
+  }
+  $("whatif-value").addEventListener("input", function () {
+    var x = parseFloat(this.value); if (isFinite(x)) { showWhatIf(x); }
+  });
+  $("whatif-slider").addEventListener("input", function () {
+    var low = parseFloat(this.dataset.low), high = parseFloat(this.dataset.high);
+    var x = low + (high - low) * parseInt(this.value, 10) / 1000;
+    $("whatif-value").value = fmt(x); showWhatIf(x);
+  });
+  $("whatif-back").addEventListener("click", leaveWhatIf);
+  window.chainrule = { whatIf: whatIf, enterWhatIf: enterWhatIf, fmt: fmt };  // for tests and the curious
+
   setUp();
   if (bestLayout() !== shown) { useLayout(bestLayout()); }
   show(0);
