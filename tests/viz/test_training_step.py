@@ -22,12 +22,13 @@ def data_shown(page, label):
         return null; }""", label)
 
 
-def test_the_page_steps_forward_backward_and_the_update_and_changes_nothing(browser, tmp_path):
+@pytest.mark.parametrize("screen", ["laptop", "phone"])
+def test_the_page_steps_forward_backward_and_the_update_and_changes_nothing(browser, tmp_path, screen):
     rebuild, optimizer, params = _notes_step()
     path = viz.save_training_step(rebuild, optimizer, tmp_path / "step.html")
     assert [p.data for p in params] == [0.15, 0.4, 0.45, 0.65] and all(p.grad == 0.0 for p in params)
     assert optimizer.steps == 0
-    page, requests, errors = open_page(browser, path)
+    page, requests, errors = open_page(browser, path, screen)
     forward_frames = len(list(rebuild().forward_steps()))
     backward_frames = viz.stepper(rebuild()).steps
     assert frames_of(page) == forward_frames + backward_frames + 4 + 1  # + one update per parameter, + the end

@@ -77,11 +77,13 @@ def test_the_page_recomputes_every_operation_as_the_engine_does(page):
     assert any(op.startswith("**") and len(op) > 2 for op in checked)  # aⁿ with a number n
 
 
-def test_a_learner_clicks_a_parameter_types_a_number_and_sees_backprop_beside_the_nudge(browser, tmp_path):
+@pytest.mark.parametrize("screen", ["laptop", "phone"])
+def test_a_learner_clicks_a_parameter_types_a_number_and_sees_backprop_beside_the_nudge(browser, tmp_path, screen):
     from chainrule.demos.two_neuron import build, forward
 
     path = viz.save_stepper(build().E, tmp_path / "page.html")
-    pg, requests, errors = open_page(browser, path)
+    pg, requests, errors = open_page(browser, path, screen)
+    pg.click("#zoom-fit")  # the whole graph in view, w1 included
     box = pg.evaluate("""() => { const g = [...document.querySelectorAll('g.node')]
         .find(g => g.querySelector('text').textContent === 'w1'); const r = g.getBoundingClientRect();
         return [r.x + r.width / 2, r.y + r.height / 2]; }""")
