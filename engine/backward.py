@@ -63,12 +63,16 @@ def _begin(root: Value, grad: Any) -> tuple[list[Value], list[Any]]:
         raise TypeError(f"backward: expected a Value, got {describe(root)}")
     order = topological_order(root)
     saved = [node.grad for node in order]
-    for node in order:
-        if node.edges:
-            node.grad = 0.0
-        elif type(node.grad) is not float:
-            node.grad = _as_grad(node)
-    root.grad += seed
+    try:
+        for node in order:
+            if node.edges:
+                node.grad = 0.0
+            elif type(node.grad) is not float:
+                node.grad = _as_grad(node)
+        root.grad += seed
+    except BaseException:  # a leaf's .grad that is no number: the pass never started
+        _restore(order, saved)
+        raise
     return order, saved
 
 
