@@ -37,14 +37,19 @@ def open_page(browser, path, screen="laptop", **context):
     return page, requests, errors
 
 
-def grad_shown(page, label):
-    """The grad line of the node whose first line is `label`."""
-    return page.evaluate("""(label) => {
+def line_shown(page, label, line=-1):
+    """A text line of the node whose first line is `label` (the last, the grad line, by default)."""
+    return page.evaluate("""([label, line]) => {
         for (const g of document.querySelectorAll('g.node')) {
             const t = [...g.querySelectorAll('text')].map(x => x.textContent);
-            if (t[0] === label) return t[t.length - 1];
+            if (t[0] === label) return t[t.length + line];
         }
-        return null; }""", label)
+        return null; }""", [label, line])
+
+
+def grad_shown(page, label):
+    """The grad line of the node whose first line is `label`."""
+    return line_shown(page, label)
 
 
 def frames_of(page):

@@ -4,7 +4,7 @@ import pytest
 from chainrule import engine, nn, viz
 from chainrule.demos.two_neuron import build, forward
 
-from .test_stepper import frames_of, open_page
+from .test_stepper import frames_of, line_shown, open_page
 
 
 def _notes_step():
@@ -14,12 +14,7 @@ def _notes_step():
 
 
 def data_shown(page, label):
-    return page.evaluate("""(label) => {
-        for (const g of document.querySelectorAll('g.node')) {
-            const t = [...g.querySelectorAll('text')].map(x => x.textContent);
-            if (t[0] === label) return t[t.length - 2];
-        }
-        return null; }""", label)
+    return line_shown(page, label, -2)  # the data line sits above the grad line
 
 
 @pytest.mark.parametrize("screen", ["laptop", "phone"])
