@@ -83,7 +83,7 @@ class Optimizer:
         (`print(step)`), and is applied when it is yielded. Abandoned half-way, the parameters
         already moved are put back and the optimizer's state is left as it was."""
         theta, g, new_theta, new_state = self._next("step_steps")
-        steps = self._update_steps(theta, g, new_theta, new_state)
+        steps = self._update_steps(theta, g, new_theta, new_state)  # numbers copied out before any write
         done, finished = 0, False
         try:
             for step in steps:
@@ -109,17 +109,20 @@ class Optimizer:
                 for i, p in enumerate(self.params)]
 
     def _next(self, where: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, np.ndarray]]:
-        """θ, g (with weight decay), and the new θ and state the rule gives; checked, nothing written."""
-        theta, g = self.values_and_grads()
-        where = f"{type(self).__name__}.{where}"
-        _require_finite(g, self.params, f"{where}: the gradient of", "call backward() on a finite loss first")
+        """θ, g (with weight decay), and the new θ and state the rule gives; checked, nothing written.
+
+        θ may be the model's own buffer (a view): copy it before writing the new values over it.
+        """
+        theta, grads = self.values_and_grads()
         with np.errstate(over="ignore", invalid="ignore"):  # an overflow is caught just below, by name
-            if self.weight_decay:
-                g = g + self.weight_decay * theta
+            g = grads + self.weight_decay * theta if self.weight_decay else grads
             new_theta, new_state = self.update(theta, g, self.steps + 1)
-        _require_finite(new_theta, self.params, f"{where}: the update would make",
-                        f"lower the learning rate (lr={self.lr:g}) or clip the gradients; nothing was changed")
-        return theta.copy(), g, new_theta, new_state
+        if not np.isfinite(new_theta).all():  # a non-finite gradient makes a non-finite update too
+            where = f"{type(self).__name__}.{where}"
+            _require_finite(grads, self.params, f"{where}: the gradient of", "call backward() on a finite loss first")
+            _require_finite(new_theta, self.params, f"{where}: the update would make",
+                            f"lower the learning rate (lr={self.lr:g}) or clip the gradients; nothing was changed")
+        return theta, g, new_theta, new_state
 
     def _commit(self, new_state: dict[str, np.ndarray]) -> None:
         self.steps += 1
