@@ -109,10 +109,3 @@ def run_demo(name: str, description: str, run: Callable[..., dict], argv: Option
         print(f"{parser.prog}: stopped: {e}", file=sys.stderr)
         return 1
     return 0
-
-
-def compare_claim(computed: float, claimed: float, what: str, tolerance: float) -> str:
-    """A sentence saying whether a claim of the notes holds for the computed number."""
-    if abs(computed - claimed) <= tolerance:
-        return f"{what}: computed {computed:.4g}, the notes say {claimed:g} ✓"
-    return f"{what}: computed {computed:.4g}, the notes say {claimed:g} ✗ (the notes are off here)"

@@ -380,14 +380,6 @@ def with_setting(op: str, value: float, default: float) -> str:
     return op if value == default else f"{op}({value!r})"
 
 
-def split_setting(op: str) -> tuple[str, float | None]:
-    """("leaky_relu", 0.2) from "leaky_relu(0.2)"; (op, None) when there is no setting."""
-    if op.endswith(")") and "(" in op:
-        name, _, setting = op[:-1].partition("(")
-        return name, float(setting)
-    return op, None
-
-
 def power_op(n: float) -> str:
     """The op name of aⁿ for a number n: "**2", "**0.5"; exact, so the exponent can be read back."""
     short = f"{n:g}"
