@@ -85,13 +85,19 @@ def _logsumexp(node: Value) -> tuple[Local, ...]:
     return tuple((x - node).exp() for x in node.parents)
 
 
+def softmax_index(node: Value) -> int:
+    """Which output i of a softmax this node is: its stored ∂pᵢ/∂xᵢ = pᵢ(1 − pᵢ) ≥ 0 is the largest,
+    every other ∂pᵢ/∂xⱼ = −pᵢpⱼ ≤ 0."""
+    stored = node.edges[1::2]
+    return max(range(len(stored)), key=stored.__getitem__)
+
+
 def _softmax(node: Value) -> tuple[Local, ...]:
     xs = node.parents
     m = max(x.data for x in xs)  # a number: subtracting it changes no derivative
     lse = sum((x - m).exp() for x in xs).log() + m
     probs = [(x - lse).exp() for x in xs]
-    stored = node.edges[1::2]
-    i = max(range(len(stored)), key=stored.__getitem__)  # which output this is: pᵢ(1 − pᵢ) ≥ 0 > −pᵢpⱼ
+    i = softmax_index(node)
     p_i = probs[i]
     return tuple(p_i * ((1.0 if j == i else 0.0) - p_j) for j, p_j in enumerate(probs))
 

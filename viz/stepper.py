@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from chainrule.engine import Value, fmt, names, topological_order
+from chainrule.engine.derivatives import softmax_index
 from chainrule.engine.files import write_atomically
 
 from .frames import replay, replaying
@@ -128,14 +129,13 @@ def _build(root: Value, who: str, title: Optional[str], rankdir: str, max_nodes:
 
 def program(order: list[Value]) -> list[dict]:
     """The graph as the page's what-if recomputes it: each node's op, its parents (indices into
-    `order`), its number; for a softmax output, which output it is (its own local derivative
-    pᵢ(1 − pᵢ) is the only one that is not negative)."""
+    `order`), its number; for a softmax output, which output it is."""
     index = {v: i for i, v in enumerate(order)}
     nodes = []
     for v in order:
         node = {"o": v.op, "p": [index[p] for p in v.parents], "d": v.data}
         if v.op == "softmax":
-            node["i"] = max(range(len(v.parents)), key=v.local_grads.__getitem__)
+            node["i"] = softmax_index(v)
         nodes.append(node)
     return nodes
 
