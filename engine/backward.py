@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import math
 import weakref
+from array import array
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 from .checks import as_number, describe
 from .derivatives import local_values
@@ -55,14 +56,14 @@ def backward(root: Value, grad: Any = 1.0, create_graph: bool = False) -> None:
         raise
 
 
-def _begin(root: Value, grad: Any) -> tuple[list[Value], list[Any]]:
+def _begin(root: Value, grad: Any) -> tuple[list[Value], Sequence[Any]]:
     """Seed a pass: the graph in topological order, every grad as it was (to undo a failed pass),
     computed Values at 0, leaves as they were ("no gradient yet", None, counts as 0), root += grad."""
     seed = as_number(grad, "backward: grad")
     if not hasattr(root, "edges"):
         raise TypeError(f"backward: expected a Value, got {describe(root)}")
     order = topological_order(root)
-    saved = [node.grad for node in order]
+    saved = _saved_grads(order)
     try:
         for node in order:
             if node.edges:
@@ -74,6 +75,16 @@ def _begin(root: Value, grad: Any) -> tuple[list[Value], list[Any]]:
         _restore(order, saved)
         raise
     return order, saved
+
+
+def _saved_grads(order: list[Value]) -> Sequence[Any]:
+    """Every .grad as it was, to undo a failed pass. Packed as 8-byte doubles when all are numbers:
+    a list would keep each old gradient's float object (24 bytes) alive beside the new one."""
+    grads = [node.grad for node in order]
+    try:
+        return array("d", grads)
+    except TypeError:  # a None ("no gradient yet") or something odd in a leaf's .grad: keep each as it is
+        return grads
 
 
 def _as_grad(node: Value) -> float:
@@ -95,7 +106,7 @@ def _check(order: list[Value]) -> None:
                 "was before this pass. Scale the loss or the inputs down (or lower the learning rate).")
 
 
-def _restore(order: list[Value], saved: list[Any]) -> None:
+def _restore(order: list[Value], saved: Sequence[Any]) -> None:
     for node, g in zip(order, saved):
         node.grad = g
 

@@ -42,13 +42,15 @@ class Value:
         edges: (parent₁, ∂self/∂parent₁, parent₂, ∂self/∂parent₂, …), in operand order,
             computed in the forward pass. Read them as pairs with `engine.edges(v)`.
         scope: the dotted name of the nn module that made it ("layers.0.neurons.3"), or None.
+        _visited_by: the topological sort that last reached this node (engine/graph.py). A mark
+            in the node costs 8 bytes; a set of visited nodes would cost 30–40 per node again.
 
     `==` and hashing are by identity, as for any graph node: two Values with equal numbers
     are still two nodes (a dict of gradients keyed by Value needs that). `<`, `<=`, `>`, `>=`
     compare the numbers, so `while loss > 0.01`, `max(values)` and `sorted(values)` work.
     """
 
-    __slots__ = ("data", "grad", "op", "label", "edges", "scope")
+    __slots__ = ("data", "grad", "op", "label", "edges", "scope", "_visited_by")
 
     def __init__(self, data: float, label: str = "") -> None:
         self.data = as_number(data, "Value")
@@ -59,6 +61,7 @@ class Value:
         self.label = label
         self.edges: tuple = ()
         self.scope: str | None = None
+        self._visited_by: object = None
 
     @staticmethod
     def parameter(x: Any, label: str = "") -> Value:
@@ -403,6 +406,7 @@ def _node(op: str, data: float, edges: tuple) -> Value:
     out.label = ""
     out.edges = edges if not paused or recording() else ()
     out.scope = None
+    out._visited_by = None
     return out
 
 
@@ -416,6 +420,7 @@ def _lift(x: Any, op: str, partner: Value) -> Value:
     c.label = f"{number:.4g}"  # as fmt() writes it
     c.edges = ()
     c.scope = None
+    c._visited_by = None
     return c
 
 

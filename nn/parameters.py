@@ -56,6 +56,7 @@ class Parameter(Value):
         self.label = label
         self.edges = ()
         self.scope = scope
+        self._visited_by = None
 
     @property
     def data(self) -> float:  # type: ignore[override]

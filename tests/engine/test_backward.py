@@ -59,6 +59,32 @@ def test_order_is_deterministic_and_parents_come_first():
     assert order[-1].label == "e"
 
 
+def test_a_shared_graph_sorted_again_and_from_threads_lists_each_node_once():
+    # Visited nodes are marked in the node (not kept in a set): a second sort, a sort of a
+    # subgraph and sorts from several threads at once must each still see every node once.
+    x = Value(0.5, "x")
+    layer = [x]
+    for _ in range(200):  # a lattice: every node feeds two of the next row, so most are reached twice
+        layer = [layer[max(i - 1, 0)] * layer[min(i, len(layer) - 1)] for i in range(len(layer) + 1)][:4]
+    root = engine.sum(layer)
+    expected = topological_order(root)
+    assert len(expected) == len(set(expected))
+    assert topological_order(root) == expected
+    assert topological_order(layer[0]) == [v for v in expected if v in set(topological_order(layer[0]))]
+    results = []
+
+    def sort_many():
+        results.extend(topological_order(root) for _ in range(20))
+
+    threads = [threading.Thread(target=sort_many) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == 80 and all(order == expected for order in results)
+    assert gc.isenabled()  # each sort pauses the cycle collector; the last one to finish turns it back on
+
+
 def test_a_million_node_chain_backpropagates_without_recursion():
     x = Value(1.0, "x")
     y = x

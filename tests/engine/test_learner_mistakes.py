@@ -117,6 +117,19 @@ def test_a_failed_backward_leaves_every_grad_as_it_was():
     assert x.grad == 2e100 and w.grad == 8.0
 
 
+def test_a_failed_backward_keeps_no_gradient_yet_and_numpy_gradients():
+    x, w = Value(1e200, "x"), Value(2.0, "w")
+    z = (x * 1e100) + w * w
+    w.grad = None  # the PyTorch habit: "no gradient yet"
+    with pytest.raises(OverflowError):
+        z.backward(1e300)  # ∂z/∂x · 1e300 overflows
+    assert w.grad is None and x.grad == 0.0
+    w.grad = np.float64(3.0)
+    with pytest.raises(OverflowError):
+        z.backward(1e300)  # ∂z/∂x · 1e300 overflows
+    assert w.grad == 3.0 and x.grad == 0.0
+
+
 def test_no_stored_local_derivative_is_ever_infinite():
     with pytest.raises(OverflowError, match=r"power \(\*\*\).*not finite"):
         Value(1e308) ** Value(1.0)  # ∂/∂b = aᵇ·ln a = 7e310

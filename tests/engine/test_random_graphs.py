@@ -19,7 +19,7 @@ UNARY = {
 }
 BINARY = ["+", "-", "*", "/", "**"]
 NARY = ["sum", "mean", "dot", "logsumexp", "softmax"]
-KINKED = {"relu", "leaky_relu", "abs", "elu"}  # derivatives jump at 0: keep their inputs away from it
+KINKED = {"relu", "leaky_relu", "abs", "elu"}  # derivatives jump at 0: keep their inputs away from it (op names may carry a setting: "leaky_relu(0.1)")
 
 
 def _binary(op, a, b):
@@ -89,7 +89,7 @@ def _build(program, xs):
     for node in nodes:
         if abs(node.data) > 1e3:
             return None
-        if node.op in KINKED and abs(node.parents[0].data) < 1e-3:
+        if node.op.split("(")[0] in KINKED and abs(node.parents[0].data) < 1e-3:
             return None
         if node.op in ("log", "**0.5", "/", "**") and any(abs(p.data) < 0.05 for p in node.parents):
             return None
