@@ -15,17 +15,29 @@ SMALLEST_NODE_TEXT = """() => {
 
 # Every edge's stroke (centre line sampled every 1.5 px, half its width around it) against every text box.
 EDGES_THROUGH_TEXT = """() => {
+  // Points along each edge, every 1.5 screen px, sampled once per path shape and zoom level
+  // (getPointAtLength is the slow part; stepping changes the texts, not the edges).
+  const cache = window.__edgeSamples || (window.__edgeSamples = new Map());
   const hits = [];
   const boxes = [...document.querySelectorAll('#graph g.node text')].map(t => [t, t.getBoundingClientRect()]);
   for (const path of document.querySelectorAll('#graph g.edge path')) {
     const m = path.getScreenCTM(), scale = m.a;
     const half = parseFloat(path.getAttribute('stroke-width') || '1') * scale / 2;
-    const length = path.getTotalLength();
-    const steps = Math.max(2, Math.ceil(length * scale / 1.5));
-    for (let i = 0; i <= steps; i++) {
-      const p = path.getPointAtLength(length * i / steps);
+    const around = path.getBoundingClientRect();
+    const near = boxes.filter(([t, b]) => b.left - half <= around.right && b.right + half >= around.left &&
+                                          b.top - half <= around.bottom && b.bottom + half >= around.top);
+    if (!near.length) continue;
+    const key = path.getAttribute('d');
+    let sample = cache.get(key);
+    if (!sample || scale > sample.scale * 1.01) {
+      const length = path.getTotalLength(), steps = Math.max(2, Math.ceil(length * scale / 1.5)), points = [];
+      for (let i = 0; i <= steps; i++) points.push(path.getPointAtLength(length * i / steps));
+      sample = {scale, points};
+      cache.set(key, sample);
+    }
+    for (const p of sample.points) {
       const x = m.a * p.x + m.c * p.y + m.e, y = m.b * p.x + m.d * p.y + m.f;
-      for (const [t, b] of boxes) {
+      for (const [t, b] of near) {
         const dx = Math.max(b.left - x, 0, x - b.right), dy = Math.max(b.top - y, 0, y - b.bottom);
         if (Math.hypot(dx, dy) < half) {
           hits.push(path.closest('g.edge').id + ' through "' + t.textContent + '"'); break;

@@ -170,6 +170,13 @@ def test_readable_still_and_clear_at_laptop_and_phone_size(browser, tmp_path, sc
                {i: r for i, r in still.items() if i not in ("formula", "summary")}, k
     page.screenshot(path=str(tmp_path / f"{screen}.png"))
     assert errors == [] and requests == [path.as_uri()]
+    # and the measure sees an edge through text when there is one: move a node's text onto an edge
+    page.evaluate("""() => {
+      const path = document.querySelector('#graph g.edge path'), text = document.querySelector('#graph g.node text');
+      const p = path.getPointAtLength(path.getTotalLength() / 2);
+      text.setAttribute('x', p.x); text.setAttribute('y', p.y);
+    }""")
+    assert page.evaluate(M.EDGES_THROUGH_TEXT) != []
 
 
 def test_zoom_buttons_keys_wheel_drag_and_pinch(browser, two_neuron_page):
