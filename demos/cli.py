@@ -1,15 +1,21 @@
-"""The `chainrule` command: `chainrule demo --list`, `chainrule demo NAME [options]`."""
+"""The `chainrule` command: `chainrule demo --list`, `chainrule demo NAME [options]`, `chainrule demo all`."""
 from __future__ import annotations
 
 import importlib
 import sys
+import time
+import traceback
+from pathlib import Path
 
 from chainrule import __version__
 
 from . import DEMOS
-from .common import OneLineParser, interrupted
+from .common import INTERRUPTED, SEEDS, OneLineParser, folder_problem, interrupted, seed_option
 
-USAGE = "usage: chainrule demo --list | chainrule demo NAME [options]"
+USAGE = ("usage: chainrule demo --list | chainrule demo NAME [options] | "
+         "chainrule demo all [--out DIR] [--seed N] [--quiet]")
+ALL = "all"  # not a demo: every demo, one after another
+STOP = (INTERRUPTED, 141)  # Ctrl-C, or the reader of stdout went away: `all` stops too
 
 
 def demo_main(argv: list[str]) -> int:
@@ -23,20 +29,80 @@ def demo_main(argv: list[str]) -> int:
         print("Demos (run one with: chainrule demo NAME [--help]):")
         for name, (_, line) in DEMOS.items():
             print(f"  {name:<{width}}  {line}")
+        print(f"  {ALL:<{width}}  every demo above in one process, each into OUT/NAME, then a table of their times")
         return 0
     if argv and argv[0] in ("-h", "--help"):
         print(USAGE)
         return 0
+    if argv and argv[0] == ALL:
+        return all_main(argv[1:])
     if not argv or argv[0] not in DEMOS:
         said = f"no demo named {argv[0]!r}." if argv else "which demo?"
-        print(f"chainrule demo: {said} Choose one of: {', '.join(DEMOS)} (chainrule demo --list tells what each shows)",
-              file=sys.stderr)
+        print(f"chainrule demo: {said} Choose one of: {', '.join(DEMOS)}, or {ALL} for every one "
+              "(chainrule demo --list tells what each shows)", file=sys.stderr)
         return 2
     name, rest = argv[0], argv[1:]
     try:
         return importlib.import_module(DEMOS[name][0]).main(rest)
     except KeyboardInterrupt:  # while the demo's modules load; once it runs, run_demo handles Ctrl-C
         return interrupted(f"chainrule demo {name}")
+
+
+def all_main(argv: list[str]) -> int:
+    """`chainrule demo all`: every demo in this one process, each into OUT/NAME, then each one's wall time.
+
+    One process pays Python's and matplotlib's start-up once instead of once per demo. A demo
+    that fails is reported (its traceback on stderr) and the others still run; the status is
+    then 1 and the last line on stderr names the failed demos. Bad usage is one line and status 2;
+    Ctrl-C (130) or a closed stdout (141) stops the whole run.
+    """
+    parser = OneLineParser(prog=f"chainrule demo {ALL}", description="Run every demo, one after another, in one process.")
+    parser.add_argument("--out", type=Path, default=Path("chainrule-out"),
+                        help="folder for the pictures: each demo writes into OUT/NAME (default ./chainrule-out)")
+    parser.add_argument("--seed", type=seed_option, default=0,
+                        help=f"the seed every demo gets, 0 to {SEEDS - 1} (default 0)")
+    parser.add_argument("--quiet", action="store_true", help="print only each demo's summary and the files written")
+    args = parser.parse_args(argv)
+    problem = folder_problem(args.out)
+    if problem:
+        parser.error(f"argument --out: {problem}; name a folder, which is created if missing")
+    options = ["--seed", str(args.seed)] + (["--quiet"] if args.quiet else [])
+    times: list[tuple[str, float, int]] = []
+    started = time.perf_counter()
+    for number, name in enumerate(DEMOS, 1):
+        if number > 1:
+            print()
+        print(f"== {name} ({number}/{len(DEMOS)}) ==")
+        begin = time.perf_counter()
+        status = _run_one(name, ["--out", str(args.out / name), *options])
+        times.append((name, time.perf_counter() - begin, status))
+        if status in STOP:
+            return status
+    total = time.perf_counter() - started
+    width = max(len(name) for name in DEMOS)
+    print("\nWall time of each demo in this one process (seconds; start-up and imports come before the first):")
+    for name, seconds, status in times:
+        print(f"  {name:<{width}}  {seconds:6.2f}" + ("" if status == 0 else f"  FAILED (exit status {status})"))
+    print(f"  {'all ' + str(len(times)):<{width}}  {total:6.2f}")
+    failed = [f"{name} (exit status {status})" for name, _, status in times if status != 0]
+    if failed:
+        print(f"chainrule demo {ALL}: {len(failed)} of {len(times)} demos failed: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _run_one(name: str, argv: list[str]) -> int:
+    """Run one demo inside `all`; its exit status (1 for an exception, whose traceback goes to stderr)."""
+    try:
+        return importlib.import_module(DEMOS[name][0]).main(argv)
+    except KeyboardInterrupt:  # while the demo's modules load; once it runs, run_demo handles Ctrl-C
+        return interrupted(f"chainrule demo {name}")
+    except SystemExit as stop:  # a demo that exits (e.g. its own usage error) ends only itself
+        return 0 if stop.code is None else stop.code if isinstance(stop.code, int) else 1
+    except Exception:  # a bug in one demo: show it, and go on with the others
+        traceback.print_exc()
+        print(f"chainrule demo {name}: failed (the traceback above says where)", file=sys.stderr)
+        return 1
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -39,20 +39,15 @@ ACTIVATIONS: dict[str, tuple[Callable, Callable]] = {
 
 
 def weights(model: nn.MLP) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Each layer's (W, b): W[j, i] is neuron j's weight on input i. Read from `model.parameters()`,
-    neuron by neuron (its weights, then its bias), and checked against `nn.predict` on one sample."""
+    """Each layer's (W, b): W[j, i] is neuron j's weight on input i. Copies of the layer's own arrays
+    (`layer.W`, `layer.b`: views on the numbers that `model.parameters()` reads and writes), taken now,
+    so later training does not change them; checked against `nn.predict` on one sample."""
     config = model.config()
-    values = np.array([p.data for p in model.parameters()])
-    dims = [config["nin"], *config["sizes"]]
-    layers, start = [], 0
-    for nin, nout in zip(dims, dims[1:]):
-        block = values[start:start + nout * (nin + 1)].reshape(nout, nin + 1)
-        layers.append((block[:, :nin], block[:, nin]))
-        start += nout * (nin + 1)
+    layers = [(layer.W.copy(), layer.b.copy()) for layer in model.layers]
     probe = [[0.3 + 0.1 * i for i in range(config["nin"])]]
     expected = np.ravel(nn.predict(model, probe))
-    if start != len(values) or not np.allclose(_outputs(layers, config, np.array(probe)).ravel(), expected, atol=1e-9):
-        raise RuntimeError("inside.weights: model.parameters() are not in the neuron-by-neuron order this reads")
+    if not np.allclose(_outputs(layers, config, np.array(probe)).ravel(), expected, atol=1e-9):
+        raise RuntimeError("inside.weights: these layers' outputs differ from nn.predict's")
     return layers
 
 

@@ -44,8 +44,14 @@ def _figure_class() -> type:
 def to_bytes(fig: "Figure", kind: str = "png") -> bytes:
     """The figure encoded as PNG or SVG."""
     buffer = io.BytesIO()
-    # No bbox_inches="tight": constrained layout already fits the figure, and "tight" draws it twice.
-    fig.savefig(buffer, format=kind, dpi=DPI)
+    if kind == "png" and fig.dpi == DPI and hasattr(fig.canvas, "print_png"):
+        # savefig draws a figure that has a layout engine twice: once unseen, only to run the layout,
+        # then for real. The Agg canvas's own draw runs the layout and draws in one pass, at the
+        # figure's DPI (the PNG's, set by _figure): the same pixels, in about half the time.
+        fig.canvas.print_png(buffer)
+    else:
+        # No bbox_inches="tight": constrained layout already fits the figure, and "tight" draws it twice.
+        fig.savefig(buffer, format=kind, dpi=DPI)
     return buffer.getvalue()
 
 
@@ -61,7 +67,7 @@ def save(fig: "Figure", path: "str | os.PathLike[str]") -> Path:
 def _figure(cols: int = 1, rows: int = 1, size: tuple[float, float] = (5.0, 3.6), **subplots: Any) -> tuple["Figure", Any]:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    fig = _figure_class()(figsize=(size[0] * cols, size[1] * rows), layout="constrained")
+    fig = _figure_class()(figsize=(size[0] * cols, size[1] * rows), dpi=DPI, layout="constrained")
     FigureCanvasAgg(fig)  # a canvas of its own: no pyplot, no global backend
     axes = fig.subplots(rows, cols, squeeze=False, **subplots)
     return fig, axes
