@@ -221,32 +221,33 @@ def cycle_collector() -> dict:
     return found
 
 
-def demos() -> dict:
+def demos(rounds: int = 3) -> dict:
     """Wall time of every demo as a user runs it, start-up included: each in its own process
     (`python -m chainrule.demos NAME --quiet`), and all of them in one (`python -m chainrule.demos all --quiet`).
+    `rounds` times round-robin (the machine's load varies from second to second); the median counts.
 
-    Returns {"each": {name: seconds}, "one_process": seconds}.
+    Returns {"each": {name: median s}, "one_process": median s, "spread": {name: [min, max]}}.
     """
     import tempfile
 
     from chainrule.demos import DEMOS
 
-    each = {}
+    runs: dict[str, list[float]] = {name: [] for name in [*DEMOS, "all"]}
     with tempfile.TemporaryDirectory() as tmp:
-        for name in DEMOS:
-            start = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "chainrule.demos", name, "--quiet", "--out", f"{tmp}/{name}"],
-                           check=True, capture_output=True)
-            each[name] = time.perf_counter() - start
-    with tempfile.TemporaryDirectory() as tmp:
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "chainrule.demos", "all", "--quiet", "--out", tmp],
-                       check=True, capture_output=True)
-        one_process = time.perf_counter() - start
-    print("Demos, wall seconds each in its own process (start-up included): "
-          + ", ".join(f"{k} {v:.1f}" for k, v in each.items())
-          + f"; all in one process {one_process:.1f} s (the separate processes add up to {sum(each.values()):.1f} s)\n")
-    return {"each": each, "one_process": one_process}
+        for _ in range(rounds):
+            for name in runs:
+                start = time.perf_counter()
+                subprocess.run([sys.executable, "-m", "chainrule.demos", name, "--quiet", "--out", f"{tmp}/{name}"],
+                               check=True, capture_output=True)
+                runs[name].append(time.perf_counter() - start)
+    median = {name: statistics.median(times) for name, times in runs.items()}
+    spread = {name: [min(times), max(times)] for name, times in runs.items()}
+    each = {name: median[name] for name in DEMOS}
+    print(f"Demos, median wall seconds of {rounds} runs each in its own process (start-up included): "
+          + ", ".join(f"{k} {v:.1f} ({spread[k][0]:.1f}–{spread[k][1]:.1f})" for k, v in each.items())
+          + f"; all in one process {median['all']:.1f} s ({spread['all'][0]:.1f}–{spread['all'][1]:.1f}; the separate "
+          f"processes add up to {sum(each.values()):.1f} s)\n")
+    return {"each": each, "one_process": median["all"], "spread": spread}
 
 
 def targets(results: dict) -> list[str]:
@@ -328,11 +329,16 @@ def markdown(results: dict) -> str:
         lines += ["", "Objects left for the cycle collector after a dropped training step: "
                   + ", ".join(f"{k} {v}" for k, v in results["cycle_collector"].items()) + "."]
     if "demos" in results:
-        each = results["demos"]["each"]
-        lines += ["", "## Demos (wall seconds, start-up included)", "", "| demo | s |", "|---|---|"]
-        lines += [f"| {k} (its own process) | {v:.1f} |" for k, v in each.items()]
-        lines += [f"| **all, in one process** (`chainrule demo all`) | {results['demos']['one_process']:.1f} |",
-                  f"| all, each in its own process, added up | {sum(each.values()):.1f} |"]
+        each, spread = results["demos"]["each"], results["demos"].get("spread", {})
+
+        def span(name: str) -> str:
+            return f"{spread[name][0]:.1f}–{spread[name][1]:.1f}" if name in spread else ""
+
+        lines += ["", "## Demos (wall seconds, start-up included; median and range of the runs)", "",
+                  "| demo | median s | range |", "|---|---|---|"]
+        lines += [f"| {k} (its own process) | {v:.1f} | {span(k)} |" for k, v in each.items()]
+        lines += [f"| **all, in one process** (`chainrule demo all`) | {results['demos']['one_process']:.1f} | {span('all')} |",
+                  f"| all, each in its own process, added up | {sum(each.values()):.1f} | |"]
     lines += ["", "## Against the targets", "", "```", *[line.strip() for line in results["targets"]], "```", ""]
     return "\n".join(lines)
 

@@ -24,9 +24,10 @@ import numpy as np
 
 # -- activations: (A, g′) from Z, the same formulas as the Value methods ------------------
 
-def _sigmoid(Z: np.ndarray) -> np.ndarray:
-    """σ(z) without overflow: e^(−|z|) ≤ 1 on both sides."""
-    e = np.exp(-np.abs(Z))
+def _sigmoid(Z: np.ndarray, e: np.ndarray | None = None) -> np.ndarray:
+    """σ(z) without overflow: e = e^(−|z|) ≤ 1 on both sides (pass it if you have it)."""
+    if e is None:
+        e = np.exp(-np.abs(Z))
     return np.where(Z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
@@ -111,7 +112,7 @@ class Linear:
     def backward(self, G: np.ndarray) -> np.ndarray | None:
         layer = self.layer
         layer.W_grad += G.T @ self.H
-        layer.b_grad += G.sum(axis=0)
+        layer.b_grad += np.add.reduce(G, axis=0)  # G.sum(axis=0), without the method's Python wrapper
         return G @ layer.W if self.input_grad else None
 
 
@@ -197,9 +198,10 @@ def binary_cross_entropy(O: np.ndarray, T: np.ndarray) -> tuple[float, np.ndarra
 def binary_cross_entropy_with_logits(O: np.ndarray, T: np.ndarray) -> tuple[float, np.ndarray]:
     """L = (1/n) Σ softplus(z) − y·z;   ∂L/∂z = (σ(z) − y)/n."""
     z, y = O, T
-    softplus = np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
+    e = np.exp(-np.abs(z))  # shared by softplus and σ
+    softplus = np.maximum(z, 0.0) + np.log1p(e)
     n = z.shape[0]
-    return float((softplus - y * z).sum()) / n, (_sigmoid(z) - y) / n
+    return float((softplus - y * z).sum()) / n, (_sigmoid(z, e) - y) / n
 
 
 def cross_entropy(O: np.ndarray, labels: np.ndarray) -> tuple[float, np.ndarray]:

@@ -352,10 +352,11 @@ def fit(model: Any, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Callabl
     for epoch in range(1, epochs + 1):
         if shuffle and batch < n:
             rng.shuffle(order)
+        rows = np.array(order)  # one index array per epoch: its slices index the batches without a conversion each
         norm = 0.0
         try:
             for start in range(0, n, batch):
-                step(order[start:start + batch] if batch < n else None)
+                step(rows[start:start + batch] if batch < n else None)
                 norm = max(norm, step.last_norm)
             train_loss, train_acc = _evaluate(model, A, T, obj)
             if step.l2:
