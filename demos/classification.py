@@ -38,10 +38,9 @@ def overfit(l2: float, seed: int = 0, epochs: int = 200, data=None, dropout: flo
     return model, history
 
 
-def boundary(model: nn.MLP, X, y, title: str, resolution: int = 100):
-    """The model's decision over the plane (one `nn.predict` call on the whole grid)."""
-    return plots.decision_boundary(lambda grid: nn.predict(model, grid), X, y, title=title, resolution=resolution,
-                                   output_label="model output = P(class 1)")
+def _predictor(model: nn.MLP):
+    """The model's outputs for a whole grid at once (one `nn.predict` call), as decision_boundaries wants."""
+    return lambda grid: nn.predict(model, grid)
 
 
 def run(out: Path, seed: int = 0, say: Narrator = Narrator(), epochs: int = 100, overfit_epochs: int = 200,
@@ -59,10 +58,9 @@ def run(out: Path, seed: int = 0, say: Narrator = Narrator(), epochs: int = 100,
         say(f"  {name:<20} {model.num_parameters():>4} parameters: train accuracy {h.accuracy[-1]:.0%}, "
             f"validation {h.val_accuracy[-1]:.0%}")
     say("Logistic regression can only draw a straight line; the hidden layers bend it around the moons.\n")
-    for name, model in models.items():
-        slug = "logistic" if name.startswith("logistic") else "mlp"
-        say.wrote(plots.save(boundary(model, X, y, f"{name}: its decision on the 200 moons", resolution),
-                             out / f"boundary_{slug}.png"))
+    say.wrote(plots.save(plots.decision_boundaries(
+        [(_predictor(model), X, y, name) for name, model in models.items()], resolution=resolution,
+        output_label="model output = P(class 1)", title="The decision on the 200 moons"), out / "boundaries.png"))
 
     size = nn.MLP(2, [24, 24, 1]).num_parameters()
     say(f"Overfitting: a 2-24-24-1 network ({size} parameters) on only 30 noisy points, {overfit_epochs} epochs, "
@@ -90,9 +88,10 @@ def run(out: Path, seed: int = 0, say: Narrator = Narrator(), epochs: int = 100,
         f"without ({none.val_loss[-1]:.3f}). Each step trains a random half-network, so no unit can rely on one "
         "other; evaluation uses them all.\n")
     (Xt2, yt2), _ = data
-    for l2, (model, h) in runs.items():
-        say.wrote(plots.save(boundary(model, Xt2, yt2, f"30 training points, λ = {l2:g}: validation loss "
-                                                       f"{h.val_loss[-1]:.3f}", resolution), out / f"overfit_l2_{l2:g}.png"))
+    say.wrote(plots.save(plots.decision_boundaries(
+        [(_predictor(model), Xt2, yt2, f"λ = {l2:g}: validation loss {h.val_loss[-1]:.3f}") for l2, (model, h) in runs.items()],
+        resolution=resolution, output_label="model output = P(class 1)",
+        title=f"The same network on 30 training points, with the L2 penalty λ‖θ‖²"), out / "overfit_l2.png"))
     series, styles = {}, {}
     for (l2, (_, h)), colour in zip(runs.items(), plots.PALETTE):
         series[f"λ = {l2:g} validation"], styles[f"λ = {l2:g} validation"] = h.val_loss, {"color": colour}

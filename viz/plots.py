@@ -153,6 +153,48 @@ def decision_boundary(predict: Callable[[list[list[float]]], Sequence[Any]], X: 
     says how sure the model is (white = the threshold, undecided), the black line is output = threshold.
     lines: extra lines a·x₁ + b·x₂ + c = 0, dashed (e.g. each hidden unit's w·x + b = 0).
     """
+    return decision_boundaries([(predict, X, y, title)], path, resolution=resolution, threshold=threshold,
+                               output_label=output_label, lines=lines, lines_label=lines_label)
+
+
+def decision_boundaries(panels: Sequence[tuple[Callable, Sequence[Sequence[float]], Sequence[Any], str]],
+                        path: PathLike = None, title: str = "", resolution: int = 100, threshold: float = 0.5,
+                        output_label: str = "model output", lines: Sequence[tuple[float, float, float]] = (),
+                        lines_label: str = "") -> "Figure":
+    """Several decisions side by side, one panel per (predict, X, y, title), drawn as `decision_boundary`
+    draws one (e.g. the same network trained with three penalties). Panels whose outputs share a
+    colour scale (probabilities do) share one colour bar."""
+    if isinstance(panels, tuple) or not panels:
+        raise ValueError("decision_boundaries: pass a list of (predict, X, y, title) panels, at least one")
+    for k, panel in enumerate(panels):
+        if not isinstance(panel, (tuple, list)) or len(panel) != 4:
+            raise ValueError(f"decision_boundaries: panel {k} must be (predict, X, y, title), got {panel!r:.60}")
+    one = len(panels) == 1
+    fig, axes = _figure(cols=len(panels), size=(6.0, 5.2) if one else (5.0, 4.8))
+    drawn = [_boundary_panel(ax, *panel, resolution=resolution, threshold=threshold, lines=lines,
+                             lines_label=lines_label) for ax, panel in zip(axes[0], panels)]
+    scales = {(shade.norm.vmin, shade.norm.vmax) for shade, _, _ in drawn if shade is not None}
+    if scales:
+        groups = [[(ax, shade) for ax, (shade, _, _) in zip(axes[0], drawn) if shade is not None]]
+        if len(scales) > 1:  # different scales: a bar beside each panel
+            groups = [[pair] for pair in groups[0]]
+        for group in groups:
+            shade = group[0][1]
+            bar = fig.colorbar(shade, ax=[ax for ax, _ in group], shrink=0.85, label=output_label)
+            low, high = shade.norm.vmin, shade.norm.vmax
+            bar.set_ticks(sorted({low, threshold, high}))
+            bar.ax.yaxis.set_major_formatter("{x:.3g}")
+    handles, names = max(((h, n) for _, h, n in drawn), key=lambda pair: len(pair[0]))  # the fullest legend
+    fig.legend(handles, names, loc="outside lower center", ncols=min(len(handles), 3), fontsize=8)
+    if title:
+        fig.suptitle(title)
+    return _done(fig, path)
+
+
+def _boundary_panel(ax: Any, predict: Callable[[list[list[float]]], Sequence[Any]], X: Sequence[Sequence[float]],
+                    y: Sequence[Any], title: str, resolution: int, threshold: float,
+                    lines: Sequence[tuple[float, float, float]], lines_label: str) -> tuple[Any, list, list]:
+    """One decision on `ax`: (the shading to key a colour bar to, or None for classes; legend handles; names)."""
     import numpy as np
     from matplotlib.colors import LinearSegmentedColormap, ListedColormap, TwoSlopeNorm
     from matplotlib.lines import Line2D
@@ -176,9 +218,7 @@ def decision_boundary(predict: Callable[[list[list[float]]], Sequence[Any]], X: 
         raise ValueError(f"decision_boundary: predict returned {len(scores)} outputs for {len(grid)} points")
     labels = [float(t) for t in y]
 
-    fig, axes = _figure(size=(6.0, 5.2))
-    ax = axes[0][0]
-    subtitle = ""
+    subtitle, shade = "", None
     if scores.ndim == 1:
         classes = _two_classes(labels)
         field = scores.reshape(GX.shape)
@@ -192,9 +232,6 @@ def decision_boundary(predict: Callable[[list[list[float]]], Sequence[Any]], X: 
         # 21 bands: the middle one straddles the threshold, so "undecided" is white
         shade = ax.contourf(gx, gy, field, levels=np.linspace(threshold - span, threshold + span, 22), cmap=cmap,
                             norm=norm, alpha=0.6, extend="both")
-        bar = fig.colorbar(shade, ax=ax, shrink=0.85, label=output_label)
-        bar.set_ticks(sorted({threshold - span, threshold, threshold + span}))
-        bar.ax.yaxis.set_major_formatter("{x:.3g}")
         colour_of = {classes[0]: PALETTE[0], classes[1]: PALETTE[1]}
         if (field > threshold).any() and (field <= threshold).any():
             ax.contour(gx, gy, field, levels=[threshold], colors="black", linewidths=1.6)
@@ -228,8 +265,7 @@ def decision_boundary(predict: Callable[[list[list[float]]], Sequence[Any]], X: 
         names.append(lines_label or "extra lines")
     ax.set(title=title + subtitle, xlabel="x₁ (first input)", ylabel="x₂ (second input)",
            xlim=(gx[0], gx[-1]), ylim=(gy[0], gy[-1]))
-    fig.legend(handles, names, loc="outside lower center", ncols=min(len(handles), 3), fontsize=8)
-    return _done(fig, path)
+    return shade, handles, names
 
 
 def activation_derivative(name: str, z: float, negative_slope: float = 0.01) -> tuple[float, float]:

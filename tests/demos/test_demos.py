@@ -168,7 +168,7 @@ def test_classification(tmp_path, told):
     assert f"validation loss {over[0.0].val_loss[-1]:.3f}" in text
     assert r["dropout"].val_loss[-1] < over[0.0].val_loss[-1]  # dropout helps the overfitting network too
     assert f"validation loss {r['dropout'].val_loss[-1]:.3f}" in text
-    assert "overfitting.png" in pngs(tmp_path)
+    assert pngs(tmp_path) == ["boundaries.png", "overfit_l2.png", "overfitting.png"]
 
 
 def test_confusion_matrix_counts_true_rows_against_predicted_columns():

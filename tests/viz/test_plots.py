@@ -131,6 +131,22 @@ def test_decision_boundary_of_several_outputs_colours_each_class_as_its_points()
         assert rgb(dots.get_facecolor()[0]) == rgb(regions(i)) == rgb(plots.PALETTE[i])
 
 
+def test_decision_boundaries_side_by_side_share_one_colour_bar_when_they_share_a_scale():
+    X, y = [[0.0, 0.0], [1.0, 1.0]], [0, 1]
+    probability = (lambda grid: [0.2 + 0.6 * p[0] for p in grid], X, y, "a")
+    also = (lambda grid: [0.8 - 0.6 * p[1] for p in grid], X, y, "b")
+    fig = plots.decision_boundaries([probability, also], resolution=10, title="two models")
+    panels = [ax for ax in fig.axes if ax.get_title() in ("a", "b")]
+    assert len(panels) == 2 and len(fig.axes) == 3  # two panels and one colour bar for both
+    assert fig.get_suptitle() == "two models" and len(fig.legends) == 1
+    score = (lambda grid: [5.0 * p[0] - 2.5 for p in grid], X, y, "c")  # not a probability: a scale of its own
+    fig = plots.decision_boundaries([probability, score], resolution=10, threshold=0.5)
+    assert len(fig.axes) == 4  # a bar beside each panel
+    for bad in ([], (probability,), [probability[:3]]):
+        with pytest.raises(ValueError, match="decision_boundaries"):
+            plots.decision_boundaries(bad)
+
+
 def test_activations_draw_the_slope_they_name():
     fig = plots.activations(["leaky_relu"], negative_slope=0.01)
     ax = fig.axes[0]
