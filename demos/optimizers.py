@@ -123,10 +123,9 @@ def run(out: Path, seed: int = 0, say: Narrator = Narrator(), epochs: int = EPOC
     say(f"  in {above} of {len(clipped.grad_norm)} epochs some gradient was longer and was cut; the clipped run's loss "
         f"went from {clipped.val_loss[0]:.3f} to {clipped.val_loss[-1]:.4f}.\n")
 
-    for title, res in results.items():
-        fname = "loss_similar.png" if "similar" in title else "loss_unnormalised.png"
-        say.wrote(plots.save(plots.curves({k: h.loss for k, h in res.items()}, log=True, ylabel="training loss "
-                                          "(cross-entropy)", title=f"Training loss: {title}"), out / fname))
+    say.wrote(plots.save(plots.curves_side_by_side(
+        {title: {k: h.loss for k, h in res.items()} for title, res in results.items()}, log=True,
+        ylabel="training loss (cross-entropy)", title="The same network and batches, each optimizer"), out / "loss.png"))
     say.wrote(plots.save(plots.plateau(hist_plateau.val_loss, hist_plateau.lr, plateau.reductions,
                                        title="ReduceLROnPlateau (SGD, factor 0.5, patience 5)"), out / "plateau_lr.png"))
     say.wrote(plots.save(plots.clipping({k: h.val_loss for k, h in clip.items()}, {k: h.grad_norm for k, h in clip.items()},

@@ -73,6 +73,15 @@ def _figure(cols: int = 1, rows: int = 1, size: tuple[float, float] = (5.0, 3.6)
     return fig, axes
 
 
+def _log_y(ax: Any, nonpositive: str = "clip") -> None:
+    """A log y axis (values ≤ 0: "clip" draws them at the bottom edge, "mask" leaves them out). Minor ticks at 2 and 5 times each power
+    of ten, not at every integer: as readable, and each tick is measured when the layout is worked out."""
+    from matplotlib.ticker import LogLocator
+
+    ax.set_yscale("log", nonpositive=nonpositive)
+    ax.yaxis.set_minor_locator(LogLocator(subs=(2.0, 5.0)))
+
+
 def _done(fig: "Figure", path: PathLike) -> "Figure":
     if path is not None:
         save(fig, path)
@@ -101,7 +110,7 @@ def history(hist: Any, path: PathLike = None, title: str = "Training") -> "Figur
         ax.set(xlabel="epoch", ylabel=what, title=f"{title}: {what}")
         ax.xaxis.get_major_locator().set_params(integer=True)  # epochs are whole numbers
     if min(hist.loss) > 0 and max(hist.loss) / min(hist.loss) > 50:
-        axes[0][0].set_yscale("log")
+        _log_y(axes[0][0])
     if has_acc:
         axes[0][1].set_ylim(0, 1.02)
     _legend_outside(fig, axes[0][0])
@@ -117,15 +126,35 @@ def curves(series: Mapping[str, Sequence[float]], path: PathLike = None, title: 
     log: a log y axis (values ≤ 0 are left out of a log axis, not drawn as 0).
     """
     fig, axes = _figure(size=(7.0, 4.0))
-    ax = axes[0][0]
+    _draw_curves(axes[0][0], series, title, xlabel, ylabel, log, styles, start)
+    _legend_outside(fig, axes[0][0])
+    return _done(fig, path)
+
+
+def curves_side_by_side(panels: Mapping[str, Mapping[str, Sequence[float]]], path: PathLike = None, title: str = "",
+                        xlabel: str = "epoch", ylabel: str = "loss", log: bool = False,
+                        styles: Optional[Mapping[str, dict]] = None, start: int = 1) -> "Figure":
+    """One `curves` panel per {panel title: series}, side by side on the same y scale (so that the
+    panels compare honestly), with one legend: the same names get the same colours in every panel."""
+    if not isinstance(panels, Mapping) or not panels:
+        raise ValueError("curves_side_by_side: pass {panel title: {curve name: values}}, at least one panel")
+    fig, axes = _figure(cols=len(panels), size=(5.2, 4.0), sharey=True)
+    for ax, (panel_title, series) in zip(axes[0], panels.items()):
+        _draw_curves(ax, series, panel_title, xlabel, ylabel if ax is axes[0][0] else "", log, styles, start)
+    if title:
+        fig.suptitle(title)
+    _legend_outside(fig, axes[0][0], "lower center", ncols=3)
+    return _done(fig, path)
+
+
+def _draw_curves(ax: Any, series: Mapping[str, Sequence[float]], title: str, xlabel: str, ylabel: str, log: bool,
+                 styles: Optional[Mapping[str, dict]], start: int) -> None:
     for (name, ys), colour in zip(series.items(), PALETTE * 4):
         ax.plot(range(start, start + len(ys)), ys, label=name, **({"color": colour} | dict((styles or {}).get(name, {}))))
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
     ax.xaxis.get_major_locator().set_params(integer=True)  # epochs and iterations are whole numbers
     if log:
-        ax.set_yscale("log", nonpositive="mask")
-    _legend_outside(fig, ax)
-    return _done(fig, path)
+        _log_y(ax, nonpositive="mask")
 
 
 def _two_classes(labels: Sequence[float]) -> tuple[float, float]:
@@ -318,7 +347,7 @@ def layer_gradients(series: Mapping[str, Sequence[float]], path: PathLike = None
     for (name, values), colour in zip(series.items(), PALETTE * 4):
         shown = [max(v, 1e-300) for v in values]
         ax.plot(range(1, len(values) + 1), shown, marker="o", label=name, color=colour)
-    ax.set_yscale("log")
+    _log_y(ax)
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
     ax.xaxis.get_major_locator().set_params(integer=True)
     _legend_outside(fig, ax)
@@ -413,15 +442,16 @@ def clipping(losses: Mapping[str, Sequence[float]], norms: Mapping[str, Sequence
         left.plot(range(1, len(loss) + 1), loss, color=colour, label=name)
         right.plot(range(1, len(norms[name]) + 1), norms[name], color=colour)
     for ax in (left, right):
-        ax.set_yscale("log")
+        _log_y(ax)
     right.axhline(threshold, color="black", ls="--", lw=1, label=f"clip threshold {threshold:g}")
     top = 2 * max(threshold, *(max(n) for n in norms.values()))
     right.axhspan(threshold, top, color="#000000", alpha=0.07, lw=0,
                   label="with clipping, a gradient up here is scaled down to the threshold")
     right.set_ylim(top=top)
-    left.set(xlabel="epoch", ylabel=loss_label, title=f"{title}: the loss")
+    left.set(xlabel="epoch", ylabel=loss_label, title="the loss")
     right.set(xlabel="epoch", ylabel="largest gradient norm of the epoch,\nbefore clipping",
-              title=f"{title}: the gradients, before clipping")
+              title="the gradients, before clipping")
+    fig.suptitle(title)  # once, over both panels: a title per panel would run past the figure's edge
     handles, labels = left.get_legend_handles_labels()
     more, names = right.get_legend_handles_labels()
     fig.legend(handles + more, labels + names, loc="outside lower center", ncols=2, fontsize=8)

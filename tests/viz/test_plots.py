@@ -147,6 +147,18 @@ def test_decision_boundaries_side_by_side_share_one_colour_bar_when_they_share_a
             plots.decision_boundaries(bad)
 
 
+def test_curves_side_by_side_share_the_y_scale_and_one_legend():
+    fig = plots.curves_side_by_side({"easy": {"sgd": [1.0, 0.5], "adam": [1.0, 0.1]},
+                                     "hard": {"sgd": [9.0, 8.0], "adam": [9.0, 0.2]}}, log=True, title="t")
+    left, right = fig.axes
+    assert [left.get_title(), right.get_title()] == ["easy", "hard"] and fig.get_suptitle() == "t"
+    assert left.get_ylim() == right.get_ylim() and left.get_yscale() == "log"  # one scale: honest comparison
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["sgd", "adam"]
+    assert [line.get_color() for line in left.lines] == [line.get_color() for line in right.lines]
+    with pytest.raises(ValueError, match="curves_side_by_side"):
+        plots.curves_side_by_side({})
+
+
 def test_activations_draw_the_slope_they_name():
     fig = plots.activations(["leaky_relu"], negative_slope=0.01)
     ax = fig.axes[0]
