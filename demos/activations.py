@@ -1,6 +1,6 @@
 """Activation functions and their derivatives, every derivative computed by backward.
 
-    >>> from demos.activations import slope
+    >>> from chainrule.demos.activations import slope
     >>> slope("sigmoid", 0.0)      # 0.25, the largest a sigmoid's slope ever gets
 """
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Classification on two moons: logistic regression (an MLP without hidden layer) vs an MLP;
 then L2 regularisation (weight decay) and dropout on a network that overfits.
 
-    >>> from demos.classification import overfit
+    >>> from chainrule.demos.classification import overfit
     >>> history = overfit(l2=1e-2)
 """
 from __future__ import annotations

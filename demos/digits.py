@@ -1,6 +1,6 @@
 """Handwritten digits 0–9: softmax output, cross-entropy, a ReLU hidden layer (the notes' multiclass example).
 
-    >>> from demos.digits import train_digits
+    >>> from chainrule.demos.digits import train_digits
     >>> model, history, test = train_digits(epochs=2)
 """
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Gradient descent on the notes' example: fit z = w·x to points on z = 2x, starting at w0 = 0 with η = 0.4.
 
-    >>> from demos.gradient_descent import descend, NOTES_DATA
+    >>> from chainrule.demos.gradient_descent import descend, NOTES_DATA
     >>> ws, costs = descend(*NOTES_DATA, lr=0.1, steps=20)
 
 dJ/dw at every step comes from the engine's backward on J(w) = (1/n) Σ (zᵢ − w·xᵢ)².

@@ -1,6 +1,6 @@
 """Initialisation: N(0, 0.01) vs Xavier vs He on a deep network; and why equal weights cannot learn.
 
-    >>> from demos.initialization import layer_statistics
+    >>> from chainrule.demos.initialization import layer_statistics
     >>> layer_statistics("he", "relu", X, y)     # activation std and mean |∂L/∂w| per layer
 """
 from __future__ import annotations

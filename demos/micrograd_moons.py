@@ -1,6 +1,6 @@
 """micrograd's demo, for comparison: MLP 2-16-16-1 on two moons, max-margin loss + L2, 100 steps.
 
-    >>> from demos.micrograd_moons import train
+    >>> from chainrule.demos.micrograd_moons import train
     >>> model, history = train()
 """
 from __future__ import annotations

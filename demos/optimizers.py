@@ -2,7 +2,7 @@
 and gradient clipping at work. Answers the notes' question "what conditions make Adam outperform SGD?"
 from what it measures.
 
-    >>> from demos.optimizers import compare
+    >>> from chainrule.demos.optimizers import compare
     >>> results = compare(X, y)     # {name: History}
 """
 from __future__ import annotations

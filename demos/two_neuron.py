@@ -4,7 +4,7 @@
 
 In a REPL:
 
-    >>> from demos.two_neuron import build
+    >>> from chainrule.demos.two_neuron import build
     >>> net = build()
     >>> net.E.backward()
     >>> net.w1.grad        # 0.001021, as the notes print

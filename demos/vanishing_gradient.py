@@ -1,6 +1,6 @@
 """The vanishing gradient: the same deep network with sigmoid, tanh and ReLU hidden layers.
 
-    >>> from demos.vanishing_gradient import deep_network, layer_gradients
+    >>> from chainrule.demos.vanishing_gradient import deep_network, layer_gradients
     >>> model = deep_network("sigmoid"); layer_gradients(model, X, y)   # mean |∂L/∂w| per layer
 
 The notes' "whisper game": going back through each sigmoid multiplies the

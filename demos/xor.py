@@ -1,6 +1,6 @@
 """XOR, the notes' backpropagation lab: a 2-layer network learns what no single line can separate.
 
-    >>> from demos.xor import train_xor
+    >>> from chainrule.demos.xor import train_xor
     >>> model, history = train_xor()
 """
 from __future__ import annotations

@@ -234,7 +234,7 @@ def test_every_demo_is_listed_and_runs_from_the_command_line(tmp_path):
 def test_a_demo_piped_into_head_stops_quietly(tmp_path):
     """`chainrule demo NAME | head` ends without a BrokenPipeError traceback."""
     script = (
-        "from demos.common import run_demo\n"
+        "from chainrule.demos.common import run_demo\n"
         "def run(out, seed, say):\n"
         "    for i in range(200000):\n"
         "        print('line', i)\n"
