@@ -8,7 +8,7 @@ In a REPL:
     >>> net = build()
     >>> net.E.backward()
     >>> net.w1.grad        # 0.001021, as the notes print
-    >>> from engine import explain; print(explain(net.E, net.w1))
+    >>> from chainrule import explain; print(explain(net.E, net.w1))
 """
 from __future__ import annotations
 
