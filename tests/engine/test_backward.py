@@ -3,6 +3,8 @@ import gc
 import threading
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from chainrule import engine
 from chainrule.engine import Value, no_grad, topological_order
@@ -83,6 +85,34 @@ def test_a_shared_graph_sorted_again_and_from_threads_lists_each_node_once():
         t.join()
     assert len(results) == 80 and all(order == expected for order in results)
     assert gc.isenabled()  # each sort pauses the cycle collector; the last one to finish turns it back on
+
+
+def reference_order(root):
+    """The textbook post-order with a set of visited nodes (recursive: small graphs only)."""
+    order, seen = [], set()
+
+    def visit(node):
+        if node not in seen:
+            seen.add(node)
+            for parent in node.edges[::2]:
+                visit(parent)
+            order.append(node)
+
+    visit(root)
+    return order
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(0, 30), st.sampled_from("+*t")), min_size=1, max_size=40),
+       st.integers(0, 30))
+def test_the_marking_sort_gives_the_textbook_order_on_random_graphs(steps, other):
+    nodes = [Value(0.5, "a"), Value(-0.25, "b")]
+    for i, j, op in steps:  # each new node reads two earlier ones (often the same ones again)
+        p, q = nodes[i % len(nodes)], nodes[j % len(nodes)]
+        nodes.append(p + q if op == "+" else p * q if op == "*" else p.tanh())
+    root = nodes[-1]
+    assert topological_order(nodes[other % len(nodes)]) == reference_order(nodes[other % len(nodes)])  # a part first
+    assert topological_order(root) == reference_order(root)  # then the whole, over marks left by the first sort
 
 
 def test_a_deep_chain_backpropagates_without_recursion():
