@@ -17,3 +17,13 @@ def browser():
         b = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+@pytest.fixture(autouse=True)
+def close_contexts():
+    """Close the browser contexts a test opened with `open_page`: pages left open keep the browser busy."""
+    yield
+    from .test_stepper import OPEN_CONTEXTS
+
+    while OPEN_CONTEXTS:
+        OPEN_CONTEXTS.pop().close()

@@ -26,8 +26,13 @@ def engine_updates(root):
             for u in s.updates if u.parent.op != "const" and s.node.op != "const"]
 
 
+OPEN_CONTEXTS: list = []
+
+
 def open_page(browser, path, screen="laptop", **context):
+    """The page in a fresh browser context (closed after the test by conftest's `close_contexts`)."""
     ctx = browser.new_context(viewport=SCREENS[screen], has_touch=screen == "phone", **context)
+    OPEN_CONTEXTS.append(ctx)
     page = ctx.new_page()
     requests, errors = [], []
     page.on("request", lambda r: requests.append(r.url))
