@@ -10,7 +10,7 @@ from pathlib import Path
 from chainrule import __version__
 
 from . import DEMOS
-from .common import INTERRUPTED, SEEDS, OneLineParser, folder_problem, interrupted, seed_option
+from .common import INTERRUPTED, OneLineParser, add_common_options, checked_out, interrupted
 
 USAGE = ("usage: chainrule demo --list | chainrule demo NAME [options] | "
          "chainrule demo all [--out DIR] [--seed N] [--quiet]")
@@ -41,9 +41,13 @@ def demo_main(argv: list[str]) -> int:
         print(f"chainrule demo: {said} Choose one of: {', '.join(DEMOS)}, or {ALL} for every one "
               "(chainrule demo --list tells what each shows)", file=sys.stderr)
         return 2
-    name, rest = argv[0], argv[1:]
+    return _launch(argv[0], argv[1:])
+
+
+def _launch(name: str, argv: list[str]) -> int:
+    """Import demo `name` and run it with `argv`; its exit status."""
     try:
-        return importlib.import_module(DEMOS[name][0]).main(rest)
+        return importlib.import_module(DEMOS[name][0]).main(argv)
     except KeyboardInterrupt:  # while the demo's modules load; once it runs, run_demo handles Ctrl-C
         return interrupted(f"chainrule demo {name}")
 
@@ -57,15 +61,10 @@ def all_main(argv: list[str]) -> int:
     Ctrl-C (130) or a closed stdout (141) stops the whole run.
     """
     parser = OneLineParser(prog=f"chainrule demo {ALL}", description="Run every demo, one after another, in one process.")
-    parser.add_argument("--out", type=Path, default=Path("chainrule-out"),
-                        help="folder for the pictures: each demo writes into OUT/NAME (default ./chainrule-out)")
-    parser.add_argument("--seed", type=seed_option, default=0,
-                        help=f"the seed every demo gets, 0 to {SEEDS - 1} (default 0)")
-    parser.add_argument("--quiet", action="store_true", help="print only each demo's summary and the files written")
+    add_common_options(parser, "folder for the pictures: each demo writes into OUT/NAME (default ./chainrule-out)",
+                       "print only each demo's summary and the files written", out_default=Path("chainrule-out"))
     args = parser.parse_args(argv)
-    problem = folder_problem(args.out)
-    if problem:
-        parser.error(f"argument --out: {problem}; name a folder, which is created if missing")
+    checked_out(parser, args.out)
     options = ["--seed", str(args.seed)] + (["--quiet"] if args.quiet else [])
     times: list[tuple[str, float, int]] = []
     started = time.perf_counter()
@@ -94,9 +93,7 @@ def all_main(argv: list[str]) -> int:
 def _run_one(name: str, argv: list[str]) -> int:
     """Run one demo inside `all`; its exit status (1 for an exception, whose traceback goes to stderr)."""
     try:
-        return importlib.import_module(DEMOS[name][0]).main(argv)
-    except KeyboardInterrupt:  # while the demo's modules load; once it runs, run_demo handles Ctrl-C
-        return interrupted(f"chainrule demo {name}")
+        return _launch(name, argv)
     except SystemExit as stop:  # a demo that exits (e.g. its own usage error) ends only itself
         return 0 if stop.code is None else stop.code if isinstance(stop.code, int) else 1
     except Exception:  # a bug in one demo: show it, and go on with the others

@@ -69,6 +69,23 @@ def folder_problem(out: Path) -> Optional[str]:
     return None
 
 
+def add_common_options(parser: argparse.ArgumentParser, out_help: str, quiet_help: str,
+                       out_default: Optional[Path] = None) -> None:
+    """`--out DIR --seed N --quiet`, as every demo (and `chainrule demo all`) takes them."""
+    parser.add_argument("--out", type=Path, default=out_default, help=out_help)
+    parser.add_argument("--seed", type=seed_option, default=0,
+                        help=f"seed for every random choice, 0 to {SEEDS - 1} (default 0)")
+    parser.add_argument("--quiet", action="store_true", help=quiet_help)
+
+
+def checked_out(parser: argparse.ArgumentParser, out: Path) -> Path:
+    """`out` if it can be the output folder; else the parser's one-line usage error (status 2)."""
+    problem = folder_problem(out)
+    if problem:
+        parser.error(f"argument --out: {problem}; name a folder, which is created if missing")
+    return out
+
+
 def interrupted(prog: str) -> int:
     """Ctrl-C: one line instead of a traceback. Files are written whole or not at all, so none is half-written."""
     print(f"{prog}: interrupted", file=sys.stderr)
@@ -83,18 +100,13 @@ def run_demo(name: str, description: str, run: Callable[..., dict], argv: Option
     1 the system refused a file (OSError, one line); 130 Ctrl-C; 141 the reader of stdout went away.
     """
     parser = OneLineParser(prog=f"chainrule demo {name}", description=description)
-    parser.add_argument("--out", type=Path, default=None, help=f"folder for pictures (default ./chainrule-out/{name})")
-    parser.add_argument("--seed", type=seed_option, default=0,
-                        help=f"seed for every random choice, 0 to {SEEDS - 1} (default 0)")
-    parser.add_argument("--quiet", action="store_true", help="print only the summary and the files written")
+    add_common_options(parser, f"folder for pictures (default ./chainrule-out/{name})",
+                       "print only the summary and the files written")
     if extra:
         extra(parser)
     args = parser.parse_args(argv)
     options = {k: v for k, v in vars(args).items() if k not in ("out", "seed", "quiet")}
-    out = args.out or Path("chainrule-out") / name  # created by the first picture written into it
-    problem = folder_problem(out)
-    if problem:
-        parser.error(f"argument --out: {problem}; name a folder, which is created if missing")
+    out = checked_out(parser, args.out or Path("chainrule-out") / name)  # created by the first picture written into it
     say = Narrator(args.quiet)
     try:
         run(out=out, seed=args.seed, say=say, **options)
