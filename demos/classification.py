@@ -91,7 +91,7 @@ def run(out: Path, seed: int = 0, say: Narrator = Narrator(), epochs: int = 100,
     say.wrote(plots.save(plots.decision_boundaries(
         [(_predictor(model), Xt2, yt2, f"λ = {l2:g}: validation loss {h.val_loss[-1]:.3f}") for l2, (model, h) in runs.items()],
         resolution=resolution, output_label="model output = P(class 1)",
-        title=f"The same network on 30 training points, with the L2 penalty λ‖θ‖²"), out / "overfit_l2.png"))
+        title="The same network on 30 training points, with the L2 penalty λ‖θ‖²"), out / "overfit_l2.png"))
     series, styles = {}, {}
     for (l2, (_, h)), colour in zip(runs.items(), plots.PALETTE):
         series[f"λ = {l2:g} validation"], styles[f"λ = {l2:g} validation"] = h.val_loss, {"color": colour}

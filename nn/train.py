@@ -352,7 +352,7 @@ def fit(model: Any, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Callabl
     for epoch in range(1, epochs + 1):
         if shuffle and batch < n:
             rng.shuffle(order)
-        rows = np.array(order)  # one index array per epoch: its slices index the batches without a conversion each
+        rows = np.array(order) if batch < n else None  # one index array per epoch: its slices index the batches
         norm = 0.0
         try:
             for start in range(0, n, batch):

@@ -74,8 +74,9 @@ def _figure(cols: int = 1, rows: int = 1, size: tuple[float, float] = (5.0, 3.6)
 
 
 def _log_y(ax: Any, nonpositive: str = "clip") -> None:
-    """A log y axis (values ≤ 0: "clip" draws them at the bottom edge, "mask" leaves them out). Minor ticks at 2 and 5 times each power
-    of ten, not at every integer: as readable, and each tick is measured when the layout is worked out."""
+    """A log y axis (values ≤ 0: "clip" draws them at the bottom edge, "mask" leaves them out).
+    Minor ticks at 2 and 5 times each power of ten, not at every integer: as readable, and cheaper,
+    as the layout measures every tick."""
     from matplotlib.ticker import LogLocator
 
     ax.set_yscale("log", nonpositive=nonpositive)
@@ -202,17 +203,14 @@ def decision_boundaries(panels: Sequence[tuple[Callable, Sequence[Sequence[float
     fig, axes = _figure(cols=len(panels), size=(6.0, 5.2) if one else (5.0, 4.8))
     drawn = [_boundary_panel(ax, *panel, resolution=resolution, threshold=threshold, lines=lines,
                              lines_label=lines_label) for ax, panel in zip(axes[0], panels)]
-    scales = {(shade.norm.vmin, shade.norm.vmax) for shade, _, _ in drawn if shade is not None}
-    if scales:
-        groups = [[(ax, shade) for ax, (shade, _, _) in zip(axes[0], drawn) if shade is not None]]
-        if len(scales) > 1:  # different scales: a bar beside each panel
-            groups = [[pair] for pair in groups[0]]
-        for group in groups:
-            shade = group[0][1]
-            bar = fig.colorbar(shade, ax=[ax for ax, _ in group], shrink=0.85, label=output_label)
-            low, high = shade.norm.vmin, shade.norm.vmax
-            bar.set_ticks(sorted({low, threshold, high}))
-            bar.ax.yaxis.set_major_formatter("{x:.3g}")
+    shaded = [(ax, shade) for ax, (shade, _, _) in zip(axes[0], drawn) if shade is not None]
+    one_scale = len({(shade.norm.vmin, shade.norm.vmax) for _, shade in shaded}) == 1
+    groups = [shaded] if one_scale else [[pair] for pair in shaded]  # one bar for all, or a bar beside each
+    for group in groups:
+        shade = group[0][1]
+        bar = fig.colorbar(shade, ax=[ax for ax, _ in group], shrink=0.85, label=output_label)
+        bar.set_ticks(sorted({shade.norm.vmin, threshold, shade.norm.vmax}))
+        bar.ax.yaxis.set_major_formatter("{x:.3g}")
     handles, names = max(((h, n) for _, h, n in drawn), key=lambda pair: len(pair[0]))  # the fullest legend
     fig.legend(handles, names, loc="outside lower center", ncols=min(len(handles), 3), fontsize=8)
     if title:
