@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 _INFIX = {"+": "+", "-": "−", "*": "·", "/": "/", "**": "^"}
 _INFIX_NUMBERS = {"+": "+", "-": "−", "*": "×", "/": "÷", "**": "^"}
 _FUNCTIONS = {"exp": "exp", "log": "ln", "tanh": "tanh", "sigmoid": "σ", "softplus": "softplus", "relu": "ReLU",
-              "leaky_relu": "leakyReLU", "elu": "ELU", "gelu": "GELU", "Φ": "Φ", "abs": "abs", "neg": "−"}
+              "leaky_relu": "leakyReLU", "elu": "ELU", "gelu": "GELU", "Φ": "Φ", "abs": "abs", "neg": "−",
+              "sin": "sin", "cos": "cos"}
 
 
 @dataclass(frozen=True)
