@@ -19,14 +19,14 @@ from .forward import ForwardStep, forward_steps
 from .functional import (dot, elu, exp, gelu, leaky_relu, log, logsumexp, mean, relu, sigmoid, softmax, softplus,
                          sum, tanh)
 from .gradcheck import GradcheckResult, gradcheck
-from .graph import edges, names, topological_order
+from .graph import edges, grad_number, names, topological_order
 from .higher import JVP, grad, hessian, jvp
 from .recording import is_recording, no_grad
 from .value import Value
 
 __all__ = [
     "Value", "explain", "Explanation", "gradcheck", "GradcheckResult", "no_grad", "is_recording",
-    "backward_steps", "BackwardStep", "EdgeUpdate", "forward_steps", "ForwardStep", "topological_order", "edges", "names", "fmt",
+    "backward_steps", "BackwardStep", "EdgeUpdate", "forward_steps", "ForwardStep", "topological_order", "edges", "names", "grad_number", "fmt",
     "sum", "mean", "dot", "logsumexp", "softmax", "exp", "log", "tanh", "sigmoid", "softplus", "relu", "leaky_relu",
     "elu", "gelu", "grad", "hessian", "jvp", "JVP",
 ]

@@ -15,6 +15,7 @@ Value starts each pass at 0 and ends it holding its gradient from this pass.
 from __future__ import annotations
 
 import math
+import threading
 import weakref
 from array import array
 from dataclasses import dataclass, field
@@ -28,9 +29,17 @@ from .graph import edges, names_in, topological_order
 if TYPE_CHECKING:
     from .value import Value
 
-# Stepping passes that have started and not finished: a new pass undoes them first, so that
-# gradients left half-way by an abandoned stepper are never added to (see backward_steps).
-_unfinished: list[weakref.ref] = []
+# Stepping passes that have started and not finished, per thread: a new pass in the same thread
+# undoes them first, so that gradients left half-way by an abandoned stepper are never added to
+# (see backward_steps). Another thread's stepper is that thread's business.
+_open_steppers = threading.local()
+
+
+def _unfinished() -> list[weakref.ref]:
+    steppers = getattr(_open_steppers, "list", None)
+    if steppers is None:
+        steppers = _open_steppers.list = []
+    return steppers
 
 
 def backward(root: Value, grad: Any = 1.0, create_graph: bool = False) -> None:
@@ -91,6 +100,11 @@ def _as_grad(node: Value) -> float:
     g = node.grad
     if g is None:  # the PyTorch habit `p.grad = None`: no gradient yet
         return 0.0
+    if hasattr(g, "edges"):  # a gradient kept as a Value by backward(create_graph=True)
+        raise TypeError(
+            f"backward: the .grad of {describe(node)} holds a Value (a graph made by backward(create_graph=True)), "
+            "and this pass would add numbers to it. Take it out first: `g = x.grad; x.grad = None` (for every "
+            "leaf: root.zero_grad()), then `g.backward()` fills x.grad with ∂g/∂x; or use engine.grad(g, [x]).")
     return as_number(g, f"backward: the .grad of {describe(node)}")
 
 
@@ -113,8 +127,9 @@ def _restore(order: list[Value], saved: Sequence[Any]) -> None:
 
 def _finish_unfinished() -> None:
     """Undo every stepping pass that was started and not finished (its generator is closed)."""
-    while _unfinished:
-        steps = _unfinished.pop()()
+    unfinished = _unfinished()
+    while unfinished:
+        steps = unfinished.pop()()
         if steps is not None:
             steps.close()
 
@@ -246,7 +261,7 @@ def backward_steps(root: Value, grad: Any = 1.0) -> Iterator[BackwardStep]:
     """
     _finish_unfinished()
     steps = _stepping(root, grad)
-    _unfinished.append(weakref.ref(steps))
+    _unfinished().append(weakref.ref(steps))
     return steps
 
 

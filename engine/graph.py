@@ -69,6 +69,15 @@ def edges(node: Value) -> list[tuple[Value, float]]:
     return list(zip(pairs, pairs))
 
 
+def grad_number(node: Value) -> float:
+    """The number in `node.grad`: 0 for None ("no gradient yet"), the value of a gradient that is
+    itself a Value (after `backward(create_graph=True)`), else the float."""
+    g = node.grad
+    if g is None:
+        return 0.0
+    return g.data if hasattr(g, "edges") else g
+
+
 def names(root: Value) -> dict[Value, str]:
     """What to call each Value of root's graph when showing it (see `names_in`)."""
     return names_in(topological_order(root))
