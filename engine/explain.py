@@ -12,7 +12,9 @@ from typing import Any
 
 from .checks import describe
 from .formatting import fmt, in_partial as _wrap
-from .graph import edges, names_in, topological_order
+from .backward import topological_order
+from .formatting import names_in
+from .graph import edges
 from .value import Value
 
 Edge = tuple[Value, Value, float]  # (child, parent, ∂child/∂parent)

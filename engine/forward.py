@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterator
 
 from .formatting import fmt, in_partial
-from .graph import names_in, topological_order
+from .backward import topological_order
+from .formatting import names_in
 
 if TYPE_CHECKING:
     from .value import Value

@@ -15,8 +15,8 @@ import math
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence, Union
 
-from .backward import combined_order, reverse
 from .checks import argument_list, as_number, describe, returned
+from .reverse import combined_order, reverse
 from .value import Value
 
 Grad = Union[Value, float]

@@ -20,6 +20,7 @@ import math
 from typing import Any, Iterator
 
 from . import backward as _backward
+from .reverse import backward_create_graph
 from .checks import as_number, describe
 from .formatting import fmt
 from .recording import paused, recording
@@ -44,44 +45,40 @@ class Value:
         setting: the operation's own number, when it has one: the exponent n of aⁿ, the slope of
             leaky_relu, the α of elu, which output i of a softmax this is; else None.
         scope: the dotted name of the nn module that made it ("layers.0.neurons.3"), or None.
-        _visited_by: the topological sort that last reached this node (engine/graph.py). A mark
-            in the node costs 8 bytes; a set of visited nodes would cost 30–40 per node again.
 
     `==` and hashing are by identity, as for any graph node: two Values with equal numbers
     are still two nodes (a dict of gradients keyed by Value needs that). `<`, `<=`, `>`, `>=`
     compare the numbers, so `while loss > 0.01`, `max(values)` and `sorted(values)` work.
     """
 
-    __slots__ = ("data", "grad", "op", "label", "edges", "setting", "scope", "_visited_by")
+    __slots__ = ("data", "grad", "op", "label", "edges", "setting", "scope")  # no per-node dict: ~40% less memory
 
-    def __init__(self, data: float, label: str = "") -> None:
-        self.data = as_number(data, "Value")
-        if not isinstance(label, str):
+    def __init__(self, data: float, label: str = "", op: str = "", edges: tuple = (),
+                 setting: float | None = None) -> None:
+        """A leaf you make, `Value(0.5, label="x")`; operations make the others (see `_node`)."""
+        self.data = data if type(data) is float and _isfinite(data) else as_number(data, "Value")
+        if type(label) is not str:
             raise TypeError(f"Value: label must be a str, got {describe(label)}")
-        self.grad = 0.0
-        self.op = ""
+        self.grad: Any = 0.0
+        self.op = op
         self.label = label
-        self.edges: tuple = ()
-        self.setting: float | None = None
+        self.edges = edges
+        self.setting = setting
         self.scope: str | None = None
-        self._visited_by: object = None
 
     @staticmethod
     def parameter(x: Any, label: str = "") -> Value:
         """A trainable leaf (op "param"): what a model learns. Renderers draw it as a parameter."""
-        p = Value(x, label)
-        p.op = "param"
-        return p
+        return Value(x, label, "param")
 
     @staticmethod
     def constant(x: Any, where: str = "Value.constant", partner: Any = None) -> Value:
-        """A plain number lifted into the graph as a leaf with op "const" (a Value is returned as it is)."""
+        """A plain number lifted into the graph as a leaf with op "const", labelled by its number
+        (a Value is returned as it is). `where` and `partner` name the operation in an error."""
         if isinstance(x, Value):
             return x
-        c = Value(as_number(x, where, partner), label="")
-        c.op = "const"
-        c.label = fmt(c.data)
-        return c
+        number = as_number(x, where, partner)
+        return Value(number, fmt(number), "const")
 
     def named(self, label: str) -> Value:
         """Set this Value's label and return it: `z1 = (w1 * x1 + b1).named("z1")`."""
@@ -308,7 +305,10 @@ class Value:
         infinite or NaN raises and leaves every `.grad` as it was. With `create_graph=True` every
         `.grad` is a Value in a new graph, to be differentiated again (engine.grad, engine.hessian).
         """
-        _backward.backward(self, grad, create_graph)
+        if create_graph:
+            backward_create_graph(self, _backward.checked_seed(self, grad))
+        else:
+            _backward.backward(self, grad)
 
     def backward_steps(self, grad: float = 1.0) -> Iterator[_backward.BackwardStep]:
         """Backward one node at a time, for stepping through in a REPL: `print(step)` shows the
@@ -433,36 +433,15 @@ def power_op(n: float) -> str:
 
 def _node(op: str, data: float, edges: tuple, setting: float | None = None) -> Value:
     """The output of an operation: its number, its edges (recorded unless in `no_grad()`) and its setting."""
-    if type(data) is not float:  # an int or a numpy scalar someone assigned to .data
-        data = float(data)
     if not _isfinite(data):
         raise OverflowError(f"{_OP_NAMES.get(op, op)}: the result is {data} for "
                             f"{', '.join(describe(p) for p in edges[::2])}; a Value must hold a finite number")
-    out = Value.__new__(Value)
-    out.data = data
-    out.grad = 0.0
-    out.op = op
-    out.label = ""
-    out.edges = edges if not paused or recording() else ()
-    out.setting = setting
-    out.scope = None
-    out._visited_by = None
-    return out
+    return Value(data, "", op, edges if not paused or recording() else (), setting)
 
 
 def _lift(x: Any, op: str, partner: Value) -> Value:
     """A plain number on one side of a binary operation, as a constant leaf labelled by its number."""
-    number = as_number(x, _OP_NAMES[op], partner)
-    c = Value.__new__(Value)
-    c.data = number
-    c.grad = 0.0
-    c.op = "const"
-    c.label = f"{number:.4g}"  # as fmt() writes it
-    c.edges = ()
-    c.setting = None
-    c.scope = None
-    c._visited_by = None
-    return c
+    return Value.constant(x, _OP_NAMES[op], partner)
 
 
 def _number_of(x: Any, symbol: str) -> float:

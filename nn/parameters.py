@@ -70,7 +70,6 @@ class Parameter(Value):
         self.edges = ()
         self.setting = None
         self.scope = scope
-        self._visited_by = None
 
     @property
     def data(self) -> float:  # type: ignore[override]
