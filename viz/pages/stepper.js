@@ -106,11 +106,14 @@
 
   // -- What if? Click an input or a parameter and give it another number: the page computes the
   // graph again with the engine's own operations (ops.js), then backward, and a central difference
-  // (f(x + h) − f(x − h)) / 2h beside the gradient backward gives.
+  // (f(x + h) − f(x − h)) / 2h beside the gradient backward gives. Where Python's engine would refuse
+  // the new number, or the field holds no finite number, the page says so and the graph keeps the
+  // last number that worked, named beside the field.
   var program = data.program || [], names = data.names || [], root = program.length - 1;
   var original = program.map(function (n) { return n.d; }), whatIfOn = false, chosen = null;
+  var drawn = null;  // the what-if the graph shows: {x, text}
   function editable(i) { return program[i] && !program[i].p.length && program[i].o !== "const"; }
-  function whatIf(i, x) {  // the graph with leaf i set to x: {data, grad, locals, finite}
+  function whatIf(i, x) {  // the graph with leaf i set to x: {data, grad, locals, finite, problem}
     var values = original.slice(); values[i] = x;
     return ops.evaluate(program, values);
   }
@@ -121,22 +124,60 @@
     data.nodes.forEach(function (i) { var g = $("v" + i); if (g) { g.classList.remove("pending"); } });
   }
   function showWhatIf(x) {
-    var i = chosen, name = names[i], top = names[root], before = ops.evaluate(program, original);
-    var state = whatIf(i, x), text = $("whatif-text");
-    if (!state.finite) {
-      text.textContent = name + " = " + fmt(x) + " makes an operation undefined or infinite (the engine would refuse it too).";
+    var i = chosen, name = names[i], top = names[root], state = whatIf(i, x);
+    if (state.problem) {
+      refuse("With " + name + " = " + fmt(x) + ", " + problemText(state),
+             state.problem.kind === "OverflowError" ? "too large here" : "undefined here");
       return;
     }
     drawState(state);
     var h = 1e-6 * Math.max(1, Math.abs(x)), up = whatIf(i, x + h), down = whatIf(i, x - h);
-    var numeric = (up.data[root] - down.data[root]) / (2 * h);
-    text.textContent = top + " = " + fmt(state.data[root]) + "   (with " + name + " = " + fmt(original[i]) +
-      ": " + fmt(before.data[root]) + ")\n" +
-      "\u2202" + top + "/\u2202" + name + " = " + fmt(state.grad[i]) + " by backprop, " + fmt(numeric) +
-      " by the nudge (f(x + h) \u2212 f(x \u2212 h)) / 2h, h = " + fmt(h) + "\nEvery value, local derivative and grad in the graph is computed again.";
+    var nudge = up.problem || down.problem
+      ? "the nudge (f(x + h) \u2212 f(x \u2212 h)) / 2h is undefined: so is the graph at " + name + " \u00b1 h, h = " + fmt(h)
+      : fmt((up.data[root] - down.data[root]) / (2 * h)) + " by the nudge (f(x + h) \u2212 f(x \u2212 h)) / 2h, h = " + fmt(h);
+    var text = top + " = " + fmt(state.data[root]) + "   (with " + name + " = " + fmt(original[i]) +
+      ": " + fmt(original[root]) + ")\n" +
+      "\u2202" + top + "/\u2202" + name + " = " + fmt(state.grad[i]) + " by backprop, " + nudge +
+      "\nEvery value, local derivative and grad in the graph is computed again.";
+    drawn = { x: x, text: text };
+    mark(null);
+    $("whatif-text").textContent = text;
   }
+  // Where Python's engine would refuse: the operation, its node and operands, and the exception.
+  function problemText(state) {
+    var p = state.problem;
+    if (p.op === "backward") {
+      return "backward overflows: the gradient of " + names[p.node] + " is beyond the largest float. " +
+             "Python's engine refuses it too (" + p.kind + ").";
+    }
+    var parents = program[p.node].p, operands = parents.slice(0, 4).map(function (j) {
+      return names[j] + " = " + fmt(state.data[j]);
+    }).join(", ") + (parents.length > 4 ? ", \u2026" : "");
+    return p.title + " at " + names[p.node] + (p.kind === "OverflowError" ? " cannot be computed" : " is undefined") +
+           " for " + operands + ": it " + p.reason + ". Python's engine refuses it too (" + p.kind + ").";
+  }
+  // The field's number is not used: say why beside it, and which number the graph still shows.
+  function refuse(why, short) {
+    mark(short);
+    $("whatif-text").textContent = why + "\n" + (drawn ? "The graph still shows " + shownValue() + ":\n" + drawn.text
+                                                        : "The graph still shows the values Python computed.");
+  }
+  function shownValue() { return names[chosen] + " = " + (drawn ? fmt(drawn.x) : fmt(original[chosen])); }
+  function mark(problem) {  // beside the field: nothing, or what is wrong with its number
+    var input = $("whatif-value"), status = $("whatif-status");
+    status.textContent = problem ? "\u26a0 " + problem + "; the graph shows " + shownValue() : "";
+    if (problem) { input.setAttribute("aria-invalid", "true"); } else { input.removeAttribute("aria-invalid"); }
+  }
+  // The field's number when it is a finite one, else null: empty, unfinished ("1e"), or beyond the
+  // largest float ("1e400", which a browser may also hand over as "" with validity.badInput)
+  function fieldNumber(input) {
+    if (input.validity && input.validity.badInput) { return null; }
+    var text = input.value.trim(), x = text === "" ? NaN : Number(text);
+    return isFinite(x) ? x : null;
+  }
+  function empty(input) { return input.value.trim() === "" && !(input.validity && input.validity.badInput); }
   function enterWhatIf(i) {
-    stop(); whatIfOn = true; chosen = i;
+    stop(); whatIfOn = true; chosen = i; drawn = null;
     $("whatif").hidden = false; formula.hidden = true; summary.hidden = true;
     $("whatif-name").textContent = names[i];
     var input = $("whatif-value"), slider = $("whatif-slider"), x = original[i], span = Math.max(1, Math.abs(x)) * 2;
@@ -159,7 +200,13 @@
     if (m && editable(parseInt(m[1], 10))) { enterWhatIf(parseInt(m[1], 10)); }
   }
   $("whatif-value").addEventListener("input", function () {
-    var x = parseFloat(this.value); if (isFinite(x)) { showWhatIf(x); }
+    var x = fieldNumber(this);
+    if (x !== null) { showWhatIf(x); }
+    else if (empty(this)) { refuse("The field is empty: type a number.", "no number"); }
+    else {
+      refuse("The field does not hold a finite number: it is unfinished (such as 1e) or beyond the largest " +
+             "float (about 1.8e308).", "not a finite number");
+    }
   });
   $("whatif-slider").addEventListener("input", function () {
     var low = parseFloat(this.dataset.low), high = parseFloat(this.dataset.high);
