@@ -21,7 +21,6 @@ import pytest
 
 from chainrule import engine
 from chainrule.engine import Value, topological_order
-from chainrule.engine.derivatives import softmax_index
 from chainrule.viz.stepper import program as page_program
 
 from ..engine.test_random_graphs import BINARY, NARY, UNARY, _build
@@ -80,7 +79,7 @@ def apply(node, parents):
         terms = len(parents) // 2
         return engine.dot(parents[0:2 * terms:2], parents[1:2 * terms:2], parents[-1] if len(parents) % 2 else None)
     if name == "softmax":
-        return engine.softmax(parents)[softmax_index(node)]
+        return engine.softmax(parents)[node.setting]  # which output this node is
     return getattr(parents[0], name)()  # exp, log, tanh, sigmoid, softplus, relu, gelu, …
 
 
@@ -202,8 +201,8 @@ def test_ops_js_computes_what_the_engine_computes_and_refuses_what_it_refuses(an
                      for v in order if v.edges}
         compared += 1
     assert compared > 1000 and refused > 50, (compared, refused)
-    # every operation of ops.js is compared here, but sin and cos until the engine has them (below)
-    assert set(operations) - {"sin", "cos"} <= ops_seen, sorted(set(operations) - ops_seen)
+    # every operation of ops.js is compared here
+    assert set(operations) <= ops_seen, sorted(set(operations) - ops_seen)
 
 
 def test_ops_js_writes_numbers_as_python_does(answers):
@@ -243,7 +242,7 @@ def test_the_engine_refusals_ops_js_mirrors_name_the_same_operation():
 
 
 def test_sin_and_cos_match_their_derivatives():
-    """ops.js's sin and cos (the engine is getting Value.sin/cos): p = sin x · cos x, whose
+    """ops.js's sin and cos: p = sin x · cos x, whose
     ∂p/∂x = cos²x − sin²x = cos 2x; every value and local derivative against math's."""
     node = shutil.which("node")
     if node is None:

@@ -182,3 +182,19 @@ def test_a_number_typed_beyond_a_float_is_marked_and_the_graph_says_which_number
     shown = _whatif_state(page)
     assert shown["invalid"] == "true" and "no number" in shown["note"] and "The field is empty" in shown["text"]
     assert not errors
+
+
+def test_a_softmax_output_whose_derivatives_are_all_zero_is_recomputed_as_itself(page):
+    """2·softmax([a, b])[1] at a = 0, b = 1000: every stored ∂p/∂x underflows to ±0, so the index of
+    the output cannot be read from them; the node keeps it. The page gives L = 2, as Python does."""
+    a, b = Value(0.0, label="a"), Value(1000.0, label="b")
+    L = (2 * engine.softmax([a, b])[1]).named("L")
+    L.backward()
+    page.set_content(viz.stepper_html(L))
+    order = topological_order(L)
+    for leaf, x in ((a, 0.0), (b, 1000.0), (b, 999.0)):
+        state = page.evaluate("([i, x]) => window.chainrule.whatIf(i, x)", [order.index(leaf), x])
+        a2, b2 = Value(0.0 if leaf is b else x), Value(x if leaf is b else 1000.0)
+        expected = 2 * engine.softmax([a2, b2])[1]
+        assert state["data"][-1] == pytest.approx(expected.data, rel=1e-12)
+    assert state["data"][-1] == pytest.approx(2.0, rel=1e-12)

@@ -51,8 +51,7 @@
     "elu": function (v, s) {                                                        // a or α(eᵃ − 1): 1 or α·eᵃ
       var alpha = s === undefined ? 1 : s, a = v[0];
       if (a > 0) { return [a, [1]]; }
-      var e = Math.exp(a);
-      return [alpha * (e - 1), [alpha * e]];
+      return [alpha * Math.expm1(a), [alpha * Math.exp(a)]];  // expm1: exact near 0, as the engine
     },
     "gelu": function (v) {                                                          // a·Φ(a): Φ(a) + a·φ(a)
       var a = v[0], cdf = normalCdf(a);
