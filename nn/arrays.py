@@ -152,7 +152,7 @@ def forward(model: Any, X: np.ndarray, tape: Tape | None = None, logits: bool = 
     last = len(model.layers) - 1
     dropouts = model.dropout if tape is not None and model.training else []
     for depth, layer in enumerate(model.layers):
-        if depth and dropouts and dropouts[depth - 1].p:  # the previous hidden layer's output, masked
+        if tape is not None and depth and dropouts and dropouts[depth - 1].p:  # the previous hidden layer's output, masked
             mask = dropouts[depth - 1].mask(H.shape)
             H = H * mask
             tape.nodes.append(Activation(mask))

@@ -24,7 +24,8 @@ from chainrule.engine.checks import as_number
 from . import activations
 from .dropout import Dropout
 from .init import Initializer, generator, resolve
-from .module import Module, mlp_config_from, read_document
+from .model_files import mlp_config_from, read_document
+from .module import Module
 from .parameters import Parameter, ParameterStore
 
 
@@ -205,7 +206,7 @@ class MLP(Module):
     def from_file(cls, path) -> "MLP":
         """Rebuild an MLP saved with `save()`: its shape from the file's config, then its parameters.
 
-        The file is checked whole before anything is built (`module.mlp_config_from`).
+        The file is checked whole before anything is built (`model_files.mlp_config_from`).
         """
         document = read_document(path)
         model = cls(**mlp_config_from(document, path, cls.__name__))

@@ -89,17 +89,24 @@ def _l2(l2: Any, where: str) -> float:
 
 # -- one batch: loss and gradients ------------------------------------------------------------
 
-def _array_path(model: Any, obj: Objective) -> bool:
-    return isinstance(model, MLP) and obj.array_function is not None
+ArrayLoss = Callable[..., tuple[float, np.ndarray]]
+
+
+def _array_loss(model: Any, obj: Objective) -> Optional[ArrayLoss]:
+    """The loss on arrays when this model and loss take the array path (an MLP, a named loss), else None."""
+    return obj.array_function if isinstance(model, MLP) else None
 
 
 def _batch_gradients(model: MLP, X: np.ndarray, T: np.ndarray, obj: Objective, l2: float) -> float:
     """Forward, loss and backward for one batch on the array path; gradients are added to the
     parameters' `.grad` (into the model's gradient buffer). Returns the loss."""
+    loss = _array_loss(model, obj)
+    if loss is None:
+        raise TypeError(f"the array path needs an MLP and a named loss, got {type(model).__name__} and {obj.name!r}")
     tape = arrays.Tape()
     with np.errstate(over="ignore", invalid="ignore"):  # an overflow shows up as a non-finite loss, checked by fit
         O = arrays.forward(model, X, tape, logits=obj.use_logits)
-        value, G = obj.array_function(O, T)
+        value, G = loss(O, T)
         tape.backward(G)
         if l2:
             theta = model._store.values
@@ -154,10 +161,11 @@ def evaluate(model: Any, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Ca
 def _evaluate(model: Any, X: np.ndarray, T: np.ndarray, obj: Objective,
               hidden: Optional[list] = None) -> tuple[float, Optional[float]]:
     """The loss and accuracy; with `hidden`, the array path leaves each hidden layer's outputs in it."""
-    if _array_path(model, obj):  # no tape: no dropout
+    loss = _array_loss(model, obj)
+    if loss is not None:  # no tape: no dropout
         with np.errstate(over="ignore", invalid="ignore"):
             O = arrays.forward(model, X, logits=obj.use_logits, hidden=hidden)
-            value = obj.array_function(O, T)[0]
+            value = loss(O, T)[0]
     else:
         with no_grad(), evaluation_mode(model):
             outputs = [obj.outputs(model, list(x)) for x in X]
@@ -207,7 +215,7 @@ class TrainingStep:
             SGD(model.parameters(), lr=0.1)
         self.clip_norm = _optional_positive(clip_norm, f"{where}: clip_norm")
         self.clip_value = _optional_positive(clip_value, f"{where}: clip_value")
-        self.fast = _array_path(model, self.objective)
+        self.fast = _array_loss(model, self.objective) is not None
         self.last_norm = 0.0
 
     @cached_property
@@ -215,7 +223,7 @@ class TrainingStep:
         """The model's parameters as Values (walked once, and only when the scalar path needs them)."""
         return self.model.parameters()
 
-    def __call__(self, rows: Optional[Sequence[int]] = None) -> float:
+    def __call__(self, rows: Optional[Union[Sequence[int], np.ndarray]] = None) -> float:
         optimizer, obj = self.optimizer, self.objective
         optimizer.zero_grad()
         X = self.X if rows is None else self.X[rows]
@@ -325,11 +333,10 @@ def fit(model: Any, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Callabl
     "until E < 0.001"). early_stopping: stop after this many epochs without a better validation
     loss. progress: a tqdm bar (default: on a terminal, for long runs).
 
-    Every argument is checked before the first step: a mistake costs no training. If the numbers
-    blow up (a learning rate too large), training stops before any parameter becomes infinite, a
-    RuntimeWarning says so, and the History so far is returned with `diverged=True` and the reason
-    in `stopped`. When every unit of a hidden layer ends up giving 0 for every sample (dead
-    ReLUs), a RuntimeWarning says so: no gradient reaches the layers before it.
+    Every argument is checked before the first step. If the numbers blow up (a learning rate too
+    large), training stops before any parameter becomes infinite, a RuntimeWarning says so, and the
+    History so far is returned with `diverged=True`. Dead ReLUs at the end (a hidden layer giving 0
+    for every sample) get a RuntimeWarning and `History.dead_layers`.
     """
     plan = _checked(model, X, y, loss, optimizer, epochs, batch_size, validation, seed, shuffle, l2, scheduler,
                     clip_norm, clip_value, stop_below, early_stopping, progress)
@@ -344,9 +351,6 @@ def fit(model: Any, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Callabl
         except OverflowError as error:
             _diverged(history, epoch, error, plan.step.optimizer)
             break
-        if plan.progress is not None:
-            plan.progress.update(1)
-            plan.progress.set_postfix(loss=f"{history.loss[-1]:.4g}")
         history.stopped = _stop_reason(plan, history, epoch)
         if history.stopped:
             break
@@ -453,7 +457,10 @@ def _record(plan: _Plan, history: History, norm: float, hidden: Optional[list]) 
 
 
 def _stop_reason(plan: _Plan, history: History, epoch: int) -> str:
-    """Why training stops after this epoch ("" to go on); steps the scheduler."""
+    """Why training stops after this epoch ("" to go on); moves the progress bar, steps the scheduler."""
+    if plan.progress is not None:
+        plan.progress.update(1)
+        plan.progress.set_postfix(loss=f"{history.loss[-1]:.4g}")
     watched = history.val_loss[-1] if history.val_loss else history.loss[-1]
     if plan.scheduler is not None:
         plan.scheduler.step(watched)
