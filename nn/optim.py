@@ -133,6 +133,23 @@ class Optimizer:
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         printer.text(repr(self))
 
+    def _repr_html_(self, rows: int = 12) -> str:
+        """Jupyter: the settings, then each parameter's value, gradient and state (the first `rows`)."""
+        from html import escape
+
+        settings = ", ".join(f"{k} = {v:g}" for k, v in self.settings().items())
+        theta, g = self.values_and_grads()
+        head = "".join(f"<th>{escape(h)}</th>" for h in ("parameter", "value", "grad", *self.STATE))
+        body = "".join(
+            "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in (
+                _full_name(p, i), fmt(float(theta[i])), fmt(float(g[i])),
+                *(fmt(float(getattr(self, key)[i])) for key in self.STATE))) + "</tr>"
+            for i, p in enumerate(self.params[:rows]))
+        more = (f"<tr><td colspan='{3 + len(self.STATE)}'>… and {len(self.params) - rows} more</td></tr>"
+                if len(self.params) > rows else "")
+        return (f"<table><caption style='text-align:left'><b>{escape(type(self).__name__)}</b>: {escape(settings)}; "
+                f"{self.steps} steps taken</caption><tr>{head}</tr>{body}{more}</table>")
+
     def __repr__(self) -> str:
         settings = ", ".join(f"{k}={v:g}" for k, v in self.settings().items())
         return f"{type(self).__name__}({len(self.params)} parameters, {settings}; {self.steps} steps taken)"
@@ -162,6 +179,11 @@ class UpdateStep:
 
 def _name(p: Value, i: int) -> str:
     return p.label or f"θ{i}"
+
+
+def _full_name(p: Value, i: int) -> str:
+    """The label with the module that holds it: layers.0.neurons.3.w1 (three w1's are three names)."""
+    return f"{p.scope}.{_name(p, i)}" if p.scope else _name(p, i)
 
 
 def _n(x: float) -> str:
@@ -246,6 +268,9 @@ class RMSProp(Optimizer):
         s = self.rho * state["square_avg"] + (1 - self.rho) * g * g
         return theta - self.lr * g / (np.sqrt(s) + self.eps), {"square_avg": s}
 
+    def settings(self) -> dict[str, float]:
+        return {**super().settings(), "rho": self.rho, "eps": self.eps}
+
     def explain_update(self, i, old, g, state, new, t):
         w, s = _name(self.params[i], i), float(state["square_avg"][i])
         return (f"s ← ρ·s + (1 − ρ)·g² = {fmt(self.rho)} × {fmt(float(self.square_avg[i]))} + {fmt(1 - self.rho)} × {_n(g)}² "
@@ -277,6 +302,9 @@ class Adam(Optimizer):
         v = b2 * state["v"] + (1 - b2) * g * g
         m_hat, v_hat = m / (1 - b1**t), v / (1 - b2**t)
         return theta - self.lr * m_hat / (np.sqrt(v_hat) + self.eps), {"m": m, "v": v}
+
+    def settings(self) -> dict[str, float]:
+        return {**super().settings(), "beta1": self.beta1, "beta2": self.beta2, "eps": self.eps}
 
     def explain_update(self, i, old, g, state, new, t):
         w = _name(self.params[i], i)
