@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 from chainrule.engine import Value, fmt, names
+from chainrule.engine.formatting import in_partial
 
 from .style import NOT_COMPUTED
 
@@ -52,7 +53,7 @@ def replay(root: Value, order: list[Value]) -> Replay:
     for the k-th operand edge of Value c.
     """
     index = {v: i for i, v in enumerate(order)}
-    shown = names(root)
+    shown = {v: in_partial(name) for v, name in names(root).items()}  # (T−a2).grad, ∂(T−a2)²/∂(T−a2)
     r = shown[root]
     out = Replay()
     for v in order:

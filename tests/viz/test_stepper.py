@@ -7,6 +7,8 @@ import tracemalloc
 
 import pytest
 
+from chainrule.engine.formatting import in_partial
+
 from chainrule import engine
 from chainrule import nn
 from chainrule import viz
@@ -76,9 +78,10 @@ def test_each_frame_is_one_update_of_the_engine(browser, two_neuron_page):
     for child, parent, u in updates:
         page.keyboard.press("ArrowRight")
         text = page.inner_text("#formula")
-        assert f"{parent}.grad += {child}.grad × ∂{child}/∂{parent}" in text
+        c, p = in_partial(child), in_partial(parent)  # (T−a2), bracketed as the engine's step texts are
+        assert f"{p}.grad += {c}.grad × ∂{c}/∂{p}" in text
         assert f"{fmt(u.upstream)} × {fmt(u.local)} = {fmt(u.contribution)}" in text
-        assert f"{parent}.grad: {fmt(u.before)} → {fmt(u.after)}" in text
+        assert f"{p}.grad: {fmt(u.before)} → {fmt(u.after)}" in text
         assert grad_shown(page, parent) == f"grad {fmt(u.before)} → {fmt(u.after)}"
     final = build()
     final.E.backward()
