@@ -1,4 +1,5 @@
-"""The `chainrule` command: `chainrule demo --list`, `chainrule demo NAME [options]`, `chainrule demo all`."""
+"""The `chainrule` command: `chainrule demo --list`, `chainrule demo NAME [options]`, `chainrule demo all`,
+`chainrule lessons [DIR]`."""
 from __future__ import annotations
 
 import argparse
@@ -20,7 +21,8 @@ USAGE = ("usage: chainrule demo --list | chainrule demo NAME [options] | "
          "chainrule demo all [--out DIR] [--seed N] [--quiet]")
 ALL = "all"  # not a demo: every demo, one after another
 STOP = (INTERRUPTED, READER_GONE)  # Ctrl-C, or the reader of stdout went away: `all` stops too
-COMMANDS = {"demo": "run a teaching demo (chainrule demo --help lists them)"}
+COMMANDS = {"demo": "run a teaching demo (chainrule demo --help lists them)",
+            "lessons": "open the lessons (the notebooks) in JupyterLab (chainrule lessons --help)"}
 
 
 def demo_main(argv: list[str]) -> int:
@@ -136,8 +138,11 @@ def main(argv: list[str] | None = None) -> int:
                            formatter_class=argparse.RawDescriptionHelpFormatter,
                            epilog="commands:\n" + "\n".join(f"  {name:<8}  {text}" for name, text in COMMANDS.items()))
     parser.add_argument("--version", action="version", version=f"chainrule {__version__}")
-    parser.add_argument("command", choices=list(COMMANDS), help="demo")
-    parser.parse_args(argv[:1])  # checks the command (and answers --help)
+    parser.add_argument("command", choices=list(COMMANDS), help="demo or lessons")
+    command = parser.parse_args(argv[:1]).command  # checks the command (and answers --help)
+    if command == "lessons":
+        from .lessons import lessons_main
+        return until_the_reader_leaves(lessons_main, argv[1:])
     return until_the_reader_leaves(demo_main, argv[1:])
 
 

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-PACKAGES = ["chainrule", "chainrule.engine", "chainrule.nn", "chainrule.viz", "chainrule.demos"]
+PACKAGES = ["chainrule", "chainrule.engine", "chainrule.nn", "chainrule.viz", "chainrule.demos",
+            "chainrule.notebooks"]
 # a dependency that is a program, not a module: viz runs graphviz-pure's `graphviz-pure` executable
 PROGRAMS = {"graphviz-pure"}
 GUARDS = {"ImportError", "ModuleNotFoundError"}
