@@ -4,6 +4,7 @@ is declared that the package does not use."""
 from __future__ import annotations
 
 import ast
+import functools
 import importlib.metadata
 import importlib.util
 import re
@@ -73,9 +74,15 @@ def imports(tree: ast.AST) -> list[tuple[str, bool, int]]:
 
 def distributions(module: str) -> set[str]:
     """The distributions that provide `module` (its own name when it is not installed here, as torch)."""
-    return {normalise(d) for d in importlib.metadata.packages_distributions().get(module, [module])}
+    return {normalise(d) for d in providers().get(module, [module])}
 
 
+@functools.lru_cache(maxsize=1)
+def providers() -> dict:
+    return importlib.metadata.packages_distributions()  # reads every installed distribution's files: once
+
+
+@functools.lru_cache(maxsize=1)
 def third_party_imports() -> list[tuple[str, bool, str]]:
     result = []
     for path in source_files():
