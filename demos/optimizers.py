@@ -7,8 +7,10 @@ from what it measures.
 """
 from __future__ import annotations
 
+import warnings
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Iterator, Optional, Sequence
 
 from chainrule import nn
 from chainrule.viz import plots
@@ -37,8 +39,23 @@ def compare(X: Sequence, y: Sequence, seed: int = 0, epochs: int = EPOCHS) -> di
     for name in make_optimizers([nn.MLP(1, [1]).parameters()[0]]):  # a stand-in parameter, for the names
         model = nn.MLP(2, [8, 8, 1], output="sigmoid", seed=seed)
         optimizer = make_optimizers(model.parameters())[name]
-        results[name] = nn.fit(model, X, y, loss="bce", optimizer=optimizer, epochs=epochs, batch_size=20, seed=seed)
+        with told_of_dead_units():
+            results[name] = nn.fit(model, X, y, loss="bce", optimizer=optimizer, epochs=epochs, batch_size=20,
+                                   seed=seed)
     return results
+
+
+@contextmanager
+def told_of_dead_units() -> Iterator[None]:
+    """fit's warning about dead ReLUs, silenced: the demo tells the story itself (History.dead_layers)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*dead ReLUs", category=RuntimeWarning)
+        yield
+
+
+def dead(h: nn.History) -> str:
+    """", every ReLU of hidden layer 1 dead" when training ended with one (else "")."""
+    return f", every ReLU of hidden layer {h.dead_layers[0]} dead" if h.dead_layers else ""
 
 
 def with_outliers(X: Sequence, y: Sequence, far: float = OUTLIER) -> tuple[list, list]:
@@ -53,8 +70,9 @@ def clipping_runs(X: Sequence, y: Sequence, seed: int = 0, epochs: int = EPOCHS,
     runs = {}
     for name, norm in [("no clipping", None), (f"clip_norm = {threshold:g}", threshold)]:
         model = nn.MLP(2, [8, 8, 1], output="sigmoid", seed=seed)
-        runs[name] = nn.fit(model, Xo, yo, loss="bce", optimizer=nn.SGD(model.parameters(), lr=CLIP_LR),
-                            epochs=epochs, batch_size=20, clip_norm=norm, validation=(X, y), seed=seed)
+        with told_of_dead_units():
+            runs[name] = nn.fit(model, Xo, yo, loss="bce", optimizer=nn.SGD(model.parameters(), lr=CLIP_LR),
+                                epochs=epochs, batch_size=20, clip_norm=norm, validation=(X, y), seed=seed)
     return runs
 
 
@@ -73,7 +91,7 @@ def run(out: Path, seed: int = 0, say: Narrator = Narrator(), epochs: int = EPOC
         results[title] = compare(data, y, seed, epochs)
         say(f"{title}:")
         for name, h in results[title].items():
-            say(f"  {name:<36} final loss {h.loss[-1]:.4f}, accuracy {h.accuracy[-1]:.0%}")
+            say(f"  {name:<36} final loss {h.loss[-1]:.4f}, accuracy {h.accuracy[-1]:.0%}{dead(h)}")
         say("")
 
     similar, skewed = results.values()
@@ -89,6 +107,13 @@ def run(out: Path, seed: int = 0, say: Narrator = Narrator(), epochs: int = EPOC
         say("  each parameter's step by its own gradient's running size. Normalising the inputs shrinks the gap.")
     else:
         say("  In this run Adam's edge did not grow with badly scaled inputs.")
+    for name, h in skewed.items():
+        if h.dead_layers:
+            say(f"  {name} with the 100× input ends with every ReLU of hidden layer {h.dead_layers[0]} dead (0 for "
+                "every sample):")
+            say(f"  no gradient passes them, and the loss stays at {h.loss[-1]:.4f} ≈ ln 2, a network that says 0.5 "
+                "for everything.")
+            say("  Its steps, 100× too large along the big input, pushed every unit below zero for every sample.")
     slow = similar["Adam (η 3e-4, the notes' default)"].loss[-1]
     say(f"  The notes' default η = 3e-4 is a safe choice for big networks but slow here: loss {slow:.3f} after "
         f"{epochs} epochs against {similar[adam_name].loss[-1]:.3f} with η = 0.01.\n")
@@ -116,6 +141,9 @@ def run(out: Path, seed: int = 0, say: Narrator = Narrator(), epochs: int = EPOC
     if max(plain.val_loss) > 2 * max(clipped.val_loss):
         say(f"  Without clipping those steps throw the weights far: the loss jumps to {max(plain.val_loss):.3g} and "
             f"ends at {plain.val_loss[-1]:.3f}, accuracy {plain.val_accuracy[-1]:.0%}.")
+        if plain.dead_layers:
+            say(f"  That is ln 2: every ReLU of hidden layer {plain.dead_layers[0]} is dead, and the network says 0.5 "
+                "for everything.")
     else:
         say("  In this run the unclipped loss did not jump much higher than the clipped one.")
     say(f"  Clipping scales any gradient longer than {CLIP:g} down to length {CLIP:g}, so one step moves the weights at "

@@ -46,3 +46,19 @@ def _hint(x: Any) -> str:
         return ("; a Value holds one number: for a batch of samples use nn.fit / nn.predict, "
                 "or build a list of Values")
     return ""
+
+
+def argument_list(x: Any, who: str, what: str = "inputs") -> list[Any]:
+    """`x` as a list, one entry per argument of f; a single number (the common slip) gets an example."""
+    if isinstance(x, (str, bytes)) or not hasattr(x, "__iter__") or hasattr(x, "_describe"):
+        tangent = ", [1.0]" if who == "jvp" else ""
+        raise TypeError(f"{who}: {what} must be a list with one entry per argument of f, e.g. {who}(f, [0.5]{tangent}) "
+                        f"for f(x); got {describe(x)}")
+    return list(x)
+
+
+def returned(out: Any, who: str) -> Any:
+    """What f returned, refused when it is None (a function that forgot `return`)."""
+    if out is None:
+        raise TypeError(f"{who}: f returned None: did it forget `return`? (f must return the Value it computes)")
+    return out

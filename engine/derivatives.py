@@ -11,6 +11,7 @@ as an expression of Values, read as in the notes:
     aⁿ           n·aⁿ⁻¹                 aᵇ          b·aᵇ⁻¹, out·ln a
     eᵃ           out                    ln a        1/a
     tanh a       1 − out²               σ(a)        out·(1 − out)    softplus a   σ(a)
+    sin a        cos a                  cos a       −sin a
     GELU a       Φ(a) + a·φ(a)          Φ(a)        φ(a) = e^(−a²/2)/√(2π)
     ELU a        1 (a > 0), out + α     relu, leaky relu, |a|: the stored number (a constant)
     Σ, mean      1, 1/n (constants)     dot         xᵢ for wᵢ, wᵢ for xᵢ, 1 for b
@@ -24,6 +25,8 @@ from __future__ import annotations
 
 import math
 from typing import TYPE_CHECKING, Callable, Union
+
+from .checks import describe
 
 if TYPE_CHECKING:  # the table only calls methods of the nodes it is given: no import, no cycle
     from .value import Value
@@ -39,7 +42,7 @@ def _stored(node: Value) -> tuple[Local, ...]:
 
 def _power(node: Value) -> tuple[Local, ...]:
     (a,) = node.parents
-    n = float(node.op[2:])
+    n = node.setting
     if n == 0.0:
         return (0.0,)
     return (n * a ** (n - 1.0),) if n != 1.0 else (1.0,)
@@ -47,17 +50,30 @@ def _power(node: Value) -> tuple[Local, ...]:
 
 def _power_of_values(node: Value) -> tuple[Local, ...]:
     a, b = node.parents
-    if a.data == 0.0:  # 0ᵇ: value.py stored the limits, which are constants here
-        return _stored(node)
+    if a.data == 0.0:
+        return _power_of_values_at_zero(a, b)
     return (b * a ** (b - 1.0), node * a.log())
+
+
+def _power_of_values_at_zero(a: Value, b: Value) -> tuple[Local, ...]:
+    """aᵇ at a = 0 (b ≥ 1, or the forward pass would have refused it).
+
+    ∂/∂a = b·aᵇ⁻¹ is the Value expression for b > 1 (its own derivatives, b(b−1)aᵇ⁻² and
+    aᵇ⁻¹(1 + b ln a), go to 2 at b = 2 and to 0 beyond); ∂/∂b = aᵇ·ln a → 0 with both of its
+    derivatives, a constant. For 1 ≤ b < 2 a second derivative is infinite there: refuse it.
+    """
+    if b.data < 2.0:
+        which = "∂²/∂a∂b = aᵇ⁻¹(1 + b·ln a)" if b.data == 1.0 else "∂²/∂a² = b(b−1)·aᵇ⁻²"
+        raise OverflowError(f"second derivative of a ** b at a = 0, b = {b.data:g}: {which} is infinite there "
+                            f"(a is {describe(a)}); differentiate at a point with a > 0")
+    return (b * a ** (b - 1.0), 0.0)
 
 
 def _elu(node: Value) -> tuple[Local, ...]:
     (a,) = node.parents
     if a.data > 0.0:
         return (1.0,)
-    alpha = node.edges[1] - node.data  # the stored α·eᵃ minus α(eᵃ − 1) (the op name says it too)
-    return (node + alpha,)
+    return (node + node.setting,)  # α·eᵃ = α(eᵃ − 1) + α
 
 
 def _gelu(node: Value) -> tuple[Local, ...]:
@@ -85,19 +101,12 @@ def _logsumexp(node: Value) -> tuple[Local, ...]:
     return tuple((x - node).exp() for x in node.parents)
 
 
-def softmax_index(node: Value) -> int:
-    """Which output i of a softmax this node is: its stored ∂pᵢ/∂xᵢ = pᵢ(1 − pᵢ) ≥ 0 is the largest,
-    every other ∂pᵢ/∂xⱼ = −pᵢpⱼ ≤ 0."""
-    stored = node.edges[1::2]
-    return max(range(len(stored)), key=stored.__getitem__)
-
-
 def _softmax(node: Value) -> tuple[Local, ...]:
     xs = node.parents
     m = max(x.data for x in xs)  # a number: subtracting it changes no derivative
     lse = sum((x - m).exp() for x in xs).log() + m
     probs = [(x - lse).exp() for x in xs]
-    i = softmax_index(node)
+    i = int(node.setting)  # which output of the softmax this node is
     p_i = probs[i]
     return tuple(p_i * ((1.0 if j == i else 0.0) - p_j) for j, p_j in enumerate(probs))
 
@@ -113,6 +122,8 @@ TABLE: dict[str, Callable[[Value], tuple[Local, ...]]] = {
     "tanh": lambda n: (1.0 - n * n,),
     "sigmoid": lambda n: (n * (1.0 - n),),
     "softplus": lambda n: (n.parents[0].sigmoid(),),
+    "sin": lambda n: (n.parents[0].cos(),),
+    "cos": lambda n: (-n.parents[0].sin(),),
     "elu": _elu,
     "gelu": _gelu,
     "Φ": lambda n: (_normal_pdf(n.parents[0]),),

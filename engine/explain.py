@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 from .checks import describe
 from .formatting import fmt, in_partial as _wrap
-from .graph import edges, names_in, topological_order
+from .backward import topological_order
+from .formatting import names_in
+from .graph import edges
 from .value import Value
 
 Edge = tuple[Value, Value, float]  # (child, parent, ∂child/∂parent)
@@ -66,6 +69,31 @@ def _paren(x: float) -> str:
     return f"({fmt(x)})" if x < 0 else fmt(x)
 
 
+def _paths(root: Value, wrt: Value, reaches: dict[Value, int]) -> list[list[Edge]]:
+    """Every path root → … → wrt through the nodes that reach wrt, depth-first in operand order.
+
+    Each stack entry carries its path as a linked list (edge, rest) that shares its tail with
+    its siblings', so a path of length n costs n once, when it is written out, and a long chain
+    takes linear time (copying the path at every step would take n²/2).
+    """
+    found: list[list[Edge]] = []
+    stack: list[tuple[Value, Any]] = [(root, None)]
+    while stack:
+        node, link = stack.pop()
+        if node is wrt:
+            path: list[Edge] = []
+            while link is not None:
+                edge, link = link
+                path.append(edge)
+            path.reverse()
+            found.append(path)
+            continue
+        for parent, local in reversed(edges(node)):
+            if parent in reaches:
+                stack.append((parent, ((node, parent, local), link)))
+    return found
+
+
 def explain(root: Value, wrt: Value, max_paths: int = 32) -> Explanation:
     """Write ∂root/∂wrt out as the sum over paths of products of local derivatives.
 
@@ -91,17 +119,7 @@ def explain(root: Value, wrt: Value, max_paths: int = 32) -> Explanation:
             deriv[node] = d
     path_count = count.get(root, 0)
     total = deriv.get(root, 0.0)
-    paths: list[list[Edge]] = []
-    if root is not wrt and 0 < path_count <= max_paths:
-        stack: list[tuple[Value, list[Edge]]] = [(root, [])]
-        while stack:  # depth-first, in operand order
-            node, path = stack.pop()
-            if node is wrt:
-                paths.append(path)
-                continue
-            for parent, local in reversed(edges(node)):
-                if parent in count:
-                    stack.append((parent, path + [(node, parent, local)]))
+    paths = _paths(root, wrt, count) if root is not wrt and 0 < path_count <= max_paths else []
     if not math.isfinite(total) or any(not math.isfinite(math.prod(local for _, _, local in p)) for p in paths):
         raise OverflowError(f"explain: ∂root/∂wrt overflows a float along the paths from {describe(root)} to "
                             f"{describe(wrt)}; backward would refuse this too. Scale the graph's numbers down.")

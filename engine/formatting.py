@@ -1,7 +1,10 @@
-"""How numbers are written for people: 4 significant figures."""
+"""How numbers and names are written for people: 4 significant figures, v1, v2, … for unnamed values."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, Iterable
+
+if TYPE_CHECKING:
+    from .value import Value
 
 
 def fmt(x: Any) -> str:
@@ -25,3 +28,21 @@ def in_partial(name: str) -> str:
     except ValueError:
         return f"({name})"
     return name
+
+
+def names_in(order: Iterable[Value]) -> dict[Value, str]:
+    """Each Value's label, or v1, v2, … for the unlabelled ones, numbered in the given
+    (topological) order: inputs first, root last.
+
+    The numbering belongs to one graph, not to the process: two graphs built the same way get
+    the same names, so the same graph always draws and prints the same way.
+    """
+    shown: dict[Value, str] = {}
+    count = 0
+    for node in order:
+        if node.label:
+            shown[node] = node.label
+        else:
+            count += 1
+            shown[node] = f"v{count}"
+    return shown

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterator
 
 from .formatting import fmt, in_partial
-from .graph import names_in, topological_order
+from .backward import topological_order
+from .formatting import names_in
 
 if TYPE_CHECKING:
     from .value import Value
@@ -22,7 +23,8 @@ if TYPE_CHECKING:
 _INFIX = {"+": "+", "-": "−", "*": "·", "/": "/", "**": "^"}
 _INFIX_NUMBERS = {"+": "+", "-": "−", "*": "×", "/": "÷", "**": "^"}
 _FUNCTIONS = {"exp": "exp", "log": "ln", "tanh": "tanh", "sigmoid": "σ", "softplus": "softplus", "relu": "ReLU",
-              "leaky_relu": "leakyReLU", "elu": "ELU", "gelu": "GELU", "Φ": "Φ", "abs": "abs", "neg": "−"}
+              "leaky_relu": "leakyReLU", "elu": "ELU", "gelu": "GELU", "Φ": "Φ", "abs": "abs", "neg": "−",
+              "sin": "sin", "cos": "cos"}
 
 
 @dataclass(frozen=True)

@@ -103,12 +103,12 @@ def softmax(values: Iterable[Any]) -> list[Value]:
     """pᵢ = exp(xᵢ) / Σⱼ exp(xⱼ), computed with xᵢ − max x (never overflows).
 
     One node per output, each with an edge from every input:
-    ∂pᵢ/∂xⱼ = pᵢ(δᵢⱼ − pⱼ).   The outputs sum to 1.
+    ∂pᵢ/∂xⱼ = pᵢ(δᵢⱼ − pⱼ).   The outputs sum to 1. Output i keeps its index in `.setting`.
     """
     items = _nonempty(values, "softmax")
     _, shifted, total = _shifted_exps(items)
     probs = [e / total for e in shifted]
-    return [_node("softmax", p, _edges(items, [p * ((1.0 if i == j else 0.0) - q) for j, q in enumerate(probs)]))
+    return [_node("softmax", p, _edges(items, [p * ((1.0 if i == j else 0.0) - q) for j, q in enumerate(probs)]), i)
             for i, p in enumerate(probs)]
 
 

@@ -8,7 +8,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
-from .checks import describe
+from .checks import argument_list, describe, returned
 from .formatting import fmt
 from .recording import no_grad
 from .value import Value
@@ -78,12 +78,12 @@ def gradcheck(
         raise TypeError(f"gradcheck: f must be callable, got {describe(f)}")
     points: list[float] = []
     names: list[str] = []
-    for i, x in enumerate(inputs):
+    for i, x in enumerate(argument_list(inputs, "gradcheck")):
         points.append(x.data if isinstance(x, Value) else Value(x).data)
         names.append((x.label if isinstance(x, Value) else "") or f"x{i}")
 
     leaves = [Value(p, label=n) for p, n in zip(points, names)]
-    out = f(*leaves)
+    out = returned(f(*leaves), "gradcheck")
     if not isinstance(out, Value):
         raise TypeError(f"gradcheck: f must return a Value, it returned {describe(out)}")
     out.backward()

@@ -15,19 +15,27 @@ import math
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence, Union
 
-from .backward import combined_order, reverse
-from .checks import as_number, describe
+from .checks import argument_list, as_number, describe, returned
+from .reverse import combined_order, reverse
 from .value import Value
 
 Grad = Union[Value, float]
 
 
-def _as_list(values: Any, what: str) -> list[Value]:
-    items = [values] if isinstance(values, Value) else list(values)
+def _as_list(values: Any, what: str, who: str = "grad") -> list[Value]:
+    if isinstance(values, Value):
+        return [values]
+    if not hasattr(values, "__iter__") or isinstance(values, (str, bytes)):
+        raise TypeError(f"{who}: {what} must be a Value or a list of Values, got {describe(values)}"
+                        f"{_NUMBER_HINT if isinstance(values, (int, float)) else ''}")
+    items = list(values)
     for v in items:
         if not isinstance(v, Value):
-            raise TypeError(f"grad: {what} must be Values, got {describe(v)}")
+            raise TypeError(f"{who}: {what} must be Values, got {describe(v)}")
     return items
+
+
+_NUMBER_HINT = ": a plain number has no graph to differentiate (pass the Value itself, not its .data)"
 
 
 def grad(outputs: Union[Value, Sequence[Value]], inputs: Union[Value, Sequence[Value]],
@@ -66,8 +74,9 @@ def hessian(f: Callable[..., Value], inputs: Sequence[Any]) -> list[list[float]]
     if not callable(f):
         raise TypeError(f"hessian: f must be callable, got {describe(f)}")
     xs = [Value(x.data if isinstance(x, Value) else as_number(x, "hessian: input"),
-                (x.label if isinstance(x, Value) else "") or f"x{i}") for i, x in enumerate(inputs)]
-    y = f(*xs)
+                (x.label if isinstance(x, Value) else "") or f"x{i}")
+          for i, x in enumerate(argument_list(inputs, "hessian"))]
+    y = returned(f(*xs), "hessian")
     if not isinstance(y, Value):
         raise TypeError(f"hessian: f must return a Value, it returned {describe(y)}")
     first = grad(y, xs, create_graph=True)
@@ -97,12 +106,15 @@ def jvp(f: Callable[..., Any], inputs: Sequence[Any], tangents: Sequence[Any]) -
     from the same local derivatives backward uses: one sweep per direction, where reverse mode
     needs one sweep per output.
     """
+    if not callable(f):
+        raise TypeError(f"jvp: f must be callable, got {describe(f)}")
+    inputs, tangents = argument_list(inputs, "jvp"), argument_list(tangents, "jvp", "tangents")
     if len(inputs) != len(tangents):
         raise ValueError(f"jvp: {len(inputs)} inputs but {len(tangents)} tangents")
     xs = [Value(x.data if isinstance(x, Value) else as_number(x, "jvp: input"),
                 (x.label if isinstance(x, Value) else "") or f"x{i}") for i, x in enumerate(inputs)]
-    out = f(*xs)
-    outs = _as_list(out, "f's outputs")
+    out = returned(f(*xs), "jvp")
+    outs = _as_list(out, "f's outputs", "jvp")
     tangent: dict[Value, float] = {x: as_number(t, "jvp: tangent") for x, t in zip(xs, tangents)}
     for node in combined_order(outs):
         if node.edges:

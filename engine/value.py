@@ -20,6 +20,7 @@ import math
 from typing import Any, Iterator
 
 from . import backward as _backward
+from .reverse import backward_create_graph
 from .checks import as_number, describe
 from .formatting import fmt
 from .recording import paused, recording
@@ -41,44 +42,43 @@ class Value:
         label: a name for printing and drawing ("" if none).
         edges: (parent₁, ∂self/∂parent₁, parent₂, ∂self/∂parent₂, …), in operand order,
             computed in the forward pass. Read them as pairs with `engine.edges(v)`.
+        setting: the operation's own number, when it has one: the exponent n of aⁿ, the slope of
+            leaky_relu, the α of elu, which output i of a softmax this is; else None.
         scope: the dotted name of the nn module that made it ("layers.0.neurons.3"), or None.
-        _visited_by: the topological sort that last reached this node (engine/graph.py). A mark
-            in the node costs 8 bytes; a set of visited nodes would cost 30–40 per node again.
 
     `==` and hashing are by identity, as for any graph node: two Values with equal numbers
     are still two nodes (a dict of gradients keyed by Value needs that). `<`, `<=`, `>`, `>=`
     compare the numbers, so `while loss > 0.01`, `max(values)` and `sorted(values)` work.
     """
 
-    __slots__ = ("data", "grad", "op", "label", "edges", "scope", "_visited_by")
+    __slots__ = ("data", "grad", "op", "label", "edges", "setting", "scope")  # no per-node dict: ~40% less memory
 
-    def __init__(self, data: float, label: str = "") -> None:
-        self.data = as_number(data, "Value")
-        if not isinstance(label, str):
+    def __init__(self, data: float, label: str = "", op: str = "", edges: tuple = (),
+                 setting: float | None = None) -> None:
+        """A leaf you make, `Value(0.5, label="x")`; operations make the others (see `_node`)."""
+        self.data = data if type(data) is float and _isfinite(data) else as_number(data, "Value")
+        if type(label) is not str:
             raise TypeError(f"Value: label must be a str, got {describe(label)}")
-        self.grad = 0.0
-        self.op = ""
+        self.grad: Any = 0.0
+        self.op = op
         self.label = label
-        self.edges: tuple = ()
+        self.edges = edges
+        self.setting = setting
         self.scope: str | None = None
-        self._visited_by: object = None
 
     @staticmethod
     def parameter(x: Any, label: str = "") -> Value:
         """A trainable leaf (op "param"): what a model learns. Renderers draw it as a parameter."""
-        p = Value(x, label)
-        p.op = "param"
-        return p
+        return Value(x, label, "param")
 
     @staticmethod
     def constant(x: Any, where: str = "Value.constant", partner: Any = None) -> Value:
-        """A plain number lifted into the graph as a leaf with op "const" (a Value is returned as it is)."""
+        """A plain number lifted into the graph as a leaf with op "const", labelled by its number
+        (a Value is returned as it is). `where` and `partner` name the operation in an error."""
         if isinstance(x, Value):
             return x
-        c = Value(as_number(x, where, partner), label="")
-        c.op = "const"
-        c.label = fmt(c.data)
-        return c
+        number = as_number(x, where, partner)
+        return Value(number, fmt(number), "const")
 
     def named(self, label: str) -> Value:
         """Set this Value's label and return it: `z1 = (w1 * x1 + b1).named("z1")`."""
@@ -101,6 +101,27 @@ class Value:
     def is_leaf(self) -> bool:
         """True for Values with no recorded parents (inputs, parameters, constants)."""
         return not self.edges
+
+    # -- micrograd's names, for learners coming from its lecture ----------------
+
+    @property
+    def _prev(self) -> set[Value]:
+        """micrograd's name for the parents, as a set (read-only; `parents` keeps operand order)."""
+        return set(self.edges[::2])
+
+    @property
+    def _op(self) -> str:
+        """micrograd's name for the operation: "" for every leaf (input, parameter, constant)."""
+        return self.op if self.edges else ""
+
+    def _backward(self) -> None:
+        """micrograd's step at one node: `parent.grad += ∂self/∂parent × self.grad` along each of
+        this node's edges, once. Every other node's grad is left alone (backward() calls this for
+        you, node by node, in reverse topological order)."""
+        g = 0.0 if self.grad is None else self.grad
+        pairs = iter(self.edges)
+        for parent, local in zip(pairs, pairs):
+            parent.grad = (0.0 if parent.grad is None else parent.grad) + local * g
 
     # -- arithmetic: forward value and local derivatives side by side ---------
 
@@ -155,7 +176,7 @@ class Value:
         except ZeroDivisionError:  # 0 ** (n − 1) with 0 < n < 1: the slope is vertical at 0
             local = math.inf
         _require_finite("**", f"{n:g}·a^{n - 1:g}", (local,), self)
-        return _node(power_op(n), out, (self, local))
+        return _node(power_op(n), out, (self, local), n)
 
     def __abs__(self) -> Value:
         """|a|.   ∂/∂a = sign a  (0 at a = 0, as PyTorch)."""
@@ -215,9 +236,9 @@ class Value:
         op = with_setting("leaky_relu", s, 0.01)
         a = self.data
         if a > 0.0:
-            return _node(op, a, (self, 1.0))
+            return _node(op, a, (self, 1.0), s)
         _require_number(self, "leaky_relu")
-        return _node(op, s * a, (self, s))
+        return _node(op, s * a, (self, s), s)
 
     def elu(self, alpha: float = 1.0) -> Value:
         """a if a > 0 else α(eᵃ − 1).   ∂/∂a = 1 if a > 0 else α·eᵃ  (α = 1 by default)."""
@@ -225,10 +246,10 @@ class Value:
         op = with_setting("elu", alpha, 1.0)
         a = self.data
         if a > 0.0:
-            return _node(op, a, (self, 1.0))
+            return _node(op, a, (self, 1.0), alpha)
         _require_number(self, "elu")
-        e = math.exp(a)  # a ≤ 0: no overflow
-        return _node(op, alpha * (e - 1.0), (self, alpha * e))
+        # eᵃ − 1 as expm1(a): exact near 0, where exp(a) − 1 would lose most digits (a = −1e−12)
+        return _node(op, alpha * math.expm1(a), (self, alpha * math.exp(a)), alpha)
 
     def gelu(self) -> Value:
         """GELU(a) = a·Φ(a), Φ the standard normal CDF (exact form, not the tanh approximation).
@@ -238,6 +259,16 @@ class Value:
         cdf = 0.5 * math.erfc(-a / _SQRT2)  # erfc keeps Φ accurate far into the left tail
         pdf = math.exp(-0.5 * a * a) / _SQRT_2PI
         return _node("gelu", a * cdf, (self, cdf + a * pdf))
+
+    def sin(self) -> Value:
+        """sin a.   ∂/∂a = cos a."""
+        a = self.data
+        return _node("sin", math.sin(a), (self, math.cos(a)))
+
+    def cos(self) -> Value:
+        """cos a.   ∂/∂a = −sin a."""
+        a = self.data
+        return _node("cos", math.cos(a), (self, -math.sin(a)))
 
     def normal_cdf(self) -> Value:
         """Φ(a), the standard normal CDF (GELU is a·Φ(a)).   ∂/∂a = φ(a) = e^(−a²/2)/√(2π)."""
@@ -274,7 +305,10 @@ class Value:
         infinite or NaN raises and leaves every `.grad` as it was. With `create_graph=True` every
         `.grad` is a Value in a new graph, to be differentiated again (engine.grad, engine.hessian).
         """
-        _backward.backward(self, grad, create_graph)
+        if create_graph:
+            backward_create_graph(self, _backward.checked_seed(self, grad))
+        else:
+            _backward.backward(self, grad)
 
     def backward_steps(self, grad: float = 1.0) -> Iterator[_backward.BackwardStep]:
         """Backward one node at a time, for stepping through in a REPL: `print(step)` shows the
@@ -296,9 +330,12 @@ class Value:
     # -- how a Value meets the rest of Python -------------------------------------
 
     def __repr__(self) -> str:
+        """`Value('w1', data=0.15, grad=0.0010206, op='param')`: every digit, as Python prints a float
+        (and as micrograd does); notebooks and pictures show the short numbers."""
         parts = [repr(self.label)] if self.label else []
-        parts.append(f"data={self.data:.6g}")
-        parts.append("grad=None" if self.grad is None else f"grad={self.grad:.6g}")
+        parts.append(f"data={self.data!r}")
+        g = self.grad
+        parts.append(f"grad=Value(data={g.data!r})" if isinstance(g, Value) else f"grad={g!r}")
         if self.op:
             parts.append(f"op={self.op!r}")
         return f"Value({', '.join(parts)})"
@@ -313,8 +350,10 @@ class Value:
     def _repr_html_(self) -> str:  # Jupyter: the numbers, and the graph when it is small
         from html import escape
 
-        rows = [("label", self.label or "—"), ("data", fmt(self.data)),
-                ("grad", "None" if self.grad is None else fmt(self.grad)), ("op", self.op or "input")]
+        g = self.grad
+        shown_grad = ("None" if g is None else f"{fmt(g.data)} (a Value: a graph, from backward(create_graph=True))"
+                      if isinstance(g, Value) else fmt(g))
+        rows = [("label", self.label or "—"), ("data", fmt(self.data)), ("grad", shown_grad), ("op", self.op or "input")]
         if self.edges:
             rows.append(("parents", ", ".join(p.label or fmt(p.data) for p in self.parents)))
         cells = "".join(f"<tr><th style='text-align:left'>{k}</th><td style='text-align:left'>{escape(str(v))}</td></tr>"
@@ -392,36 +431,17 @@ def power_op(n: float) -> str:
 # -- making nodes -------------------------------------------------------------------
 
 
-def _node(op: str, data: float, edges: tuple) -> Value:
-    """The output of an operation: its number and its edges (recorded unless in `no_grad()`)."""
-    if type(data) is not float:  # an int or a numpy scalar someone assigned to .data
-        data = float(data)
+def _node(op: str, data: float, edges: tuple, setting: float | None = None) -> Value:
+    """The output of an operation: its number, its edges (recorded unless in `no_grad()`) and its setting."""
     if not _isfinite(data):
         raise OverflowError(f"{_OP_NAMES.get(op, op)}: the result is {data} for "
                             f"{', '.join(describe(p) for p in edges[::2])}; a Value must hold a finite number")
-    out = Value.__new__(Value)
-    out.data = data
-    out.grad = 0.0
-    out.op = op
-    out.label = ""
-    out.edges = edges if not paused or recording() else ()
-    out.scope = None
-    out._visited_by = None
-    return out
+    return Value(data, "", op, edges if not paused or recording() else (), setting)
 
 
 def _lift(x: Any, op: str, partner: Value) -> Value:
     """A plain number on one side of a binary operation, as a constant leaf labelled by its number."""
-    number = as_number(x, _OP_NAMES[op], partner)
-    c = Value.__new__(Value)
-    c.data = number
-    c.grad = 0.0
-    c.op = "const"
-    c.label = f"{number:.4g}"  # as fmt() writes it
-    c.edges = ()
-    c.scope = None
-    c._visited_by = None
-    return c
+    return Value.constant(x, _OP_NAMES[op], partner)
 
 
 def _number_of(x: Any, symbol: str) -> float:

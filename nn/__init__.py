@@ -15,7 +15,8 @@ from .losses import (binary_cross_entropy, binary_cross_entropy_with_logits, cro
 from .module import Module
 from .optim import SGD, Adam, Optimizer, RMSProp, clip_grad_norm, clip_grad_value
 from .schedules import LinearLR, ReduceLROnPlateau, StepLR
-from .train import History, TrainingStep, evaluate, fit, loss_graph, predict
+from .history import History
+from .train import TrainingStep, evaluate, fit, loss_graph, predict
 from .torch_bridge import from_torch, to_torch
 
 __all__ = [

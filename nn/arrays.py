@@ -156,10 +156,12 @@ class Softmax:
         return P * (G - (G * P).sum(axis=1, keepdims=True))
 
 
-def forward(model: Any, X: np.ndarray, tape: Tape | None = None, logits: bool = False) -> np.ndarray:
+def forward(model: Any, X: np.ndarray, tape: Tape | None = None, logits: bool = False,
+            hidden: list | None = None) -> np.ndarray:
     """The model's outputs for every row of X (n × k). With a `tape`, the nodes are recorded for
     backward, and dropout acts if the model is training; with `logits`, the output layer's
-    activation is left out (for the stable losses)."""
+    activation is left out (for the stable losses); a `hidden` list receives each hidden layer's
+    outputs (n × width)."""
     H = X
     last = len(model.layers) - 1
     dropouts = model.dropout if tape is not None and model.training else []
@@ -183,6 +185,8 @@ def forward(model: Any, X: np.ndarray, tape: Tape | None = None, logits: bool = 
         H, derivative = ACTIVATIONS[activation](H)
         if tape is not None:
             tape.nodes.append(Activation(derivative))
+        if hidden is not None and depth < last:
+            hidden.append(H)
     return H
 
 
@@ -193,20 +197,6 @@ def mse(O: np.ndarray, T: np.ndarray, half: bool = False) -> tuple[float, np.nda
     D = O - T
     scale = 0.5 if half else 1.0
     return scale * float(np.mean(D * D)), (2.0 * scale / D.size) * D
-
-
-def binary_cross_entropy(O: np.ndarray, T: np.ndarray) -> tuple[float, np.ndarray]:
-    """L = −(1/n) Σ [y log p + (1 − y) log(1 − p)];   ∂L/∂p = (p − y) / (p(1 − p)) / n."""
-    p, y = O, T
-    wrong = ((y > 0) & (p <= 0)) | ((y < 1) & (p >= 1))
-    if wrong.any():
-        raise ValueError("binary_cross_entropy: a probability of exactly 0 or 1 on the wrong side gives an infinite "
-                         "loss; use binary_cross_entropy_with_logits on the scores before the sigmoid (stable)")
-    with np.errstate(divide="ignore"):  # log 0 appears only where its weight is 0
-        terms = np.where(y > 0, y * np.log(p), 0.0) + np.where(y < 1, (1 - y) * np.log1p(-p), 0.0)
-        dp = np.where(y > 0, -y / np.where(p > 0, p, 1.0), 0.0) + np.where(y < 1, (1 - y) / np.where(p < 1, 1 - p, 1.0), 0.0)
-    n = p.shape[0]
-    return -float(terms.sum()) / n, dp / n
 
 
 def binary_cross_entropy_with_logits(O: np.ndarray, T: np.ndarray) -> tuple[float, np.ndarray]:
@@ -249,6 +239,6 @@ def hinge(O: np.ndarray, T: np.ndarray) -> tuple[float, np.ndarray]:
 
 
 LOSSES: dict[str, Callable[..., tuple[float, np.ndarray]]] = {
-    "mse": mse, "mse_half": lambda O, T: mse(O, T, half=True), "bce": binary_cross_entropy,
+    "mse": mse, "mse_half": lambda O, T: mse(O, T, half=True),
     "bce_logits": binary_cross_entropy_with_logits, "cross_entropy": cross_entropy, "nll": nll, "hinge": hinge,
 }

@@ -27,11 +27,12 @@ class Dropout(Module):
         if not 0.0 <= p < 1.0:
             raise ValueError(f"Dropout: p is the probability of dropping a unit and must be in [0, 1), got {p}")
         self.p = p
-        self._rng = generator(seed)
+        self._rng = None if seed is None else generator(seed)  # None: the library-wide one, looked up when used
 
     def mask(self, shape: tuple[int, ...]) -> np.ndarray:
         """A fresh mask of 0 (dropped) and 1/(1 − p) (kept) entries."""
-        keep = np.random.default_rng(self._rng.getrandbits(64)).random(shape) >= self.p
+        rng = self._rng or generator(None)
+        keep = np.random.default_rng(rng.getrandbits(64)).random(shape) >= self.p
         return keep / (1.0 - self.p)
 
     def __call__(self, values: Sequence[Any]) -> list[Value]:

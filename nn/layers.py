@@ -100,11 +100,9 @@ class Layer(Module):
         if self.activation == "softmax" and nout < 2:
             raise ValueError("Layer: softmax needs at least 2 outputs (softmax of one score is always 1)")
         store, start = _store if _store is not None else (ParameterStore(nout * (nin + 1)), 0)
-        # this layer's stretch of the buffer: neuron by neuron, each its weights then its bias
-        rows = store.values[start:start + nout * (nin + 1)].reshape(nout, nin + 1)
-        grads = store.grads[start:start + nout * (nin + 1)].reshape(nout, nin + 1)
-        self.W, self.b = rows[:, :nin], rows[:, nin]
-        self.W_grad, self.b_grad = grads[:, :nin], grads[:, nin]
+        self.nin, self.nout = nin, nout
+        self._store, self._start = store, start
+        self._views()
         neuron_activation = "linear" if self.activation == "softmax" else self.activation
         draw, rng = resolve(init, neuron_activation), _rng or generator(seed)
         self.W[:] = [[draw(rng, nin, nout) for _ in range(nin)] for _ in range(nout)]
@@ -112,7 +110,26 @@ class Layer(Module):
         self.neurons = [Neuron(nin, neuron_activation, _row=(store, start + j * (nin + 1)), name=f"{prefix}neurons.{j}")
                         for j in range(nout)]
         self._scope = name or None
-        self.nin, self.nout = nin, nout
+
+    def _views(self) -> None:
+        """W, b and their gradients as arrays on this layer's stretch of the model's buffer:
+        neuron by neuron, each its weights then its bias."""
+        nin, nout, start = self.nin, self.nout, self._start
+        rows = self._store.values[start:start + nout * (nin + 1)].reshape(nout, nin + 1)
+        grads = self._store.grads[start:start + nout * (nin + 1)].reshape(nout, nin + 1)
+        self.W, self.b = rows[:, :nin], rows[:, nin]
+        self.W_grad, self.b_grad = grads[:, :nin], grads[:, nin]
+
+    def __getstate__(self) -> dict[str, Any]:
+        # copy and pickle: the views are made again on the copied buffer, not copied as arrays of their own
+        state = dict(vars(self))
+        for view in ("W", "b", "W_grad", "b_grad"):
+            del state[view]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        vars(self).update(state)
+        self._views()
 
     def logits(self, x: Sequence[Any]) -> list[Value]:
         """The weighted sums z before the activation (one `dot` node per neuron)."""

@@ -48,10 +48,11 @@ def mse(predictions: Any, targets: Any, half: bool = False) -> Value:
 
 
 def binary_cross_entropy(probabilities: Any, targets: Any) -> Value:
-    """−(1/n) Σ [y log p + (1 − y) log(1 − p)], on probabilities p in (0, 1).
+    """−(1/n) Σ [y log p + (1 − y) log(1 − p)], on probabilities p in [0, 1].
 
-    A probability of exactly 0 or 1 on the wrong side is an infinite loss: that is
-    an error here; train on logits with `binary_cross_entropy_with_logits` instead.
+    A number outside [0, 1] is no probability (the loss could go negative), and a probability
+    of exactly 0 or 1 on the wrong side is an infinite loss: both are errors here (as in
+    PyTorch's BCELoss). Give it σ(z), or use `binary_cross_entropy_with_logits` on the scores z.
     """
     terms = []
     for ps, ts in _rows(probabilities, targets, "binary_cross_entropy"):
@@ -59,6 +60,11 @@ def binary_cross_entropy(probabilities: Any, targets: Any) -> Value:
             if not 0.0 <= y <= 1.0:
                 raise ValueError(f"binary_cross_entropy: targets must be in [0, 1], got {y}")
             p = p if isinstance(p, Value) else Value.constant(p)
+            if not 0.0 <= p.data <= 1.0:
+                raise ValueError(
+                    f"binary_cross_entropy: {describe(p)} is not a probability (it must lie in [0, 1]); put a "
+                    "sigmoid on the output (v.sigmoid(), or output='sigmoid' for an MLP), or use "
+                    "binary_cross_entropy_with_logits on the scores before the sigmoid (stable)")
             parts = []  # y·log p and (1 − y)·log(1 − p), each only where its weight is not 0
             for weight, q in ((y, p), (1.0 - y, 1 - p)):
                 if weight:

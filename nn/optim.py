@@ -10,11 +10,13 @@ Update rules (g = ∂L/∂θ, plus weight_decay·θ when weight decay is on; t c
   Adam           m ← β₁ m + (1 − β₁) g;  s ← β₂ s + (1 − β₂) g²;
                  m̂ = m / (1 − β₁ᵗ);  ŝ = s / (1 − β₂ᵗ);  θ ← θ − η m̂ / (√ŝ + ε)
 
-Each rule is written once, on arrays holding every parameter (θ, g and the state, in the
-order of `params`). When the parameters are exactly a model's (`model.parameters()`), those
-arrays are the model's own buffers and a step is a handful of array operations; otherwise
-the numbers are gathered from the Values and written back. A step that would make any
-parameter infinite or NaN raises and changes nothing: parameters and state stay as they were.
+Each optimizer writes its rule once, in `rule(θ, g, state, t)`, in the notes' symbols. The
+arithmetic is the same for one number and for an array of them, so the one rule updates every
+parameter at once on arrays (θ, g and the state in the order of `params`), and a test applies it
+to each parameter's numbers alone and finds the same result. Where the arrays come from is
+`numbers_of(params)` (nn/parameters.py): a model's own buffers for `model.parameters()`, or
+numbers gathered from any list of Values. A step that would make any parameter infinite or NaN
+raises and changes nothing: parameters and state stay as they were.
 """
 from __future__ import annotations
 
@@ -27,7 +29,7 @@ import numpy as np
 from chainrule.engine import Value, fmt
 from chainrule.engine.checks import as_number, describe
 
-from .parameters import Parameter
+from .parameters import Numbers, numbers_of
 
 
 class Optimizer:
@@ -48,34 +50,23 @@ class Optimizer:
         self.lr = _positive(lr, f"{name}: lr")
         self.weight_decay = _at_least_zero(weight_decay, f"{name}: weight_decay")
         self.steps = 0
-        self._store = _whole_store(self.params)
+        self.numbers: Numbers = numbers_of(self.params)  # θ and g as arrays, in the order of params
         for key in self.STATE:
             setattr(self, key, np.zeros(len(self.params)))
 
     def zero_grad(self) -> None:
         """Set every parameter's gradient to 0 (gradients add up over backward calls)."""
-        if self._store is not None:
-            self._store.grads[:] = 0.0
-        else:
-            for p in self.params:
-                p.grad = 0.0
+        self.numbers.set_grads(np.zeros(len(self.params)))
 
     def values_and_grads(self) -> tuple[np.ndarray, np.ndarray]:
         """θ and g as arrays in the order of `params` (the model's own buffers when they can be)."""
-        if self._store is not None:
-            return self._store.values, self._store.grads
-        return (np.array([p.data for p in self.params], dtype=float),
-                np.array([_grad_of(p) for p in self.params], dtype=float))
+        return self.numbers.values(), self.numbers.grads()
 
     def step(self) -> None:
         """Apply the update rule to every parameter once; on a non-finite result nothing changes."""
         theta, g, new_theta, new_state = self._next("step")
         self._commit(new_state)
-        if self._store is not None:
-            self._store.values[:] = new_theta
-        else:
-            for p, value in zip(self.params, new_theta.tolist()):
-                p.data = value
+        self.numbers.set_values(new_theta)
 
     def step_steps(self) -> Iterator[UpdateStep]:
         """The same update, one parameter at a time, for stepping through in a REPL: each
@@ -116,7 +107,8 @@ class Optimizer:
         theta, grads = self.values_and_grads()
         with np.errstate(over="ignore", invalid="ignore"):  # an overflow is caught just below, by name
             g = grads + self.weight_decay * theta if self.weight_decay else grads
-            new_theta, new_state = self.update(theta, g, self.steps + 1)
+            state = {key: getattr(self, key) for key in self.STATE}
+            new_theta, new_state = self.rule(theta, g, state, self.steps + 1)
         if not np.isfinite(new_theta).all():  # a non-finite gradient makes a non-finite update too
             where = f"{type(self).__name__}.{where}"
             _require_finite(grads, self.params, f"{where}: the gradient of", "call backward() on a finite loss first")
@@ -133,8 +125,9 @@ class Optimizer:
         """The update of parameter i written out with its numbers (each optimizer writes its rule)."""
         return f"θ ← {fmt(new)}"
 
-    def update(self, theta: np.ndarray, g: np.ndarray, t: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-        """The rule: (new θ, new state) from θ, g and the step number t; changes nothing itself."""
+    def rule(self, theta: Any, g: Any, state: dict[str, Any], t: int) -> tuple[Any, dict[str, Any]]:
+        """The update rule: (new θ, new state) from θ, g, the state and the step number t, for one
+        parameter's numbers or for arrays of them alike; changes nothing itself."""
         raise NotImplementedError  # every optimizer defines its rule
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
@@ -173,24 +166,6 @@ def _name(p: Value, i: int) -> str:
 
 def _n(x: float) -> str:
     return f"({fmt(x)})" if x < 0 else fmt(x)
-
-
-def _whole_store(params: list[Value]) -> Any:
-    """The model buffer when `params` are every parameter of one buffer, in its order; else None."""
-    first = params[0]
-    if not isinstance(first, Parameter):
-        return None
-    store = first.store
-    if len(params) != len(store):
-        return None
-    for i, p in enumerate(params):
-        if not isinstance(p, Parameter) or p.store is not store or p.index != i:
-            return None
-    return store
-
-
-def _grad_of(p: Value) -> float:
-    return 0.0 if p.grad is None else p.grad
 
 
 def _require_finite(numbers: np.ndarray, params: list[Value], what: str, advice: str) -> None:
@@ -233,10 +208,11 @@ class SGD(Optimizer):
             raise ValueError("SGD: nesterov=True needs a momentum > 0")
         self.nesterov = bool(nesterov)
 
-    def update(self, theta, g, t):
+    def rule(self, theta, g, state, t):
+        """θ ← θ − η g;  with momentum μ: v ← μ v + g, θ ← θ − η v (Nesterov: θ ← θ − η (g + μ v))."""
         if not self.momentum:
             return theta - self.lr * g, {}
-        v = self.momentum * self.velocity + g
+        v = self.momentum * state["velocity"] + g
         step = g + self.momentum * v if self.nesterov else v
         return theta - self.lr * step, {"velocity": v}
 
@@ -265,8 +241,9 @@ class RMSProp(Optimizer):
         self.rho = _fraction(rho, "RMSProp: rho")
         self.eps = _positive(eps, "RMSProp: eps")
 
-    def update(self, theta, g, t):
-        s = self.rho * self.square_avg + (1 - self.rho) * g * g
+    def rule(self, theta, g, state, t):
+        """s ← ρ s + (1 − ρ) g²;  θ ← θ − η g / (√s + ε)."""
+        s = self.rho * state["square_avg"] + (1 - self.rho) * g * g
         return theta - self.lr * g / (np.sqrt(s) + self.eps), {"square_avg": s}
 
     def explain_update(self, i, old, g, state, new, t):
@@ -293,10 +270,11 @@ class Adam(Optimizer):
         self.beta2 = _fraction(betas[1], "Adam: betas[1]")
         self.eps = _positive(eps, "Adam: eps")
 
-    def update(self, theta, g, t):
+    def rule(self, theta, g, state, t):
+        """m ← β₁ m + (1 − β₁) g;  v ← β₂ v + (1 − β₂) g²;  θ ← θ − η m̂ / (√v̂ + ε), m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ)."""
         b1, b2 = self.beta1, self.beta2
-        m = b1 * self.m + (1 - b1) * g
-        v = b2 * self.v + (1 - b2) * g * g
+        m = b1 * state["m"] + (1 - b1) * g
+        v = b2 * state["v"] + (1 - b2) * g * g
         m_hat, v_hat = m / (1 - b1**t), v / (1 - b2**t)
         return theta - self.lr * m_hat / (np.sqrt(v_hat) + self.eps), {"m": m, "v": v}
 
@@ -311,23 +289,22 @@ class Adam(Optimizer):
 
 
 def clip_grad_norm(parameters: Iterable[Value], max_norm: float) -> float:
-    """Scale all gradients down together so that their joint L2 norm is at most max_norm.
+    """Scale all gradients down together so that their joint L2 norm ‖g‖ is at most max_norm:
+    g ← g · max_norm/‖g‖ when ‖g‖ > max_norm.
 
     Returns the norm before clipping (what to plot to see explosions).
     """
     params = list(parameters)
     max_norm = _positive(max_norm, "clip_grad_norm: max_norm")
-    store = _whole_store(params) if params else None
-    if store is not None:
-        norm = math.sqrt(float(store.grads @ store.grads))
-        if norm > max_norm:
-            store.grads *= max_norm / norm
-        return norm
-    norm = math.sqrt(math.fsum(_grad_of(p) ** 2 for p in params))
+    return clip_norm_of(numbers_of(params), max_norm) if params else 0.0
+
+
+def clip_norm_of(numbers: Numbers, max_norm: float) -> float:
+    """`clip_grad_norm` on the arrays behind some parameters (an optimizer's `numbers`)."""
+    g = numbers.grads()
+    norm = math.sqrt(float(g @ g))
     if norm > max_norm:
-        scale = max_norm / norm
-        for p in params:
-            p.grad = _grad_of(p) * scale
+        numbers.set_grads(g * (max_norm / norm))
     return norm
 
 
@@ -335,9 +312,10 @@ def clip_grad_value(parameters: Iterable[Value], clip_value: float) -> None:
     """Clamp every gradient into [−clip_value, clip_value]."""
     params = list(parameters)
     c = _positive(clip_value, "clip_grad_value: clip_value")
-    store = _whole_store(params) if params else None
-    if store is not None:
-        np.clip(store.grads, -c, c, out=store.grads)
-        return
-    for p in params:
-        p.grad = min(c, max(-c, _grad_of(p)))
+    if params:
+        clip_value_of(numbers_of(params), c)
+
+
+def clip_value_of(numbers: Numbers, clip_value: float) -> None:
+    """`clip_grad_value` on the arrays behind some parameters (an optimizer's `numbers`)."""
+    numbers.set_grads(np.clip(numbers.grads(), -clip_value, clip_value))

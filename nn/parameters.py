@@ -38,13 +38,26 @@ class ParameterStore:
     def __len__(self) -> int:
         return len(self._values)
 
+    def __reduce__(self) -> tuple:
+        # copy and pickle: the numbers as bytes; the copy gets buffers (and numpy views) of its own
+        return (_store_from_bytes, (self._values.tobytes(), self._grads.tobytes()))
+
+
+def _store_from_bytes(values: bytes, grads: bytes) -> ParameterStore:
+    store = ParameterStore(len(values) // 8)
+    store._values[:] = array.array("d", values)
+    store._grads[:] = array.array("d", grads)
+    return store
+
 
 class Parameter(Value):
     """A trainable weight (op "param") whose number lives in a `ParameterStore`.
 
-    Reads and writes of `.data` and `.grad` go to the store, so the matrices the array path
-    uses and the scalar Values a learner reads are always the same numbers. `.data` only takes
-    finite real numbers; `p.grad = None` means "no gradient yet" and stores 0.
+    It is a Value in every way but one: its `.data` and `.grad` are properties that read and
+    write its place in the store (Value keeps them in the object itself), so the matrices the
+    array path uses and the scalar Values a learner reads are always the same numbers. `.data`
+    only takes finite real numbers; `p.grad = None` means "no gradient yet" and stores 0; a
+    gradient kept as a Value (backward(create_graph=True)) is refused: use engine.grad.
     """
 
     __slots__ = ("store", "index")
@@ -55,8 +68,8 @@ class Parameter(Value):
         self.op = "param"
         self.label = label
         self.edges = ()
+        self.setting = None
         self.scope = scope
-        self._visited_by = None
 
     @property
     def data(self) -> float:  # type: ignore[override]
@@ -72,5 +85,76 @@ class Parameter(Value):
 
     @grad.setter
     def grad(self, g: Any) -> None:
+        if isinstance(g, Value):
+            raise TypeError(
+                f"{self.label or 'a parameter'}.grad: a model parameter's gradient lives in its model's buffer, "
+                "as a number; backward(create_graph=True) would store a Value there. Use "
+                "engine.grad(loss, model.parameters(), create_graph=True) to get the gradients as Values.")
         # not checked for finiteness: backward checks a whole pass and undoes it if needed
         self.store._grads[self.index] = 0.0 if g is None else float(g)
+
+    def __reduce__(self) -> tuple:
+        # copy and pickle: the store (shared by every parameter of a model, copied once) and the place in it
+        return (Parameter, (self.store, self.index, self.label, self.scope))
+
+
+class Numbers:
+    """θ and g of a list of parameters as arrays, in the list's order: what an optimizer and
+    gradient clipping read and write. `values`/`grads` give the arrays; `set_values`/`set_grads`
+    write new ones back.
+
+    This base class gathers the numbers from the Values and writes them back one by one; for a
+    model's own parameters, in the model's order, `numbers_of` gives `StoreNumbers`, whose
+    arrays are the model's buffers themselves (no copy, one array operation per update).
+    """
+
+    store: ParameterStore | None = None
+
+    def __init__(self, params: list[Value]) -> None:
+        self.params = params
+
+    def values(self) -> np.ndarray:
+        return np.array([p.data for p in self.params], dtype=float)
+
+    def grads(self) -> np.ndarray:
+        return np.array([0.0 if p.grad is None else p.grad for p in self.params], dtype=float)
+
+    def set_values(self, new: np.ndarray) -> None:
+        for p, x in zip(self.params, new.tolist()):
+            p.data = x
+
+    def set_grads(self, new: np.ndarray) -> None:
+        for p, g in zip(self.params, new.tolist()):
+            p.grad = g
+
+
+class StoreNumbers(Numbers):
+    """The numbers of every parameter of one store, in its order: the store's own arrays."""
+
+    def __init__(self, params: list[Value], store: ParameterStore) -> None:
+        super().__init__(params)
+        self.store = store
+
+    def values(self) -> np.ndarray:
+        return self.store.values
+
+    def grads(self) -> np.ndarray:
+        return self.store.grads
+
+    def set_values(self, new: np.ndarray) -> None:
+        self.store.values[:] = new
+
+    def set_grads(self, new: np.ndarray) -> None:
+        self.store.grads[:] = new
+
+
+def numbers_of(params: list[Value]) -> Numbers:
+    """The arrays behind `params`: the store's own when they are every parameter of one store in
+    its order (what `model.parameters()` gives), else numbers gathered from the Values."""
+    store = getattr(params[0], "store", None) if params else None
+    if store is None or len(params) != len(store):
+        return Numbers(params)
+    for i, p in enumerate(params):
+        if getattr(p, "store", None) is not store or p.index != i:
+            return Numbers(params)
+    return StoreNumbers(params, store)

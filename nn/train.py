@@ -1,5 +1,12 @@
 """`fit`: the notes' training loop — forward, loss, backward, update — over epochs and batches.
 
+    fit(model, X, y, loss, optimizer, epochs, …)
+        check every argument               nothing is trained until all of them are right
+        for each epoch:
+            for each batch:                forward, loss, backward, update (a TrainingStep)
+            record                         loss, accuracy, learning rate, gradient norm
+            decide to stop                 stop_below, early stopping, or the epochs run out
+
 Full-batch gradient descent (batch_size=None), mini-batch SGD (batch_size=k) and
 stochastic gradient descent (batch_size=1) are the same loop with different batch sizes.
 A named loss on an MLP runs each batch through the array path (nn/arrays.py: one node per
@@ -12,106 +19,26 @@ from __future__ import annotations
 import math
 import sys
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional, Sequence, Union
+from functools import cached_property
+from typing import Any, Callable, Iterator, Optional, Sequence, Union
 
 import numpy as np
 
-from chainrule import engine
 from chainrule.engine import Value, no_grad
-from chainrule.engine.checks import as_number
+from chainrule.engine.checks import as_number, describe
 
 from . import arrays
 from . import losses as L
+from .history import History
 from .init import generator
 from .layers import MLP
-from .optim import SGD, Optimizer, clip_grad_norm, clip_grad_value
+from .module import Module
+from .objectives import Objective, objective, output_count, predicted, truth
+from .optim import SGD, Optimizer, clip_norm_of, clip_value_of
 
-
-@dataclass
-class History:
-    """What happened in training, one entry per epoch (for viz plots)."""
-
-    loss: list[float] = field(default_factory=list)
-    accuracy: list[float] = field(default_factory=list)
-    val_loss: list[float] = field(default_factory=list)
-    val_accuracy: list[float] = field(default_factory=list)
-    lr: list[float] = field(default_factory=list)
-    grad_norm: list[float] = field(default_factory=list)  # largest over the epoch's batches, before clipping
-    stopped: str = ""  # why training ended
-    diverged: bool = False  # True when it ended because the numbers blew up
-
-    @property
-    def epochs(self) -> int:
-        return len(self.loss)
-
-    def summary(self) -> str:
-        """A few lines: epochs, first and last loss and accuracy, why it stopped."""
-        if not self.loss:
-            return "History: no epochs yet"
-        lines = [f"History: {self.epochs} epochs; loss {self.loss[0]:.4g} → {self.loss[-1]:.4g}"]
-        if self.accuracy and not math.isnan(self.accuracy[-1]):
-            lines.append(f"  accuracy {self.accuracy[0]:.1%} → {self.accuracy[-1]:.1%}")
-        if self.val_loss:
-            lines.append(f"  validation loss {self.val_loss[-1]:.4g} (best {min(self.val_loss):.4g})")
-        if self.stopped:
-            lines.append(f"  stopped: {self.stopped}")
-        return "\n".join(lines)
-
-    def __repr__(self) -> str:  # a summary, not thousands of numbers
-        return self.summary()
-
-    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
-        printer.text(self.summary())
-
-    def _repr_html_(self) -> str:  # Jupyter: the summary and a small loss curve (viz.plots.history draws more)
-        from html import escape
-
-        return f"<pre>{escape(self.summary())}</pre>{_loss_curve_svg(self.loss)}"
-
-
-@dataclass(frozen=True)
-class Objective:
-    """How a loss reads a model: which output it consumes and how accuracy is judged."""
-
-    name: str
-    function: Callable[[Any, Any], Value]  # on scalar outputs (one graph per sample)
-    use_logits: bool
-    accuracy: Optional[str]  # "threshold", "sign", "argmax" or None
-    array_function: Optional[Callable[..., tuple[float, np.ndarray]]] = None  # the same loss on arrays
-
-    def outputs(self, model: MLP, inputs: Any) -> Any:
-        """What the loss reads from one sample: the model's logits (for the stable forms) or outputs."""
-        return model.logits(inputs) if self.use_logits else model(inputs)
-
-
-def objective(loss: Union[str, Callable], model: Any) -> Objective:
-    """Pick the stable form of a named loss for this model's output activation."""
-    if callable(loss):
-        return Objective(getattr(loss, "__name__", "custom"), loss, False, _accuracy_kind("custom", model))
-    out = getattr(model, "output", "linear")
-    if loss == "bce":
-        if out == "sigmoid":  # train on logits: stable for any score
-            return Objective("bce", L.binary_cross_entropy_with_logits, True, "threshold", arrays.LOSSES["bce_logits"])
-        return Objective("bce", L.binary_cross_entropy, False, "threshold", arrays.LOSSES["bce"])
-    if loss == "cross_entropy":
-        if out not in ("softmax", "linear"):
-            raise ValueError(f"fit: loss 'cross_entropy' needs output='softmax' (or 'linear' logits), the model has {out!r}")
-        return Objective("cross_entropy", L.cross_entropy, True, "argmax", arrays.LOSSES["cross_entropy"])
-    if loss in ("mse", "mse_half", "hinge", "nll"):
-        return Objective(loss, L.LOSSES[loss], False, _accuracy_kind(loss, model), arrays.LOSSES[loss])
-    raise ValueError(f"fit: unknown loss {loss!r}; choose mse, mse_half, bce, cross_entropy, nll, hinge or pass a function")
-
-
-def _accuracy_kind(loss: str, model: Any) -> Optional[str]:
-    out = getattr(model, "output", "linear")
-    if out == "softmax" or loss == "nll":
-        return "argmax"
-    if loss == "hinge":
-        return "sign"
-    if out == "sigmoid":
-        return "threshold"
-    return None  # regression: no accuracy
+__all__ = ["History", "TrainingStep", "evaluate", "fit", "loss_graph", "objective", "predict"]
 
 
 # -- data in, checked once ---------------------------------------------------------------------
@@ -120,11 +47,12 @@ def _inputs(X: Any, model: Any, where: str) -> np.ndarray:
     try:
         A = np.asarray(X, dtype=float)
     except (TypeError, ValueError):
-        raise ValueError(f"{where}: X must be a list of samples, each a list of numbers") from None
+        raise ValueError(f"{where}: X must be a list of samples, each a list of numbers{_iterator_hint(X)}") from None
     if A.ndim == 1 and getattr(model, "nin", None) == 1:
         A = A[:, None]
     if A.ndim != 2 or len(A) == 0:
-        raise ValueError(f"{where}: X must be a non-empty list of samples, each a list of numbers (got shape {A.shape})")
+        raise ValueError(f"{where}: X must be a non-empty list of samples, each a list of numbers (got shape {A.shape})"
+                         f"{_iterator_hint(X)}")
     nin = getattr(model, "nin", A.shape[1])
     if A.shape[1] != nin:
         raise ValueError(f"{where}: each sample must have {nin} inputs for this model, got {A.shape[1]}")
@@ -133,33 +61,30 @@ def _inputs(X: Any, model: Any, where: str) -> np.ndarray:
     return A
 
 
-def _targets(y: Any, n: int, obj: Objective, model: Any, where: str) -> np.ndarray:
+def _iterator_hint(x: Any) -> str:
+    return "" if hasattr(x, "__len__") else f"; got a {type(x).__name__}: make it a list first, list(…)"
+
+
+def _targets(y: Any, A: np.ndarray, obj: Objective, model: Any, where: str) -> np.ndarray:
     """Targets as an array the array losses read: class indices (n) or numbers (n × k)."""
-    if len(y) != n:
-        raise ValueError(f"{where}: {n} samples but {len(y)} targets; they must match one to one")
-    outputs = model.sizes[-1] if hasattr(model, "sizes") else 1
-    if obj.array_function is not None:
-        L.check_labels("bce_logits" if obj.name == "bce" else obj.name, y, outputs)
+    if not hasattr(y, "__len__") or isinstance(y, (str, bytes)):
+        raise TypeError(f"{where}: y must be a list (or array) of targets, one per sample; got {describe(y)}"
+                        f"{_iterator_hint(y)}")
+    if len(y) != len(A):
+        raise ValueError(f"{where}: {len(A)} samples but {len(y)} targets; they must match one to one")
+    if obj.array_function is not None or obj.name in L.LABELS:
+        L.check_labels(obj.name, y, output_count(model, A[0]))
     if obj.name in ("cross_entropy", "nll"):
         return np.asarray(y, dtype=float).astype(int)
     T = np.asarray(y, dtype=float)
     return T[:, None] if T.ndim == 1 else T
 
 
-def _truth(y: np.ndarray, kind: str) -> np.ndarray:
-    if kind == "argmax" and y.ndim == 2:  # one-hot targets
-        return np.argmax(y, axis=1).astype(float)
-    return y.reshape(len(y)).astype(float) if y.ndim == 2 and y.shape[1] == 1 else y.astype(float)
-
-
-def _labels(O: np.ndarray, kind: str, logits: bool) -> np.ndarray:
-    """Predicted labels from outputs (n × k)."""
-    if kind == "argmax":  # the same class for logits and for softmax probabilities
-        return np.argmax(O, axis=1).astype(float)
-    o = O[:, 0]
-    if kind == "sign":
-        return np.where(o > 0, 1.0, -1.0)
-    return np.where(o > (0.0 if logits else 0.5), 1.0, 0.0)  # σ(z) > 0.5 exactly when z > 0
+def _l2(l2: Any, where: str) -> float:
+    l2 = as_number(l2, f"{where}: l2")
+    if l2 < 0:
+        raise ValueError(f"{where}: l2 must be ≥ 0 (it adds λ‖θ‖² to the loss), got {l2}")
+    return l2
 
 
 # -- one batch: loss and gradients ------------------------------------------------------------
@@ -183,12 +108,6 @@ def _batch_gradients(model: MLP, X: np.ndarray, T: np.ndarray, obj: Objective, l
     return value
 
 
-def _scalar_gradients(model: Any, X: np.ndarray, y: Any, obj: Objective, l2: float, params: list[Value]) -> float:
-    value = _loss_graph(model, X, y, obj, l2, params)
-    value.backward()
-    return value.data
-
-
 def _loss_graph(model: Any, X: Any, y: Any, obj: Objective, l2: float, params: list[Value]) -> Value:
     value = obj.function([obj.outputs(model, list(x)) for x in X], [_plain(t) for t in y])
     return value + L.l2_penalty(params, l2) if l2 else value
@@ -209,40 +128,48 @@ def loss_graph(model: Any, X: Sequence[Any], y: Sequence[Any], loss: Union[str, 
     return _loss_graph(model, A, list(y), obj, _l2(l2, "loss_graph"), model.parameters())
 
 
-def _l2(l2: Any, where: str) -> float:
-    l2 = as_number(l2, f"{where}: l2")
-    if l2 < 0:
-        raise ValueError(f"{where}: l2 must be ≥ 0 (it adds λ‖θ‖² to the loss), got {l2}")
-    return l2
-
-
 # -- evaluation --------------------------------------------------------------------------------
 
+@contextmanager
+def evaluation_mode(model: Any) -> Iterator[None]:
+    """Dropout off inside the block (every module in evaluation mode); each module's mode as it was after."""
+    modules = list(model.modules()) if isinstance(model, Module) else []
+    modes = [m.training for m in modules]
+    for m in modules:
+        m.training = False
+    try:
+        yield
+    finally:
+        for m, mode in zip(modules, modes):
+            m.training = mode
+
+
 def evaluate(model: Any, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Callable] = "mse") -> tuple[float, Optional[float]]:
-    """(loss, accuracy or None) on a data set, without recording a graph."""
+    """(loss, accuracy or None) on a data set, in evaluation mode (no dropout), without recording a graph."""
     obj = objective(loss, model)
     A = _inputs(X, model, "evaluate")
-    return _evaluate(model, A, _targets(y, len(A), obj, model, "evaluate"), obj)
+    return _evaluate(model, A, _targets(y, A, obj, model, "evaluate"), obj)
 
 
-def _evaluate(model: Any, X: np.ndarray, T: np.ndarray, obj: Objective) -> tuple[float, Optional[float]]:
-    if _array_path(model, obj):
+def _evaluate(model: Any, X: np.ndarray, T: np.ndarray, obj: Objective,
+              hidden: Optional[list] = None) -> tuple[float, Optional[float]]:
+    """The loss and accuracy; with `hidden`, the array path leaves each hidden layer's outputs in it."""
+    if _array_path(model, obj):  # no tape: no dropout
         with np.errstate(over="ignore", invalid="ignore"):
-            O = arrays.forward(model, X, logits=obj.use_logits)
+            O = arrays.forward(model, X, logits=obj.use_logits, hidden=hidden)
             value = obj.array_function(O, T)[0]
     else:
-        with no_grad():
+        with no_grad(), evaluation_mode(model):
             outputs = [obj.outputs(model, list(x)) for x in X]
             value = obj.function(outputs, [_plain(t) for t in T]).data
         O = np.array([[o.data] if isinstance(o, Value) else [v.data for v in o] for o in outputs])
     if obj.accuracy is None:
         return value, None
-    labels = _labels(O, obj.accuracy, obj.use_logits)
-    return value, float(np.mean(labels == _truth(T, obj.accuracy)))
+    return value, float(np.mean(predicted(O, obj) == truth(T, obj.accuracy)))
 
 
 def predict(model: Any, X: Sequence[Any]) -> list[Any]:
-    """Model outputs as plain numbers: a float per sample (one output) or a list per sample.
+    """Model outputs as plain numbers, in evaluation mode: a float per sample (one output) or a list per sample.
 
     One call for the whole set (the array path for an MLP): a 3,600-point grid is one matrix product per layer.
     """
@@ -251,13 +178,13 @@ def predict(model: Any, X: Sequence[Any]) -> list[Any]:
         with np.errstate(over="ignore", invalid="ignore"):
             O = arrays.forward(model, A)
     else:
-        with no_grad():
+        with no_grad(), evaluation_mode(model):
             outs = [model(list(x)) for x in A]
         O = np.array([[o.data] if isinstance(o, Value) else [v.data for v in o] for o in outs])
     return O[:, 0].tolist() if O.shape[1] == 1 else O.tolist()
 
 
-# -- one step, and the loop -------------------------------------------------------------------
+# -- one step ----------------------------------------------------------------------------------
 
 class TrainingStep:
     """One step of the notes' loop — forward, loss, backward, update — on data checked once.
@@ -273,14 +200,20 @@ class TrainingStep:
                  clip_value: Optional[float] = None, where: str = "TrainingStep") -> None:
         self.model, self.objective = model, objective(loss, model)
         self.X = _inputs(X, model, where)
-        self.T = _targets(y, len(self.X), self.objective, model, where)
+        self.T = _targets(y, self.X, self.objective, model, where)
         self.y = list(y)
         self.l2 = _l2(l2, where)
-        self.params = model.parameters()
-        self.optimizer = optimizer or SGD(self.params, lr=0.1)
-        self.clip_norm, self.clip_value = clip_norm, clip_value
+        self.optimizer = _check_optimizer(model, optimizer, where) if optimizer is not None else \
+            SGD(model.parameters(), lr=0.1)
+        self.clip_norm = _optional_positive(clip_norm, f"{where}: clip_norm")
+        self.clip_value = _optional_positive(clip_value, f"{where}: clip_value")
         self.fast = _array_path(model, self.objective)
         self.last_norm = 0.0
+
+    @cached_property
+    def params(self) -> list[Value]:
+        """The model's parameters as Values (walked once, and only when the scalar path needs them)."""
+        return self.model.parameters()
 
     def __call__(self, rows: Optional[Sequence[int]] = None) -> float:
         optimizer, obj = self.optimizer, self.objective
@@ -290,20 +223,86 @@ class TrainingStep:
             value = _batch_gradients(self.model, X, self.T if rows is None else self.T[rows], obj, self.l2)
         else:
             y = self.y if rows is None else [self.y[i] for i in rows]
-            value = _scalar_gradients(self.model, X, y, obj, self.l2, self.params)
+            graph = _loss_graph(self.model, X, y, obj, self.l2, self.params)
+            graph.backward()
+            value = graph.data
         if not math.isfinite(value):  # a non-finite gradient is refused by optimizer.step, by name
             raise OverflowError(f"the loss became non-finite ({value:.4g})")
-        _, grads = optimizer.values_and_grads()
-        if self.clip_norm is not None:
-            self.last_norm = clip_grad_norm(optimizer.params, self.clip_norm)
-        else:
-            self.last_norm = math.sqrt(float(grads @ grads))
-        if self.clip_value is not None:
-            clip_grad_value(optimizer.params, self.clip_value)
+        self.last_norm = self._clip(optimizer)
         optimizer.step()
         return value
 
     step = __call__
+
+    def _clip(self, optimizer: Optimizer) -> float:
+        """Clip the gradients as asked; return their norm before clipping."""
+        if self.clip_norm is not None:
+            norm = clip_norm_of(optimizer.numbers, self.clip_norm)
+        else:
+            g = optimizer.numbers.grads()
+            norm = math.sqrt(float(g @ g))
+        if self.clip_value is not None:
+            clip_value_of(optimizer.numbers, self.clip_value)
+        return norm
+
+    def squared_norm(self) -> float:
+        """‖θ‖² for the L2 term: one dot product on an MLP's buffer, else a sum over the Values."""
+        if isinstance(self.model, MLP):
+            theta = self.model._store.values
+            return float(theta @ theta)
+        return math.fsum(p.data * p.data for p in self.params)
+
+
+def _check_optimizer(model: Any, optimizer: Any, where: str) -> Optimizer:
+    """The optimizer, if it is one and moves every parameter of the model; else a clear error."""
+    if not isinstance(optimizer, Optimizer):
+        made = f"the class {optimizer.__name__}" if isinstance(optimizer, type) else describe(optimizer)
+        raise TypeError(f"{where}: optimizer must be an optimizer built on the model's parameters, e.g. "
+                        f"nn.SGD(model.parameters(), lr=0.1); got {made}")
+    store = getattr(model, "_store", None)
+    if store is not None and optimizer.numbers.store is store:  # the model's whole buffer: every parameter
+        return optimizer
+    held = {id(p) for p in optimizer.params}
+    named = list(model.named_parameters())
+    missing = [name for name, p in named if id(p) not in held]
+    if missing and len(missing) == len(named):
+        raise ValueError(f"{where}: the optimizer holds none of this model's parameters (it was built on another "
+                         "model's, or on a copy's), so training would move nothing. Build it on this model: "
+                         f"{type(optimizer).__name__}(model.parameters(), …)")
+    if missing:
+        shown = ", ".join(missing[:3]) + (", …" if len(missing) > 3 else "")
+        raise ValueError(f"{where}: the optimizer misses {len(missing)} of the model's {len(named)} parameters "
+                         f"({shown}); they would never move. Build it on model.parameters()")
+    return optimizer
+
+
+def _optional_positive(x: Any, where: str) -> Optional[float]:
+    if x is None:
+        return None
+    x = as_number(x, where)
+    if x <= 0:
+        raise ValueError(f"{where} must be > 0, got {x}")
+    return x
+
+
+# -- the loop ----------------------------------------------------------------------------------
+
+@dataclass
+class _Plan:
+    """fit's arguments, checked: what each epoch does and when to stop."""
+
+    step: TrainingStep
+    epochs: int
+    batch: int
+    shuffle: bool
+    rng: Any
+    validation: Optional[tuple[np.ndarray, np.ndarray]]
+    scheduler: Any
+    stop_below: Optional[float]
+    early_stopping: Optional[int]
+    progress: Any  # a tqdm bar, or None
+    best_epoch: int = 0  # the epoch with the lowest validation loss so far (early stopping)
+    order: list[int] = field(default_factory=list)  # the samples' order, shuffled again each epoch
 
 
 def fit(model: Any, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Callable] = "mse",
@@ -314,123 +313,180 @@ def fit(model: Any, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Callabl
         early_stopping: Optional[int] = None, progress: Optional[bool] = None) -> History:
     """Train `model` on (X, y) and return the History.
 
-    loss: "mse", "mse_half", "bce", "cross_entropy", "nll", "hinge" or f(outputs, targets) -> Value.
-    Targets are checked against the loss before training: bce 0/1, hinge ±1, cross_entropy and
-    nll class indices 0 … k−1. optimizer: default SGD(lr=0.1). batch_size: None = full batch,
-    1 = stochastic. seed: the shuffling order (None: the library-wide generator, nn.manual_seed).
-    l2: adds λ‖θ‖² to the loss. scheduler: anything with step(loss) (called per epoch with the
-    validation loss if given, else the training loss). stop_below: stop when the training loss
-    falls below it (the notes' "until E < 0.001"). early_stopping: stop after this many epochs
-    without a better validation loss. progress: a tqdm bar (default: on a terminal, for long runs).
+    loss: "mse", "mse_half", "bce", "bce_logits", "cross_entropy", "nll", "hinge", a loss function of
+    this library (the same as its name) or f(outputs, targets) -> Value. Targets are checked against
+    the loss before training: bce 0/1, hinge ±1, cross_entropy and nll class indices 0 … k−1.
+    optimizer: default SGD(lr=0.1), or the scheduler's optimizer when a scheduler is given; it must
+    hold every parameter of the model. batch_size: None = full batch, 1 = stochastic.
+    seed: the shuffling order (None: the library-wide generator, nn.manual_seed).
+    l2: adds λ‖θ‖² to the loss (and to the loss History records). scheduler: a scheduler on the
+    same optimizer (nn.StepLR(optimizer, …)), stepped per epoch with the validation loss if given,
+    else the training loss. stop_below: stop when the training loss falls below it (the notes'
+    "until E < 0.001"). early_stopping: stop after this many epochs without a better validation
+    loss. progress: a tqdm bar (default: on a terminal, for long runs).
 
-    If the numbers blow up (a learning rate too large), training stops before any parameter
-    becomes infinite, a RuntimeWarning says so, and the History so far is returned with
-    `diverged=True` and the reason in `stopped`.
+    Every argument is checked before the first step: a mistake costs no training. If the numbers
+    blow up (a learning rate too large), training stops before any parameter becomes infinite, a
+    RuntimeWarning says so, and the History so far is returned with `diverged=True` and the reason
+    in `stopped`. When every unit of a hidden layer ends up giving 0 for every sample (dead
+    ReLUs), a RuntimeWarning says so: no gradient reaches the layers before it.
     """
-    step = TrainingStep(model, X, y, loss, optimizer, l2, clip_norm, clip_value, where="fit")
-    obj, A, T, optimizer = step.objective, step.X, step.T, step.optimizer
-    if not isinstance(epochs, int) or isinstance(epochs, bool) or epochs < 1:
-        raise ValueError(f"fit: epochs must be a positive int, got {epochs!r}")
-    n = len(A)
-    batch = n if batch_size is None else batch_size
-    if not isinstance(batch, int) or isinstance(batch, bool) or batch < 1:
-        raise ValueError(f"fit: batch_size must be a positive int or None, got {batch_size!r}")
-    if early_stopping is not None and validation is None:
-        raise ValueError("fit: early_stopping watches the validation loss: pass validation=(X_val, y_val)")
-    val = None
-    if validation is not None:
-        if not isinstance(validation, (tuple, list)) or len(validation) != 2:
-            raise ValueError("fit: validation must be a pair (X_val, y_val)")
-        VA = _inputs(validation[0], model, "fit (validation)")
-        val = (VA, _targets(validation[1], len(VA), obj, model, "fit (validation)"))
-    rng = generator(seed)
+    plan = _checked(model, X, y, loss, optimizer, epochs, batch_size, validation, seed, shuffle, l2, scheduler,
+                    clip_norm, clip_value, stop_below, early_stopping, progress)
     history = History()
-    order = list(range(n))
-    best_val, since_best = math.inf, 0
-    bar = _progress_bar(epochs, epochs * math.ceil(n / batch) * n * (1 if step.fast else 50), progress)
-
-    for epoch in range(1, epochs + 1):
-        if shuffle and batch < n:
-            rng.shuffle(order)
-        rows = np.array(order) if batch < n else None  # one index array per epoch: its slices index the batches
-        norm = 0.0
+    hidden: Optional[list] = [] if getattr(model, "activation", None) == "relu" else None  # watched for dead ReLUs
+    for epoch in range(1, plan.epochs + 1):
         try:
-            for start in range(0, n, batch):
-                step(rows[start:start + batch] if batch < n else None)
-                norm = max(norm, step.last_norm)
-            train_loss, train_acc = _evaluate(model, A, T, obj)
-            if step.l2:
-                train_loss += step.l2 * _squared_norm(model, step.params)
-            if not math.isfinite(train_loss):
-                raise OverflowError(f"the loss became {train_loss}")
+            norm = _train_one_epoch(plan)
+            if hidden is not None:
+                hidden.clear()
+            _record(plan, history, norm, hidden)
         except OverflowError as error:
-            history.diverged = True
-            history.stopped = (f"diverged at epoch {epoch}: {_first_line(error)}. The learning rate "
-                               f"(lr={optimizer.lr:g}) is too large for this problem: lower it (try {optimizer.lr / 10:g}) "
-                               "or clip the gradients (clip_norm=1.0). The parameters keep their last finite values.")
-            warnings.warn(f"fit: {history.stopped}", RuntimeWarning, stacklevel=2)
+            _diverged(history, epoch, error, plan.step.optimizer)
             break
-        history.loss.append(train_loss)
-        history.accuracy.append(train_acc if train_acc is not None else math.nan)
-        history.lr.append(optimizer.lr)
-        history.grad_norm.append(norm)
-        watched = train_loss
-        if val is not None:
-            val_loss, val_acc = _evaluate(model, val[0], val[1], obj)
-            history.val_loss.append(val_loss)
-            history.val_accuracy.append(val_acc if val_acc is not None else math.nan)
-            watched = val_loss
-        if bar is not None:
-            bar.update(1)
-            bar.set_postfix(loss=f"{train_loss:.4g}")
-        if scheduler is not None:
-            scheduler.step(watched)
-        if stop_below is not None and train_loss < stop_below:
-            history.stopped = f"loss {train_loss:.4g} < {stop_below} at epoch {epoch}"
+        if plan.progress is not None:
+            plan.progress.update(1)
+            plan.progress.set_postfix(loss=f"{history.loss[-1]:.4g}")
+        history.stopped = _stop_reason(plan, history, epoch)
+        if history.stopped:
             break
-        if early_stopping is not None:
-            if watched < best_val:
-                best_val, since_best = watched, 0
-            else:
-                since_best += 1
-                if since_best >= early_stopping:
-                    history.stopped = f"no better validation loss for {early_stopping} epochs (epoch {epoch})"
-                    break
     else:
-        history.stopped = f"ran all {epochs} epochs"
-    if bar is not None:
-        bar.close()
+        history.stopped = f"ran all {plan.epochs} epochs"
+    if plan.progress is not None:
+        plan.progress.close()
+    if hidden:
+        _warn_if_dead(hidden, history)
     return history
 
 
-def _squared_norm(model: Any, params: list[Value]) -> float:
-    """‖θ‖²: one dot product on an MLP's buffer, else a sum over the Values."""
-    if isinstance(model, MLP):
-        theta = model._store.values
-        return float(theta @ theta)
-    return math.fsum(p.data * p.data for p in params)
+def _checked(model: Any, X: Any, y: Any, loss: Any, optimizer: Any, epochs: Any, batch_size: Any, validation: Any,
+             seed: Any, shuffle: Any, l2: Any, scheduler: Any, clip_norm: Any, clip_value: Any, stop_below: Any,
+             early_stopping: Any, progress: Any) -> _Plan:
+    """Every argument of fit, checked before anything is trained."""
+    if optimizer is None and scheduler is not None and isinstance(getattr(scheduler, "optimizer", None), Optimizer):
+        optimizer = scheduler.optimizer  # the scheduler's own optimizer is the one it schedules
+    step = TrainingStep(model, X, y, loss, optimizer, l2, clip_norm, clip_value, where="fit")
+    epochs = _count(epochs, "epochs", 1)
+    batch = len(step.X) if batch_size is None else _count(batch_size, "batch_size (or None: full batch)", 1)
+    if not isinstance(shuffle, bool):
+        raise TypeError(f"fit: shuffle must be True or False, got {describe(shuffle)}")
+    if early_stopping is not None:
+        early_stopping = _count(early_stopping, "early_stopping", 1)
+        if validation is None:
+            raise ValueError("fit: early_stopping watches the validation loss: pass validation=(X_val, y_val)")
+    if stop_below is not None:
+        stop_below = as_number(stop_below, "fit: stop_below")
+    if progress not in (None, True, False):
+        raise TypeError(f"fit: progress must be True, False or None, got {describe(progress)}")
+    total_work = epochs * math.ceil(len(step.X) / batch) * len(step.X) * (1 if step.fast else 50)
+    return _Plan(step, epochs, batch, shuffle, generator(seed), _validation(validation, model, step.objective),
+                 _scheduler(scheduler, step.optimizer), stop_below, early_stopping,
+                 _progress_bar(epochs, total_work, progress))
 
 
-def _first_line(error: BaseException) -> str:
-    return str(error).split("\n")[0].rstrip(".")
+def _count(n: Any, what: str, least: int) -> int:
+    if isinstance(n, bool) or not isinstance(n, int) or n < least:
+        raise ValueError(f"fit: {what} must be an int ≥ {least}, got {n!r}")
+    return n
 
 
-def _loss_curve_svg(loss: list[float], width: int = 320, height: int = 120) -> str:
-    """The training loss per epoch as a small inline SVG (no plotting library needed)."""
-    if len(loss) < 2:
-        return ""
-    low, high = min(loss), max(loss)
-    span = (high - low) or 1.0
-    xs = [8 + (width - 16) * i / (len(loss) - 1) for i in range(len(loss))]
-    ys = [8 + (height - 28) * (high - v) / span for v in loss]
-    points = " ".join(f"{x:.1f},{y:.1f}" for x, y in zip(xs, ys))
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
-            f'aria-label="training loss per epoch"><polyline fill="none" stroke="#0072B2" stroke-width="2" '
-            f'points="{points}"/><text x="8" y="{height - 4}" font-size="11" font-family="sans-serif">'
-            f'loss per epoch: {loss[0]:.3g} → {loss[-1]:.3g}</text></svg>')
+def _validation(validation: Any, model: Any, obj: Objective) -> Optional[tuple[np.ndarray, np.ndarray]]:
+    if validation is None:
+        return None
+    if not isinstance(validation, (tuple, list)) or len(validation) != 2:
+        raise ValueError("fit: validation must be a pair (X_val, y_val)")
+    VA = _inputs(validation[0], model, "fit (validation)")
+    return VA, _targets(validation[1], VA, obj, model, "fit (validation)")
 
 
-def _progress_bar(epochs: int, work: int, progress: Optional[bool]):
+def _scheduler(scheduler: Any, optimizer: Optimizer) -> Any:
+    """The scheduler, if it is one and schedules the optimizer fit uses."""
+    if scheduler is None:
+        return None
+    if isinstance(scheduler, type) or not callable(getattr(scheduler, "step", None)):
+        made = f"the class {scheduler.__name__}" if isinstance(scheduler, type) else describe(scheduler)
+        raise TypeError(f"fit: scheduler must be a scheduler built on the optimizer, e.g. "
+                        f"nn.StepLR(optimizer, step_size=10); got {made}")
+    own = getattr(scheduler, "optimizer", None)
+    if own is not None and own is not optimizer:
+        raise ValueError("fit: the scheduler changes the learning rate of another optimizer than the one fit "
+                         "trains with, so it would have no effect. Build it on the same optimizer, or pass "
+                         "only the scheduler (fit then trains with the scheduler's optimizer)")
+    return scheduler
+
+
+def _train_one_epoch(plan: _Plan) -> float:
+    """Every batch once, each a TrainingStep; returns the largest gradient norm (before clipping)."""
+    step, n, batch = plan.step, len(plan.step.X), plan.batch
+    if batch >= n:
+        step(None)
+        return step.last_norm
+    if not plan.order:
+        plan.order = list(range(n))
+    if plan.shuffle:
+        plan.rng.shuffle(plan.order)
+    rows = np.array(plan.order)  # one index array per epoch: its slices index the batches
+    norm = 0.0
+    for start in range(0, n, batch):
+        step(rows[start:start + batch])
+        norm = max(norm, step.last_norm)
+    return norm
+
+
+def _record(plan: _Plan, history: History, norm: float, hidden: Optional[list]) -> None:
+    """The epoch's numbers: training loss (with the L2 term being minimised) and accuracy after the
+    epoch's updates, learning rate, gradient norm, and the validation loss and accuracy."""
+    step = plan.step
+    loss, accuracy = _evaluate(step.model, step.X, step.T, step.objective, hidden)
+    if step.l2:
+        loss += step.l2 * step.squared_norm()
+    if not math.isfinite(loss):
+        raise OverflowError(f"the loss became {loss}")
+    history.loss.append(loss)
+    history.accuracy.append(accuracy if accuracy is not None else math.nan)
+    history.lr.append(step.optimizer.lr)
+    history.grad_norm.append(norm)
+    if plan.validation is not None:
+        val_loss, val_accuracy = _evaluate(step.model, *plan.validation, step.objective)
+        history.val_loss.append(val_loss)
+        history.val_accuracy.append(val_accuracy if val_accuracy is not None else math.nan)
+
+
+def _stop_reason(plan: _Plan, history: History, epoch: int) -> str:
+    """Why training stops after this epoch ("" to go on); steps the scheduler."""
+    watched = history.val_loss[-1] if history.val_loss else history.loss[-1]
+    if plan.scheduler is not None:
+        plan.scheduler.step(watched)
+    if plan.stop_below is not None and history.loss[-1] < plan.stop_below:
+        return f"loss {history.loss[-1]:.4g} < {plan.stop_below:g} at epoch {epoch}"
+    if plan.early_stopping is not None:
+        if epoch == 1 or watched < history.val_loss[plan.best_epoch - 1]:
+            plan.best_epoch = epoch
+        elif epoch - plan.best_epoch >= plan.early_stopping:
+            return f"no better validation loss for {plan.early_stopping} epochs (epoch {epoch})"
+    return ""
+
+
+def _diverged(history: History, epoch: int, error: BaseException, optimizer: Optimizer) -> None:
+    history.diverged = True
+    history.stopped = (f"diverged at epoch {epoch}: {str(error).split(chr(10))[0].rstrip('.')}. The learning rate "
+                       f"(lr={optimizer.lr:g}) is too large for this problem: lower it (try {optimizer.lr / 10:g}) "
+                       "or clip the gradients (clip_norm=1.0). The parameters keep their last finite values.")
+    warnings.warn(f"fit: {history.stopped}", RuntimeWarning, stacklevel=3)
+
+
+def _warn_if_dead(hidden: list, history: History) -> None:
+    """Dead ReLUs: a hidden layer whose every unit gives 0 for every sample passes no gradient back."""
+    dead = [i for i, H in enumerate(hidden) if not H.any()]
+    history.dead_layers = dead
+    if dead and history.loss:
+        warnings.warn(
+            f"fit: every unit of hidden layer {dead[0]} outputs 0 for every sample (dead ReLUs): no gradient "
+            f"reaches the layers before it, and the loss is stuck at {history.loss[-1]:.4g}. Try "
+            "activation='leaky_relu' or 'tanh', init='he', or a smaller learning rate.", RuntimeWarning, stacklevel=3)
+
+
+def _progress_bar(epochs: int, work: int, progress: Optional[bool]) -> Any:
     """A tqdm bar over epochs: on request, or by default on a terminal when the run is long."""
     show = progress if progress is not None else (sys.stderr.isatty() and work > 2_000_000)
     if not show:

@@ -14,5 +14,10 @@ from .graph import small_graph_svg as _small_graph_svg
 
 _Value.graph_svg = staticmethod(_small_graph_svg)  # a Value in a notebook shows its graph when it is small
 
+try:  # any graphviz Digraph (the micrograd lecture's draw_dot too) renders with the program found, pip's included
+    configure()
+except GraphvizNotFound:  # said again, with the hint, when something is drawn
+    pass
+
 __all__ = ["draw_graph", "render", "to_dot", "Graph", "stepper", "Stepper", "save_stepper", "stepper_html", "training_step", "save_training_step",
            "plots", "GraphTooLarge", "find_dot", "configure", "GraphvizNotFound"]

@@ -23,6 +23,7 @@ from typing import Optional
 import graphviz
 
 from chainrule.engine import Value, fmt, names, topological_order
+from chainrule.engine.graph import grad_number
 from chainrule.engine.files import write_atomically
 
 from .dot_program import GraphvizNotFound, configure
@@ -96,7 +97,7 @@ def draw_graph(root: Value, *, rankdir: str = "auto", detail: str = "auto", cont
             rankdir = "LR"  # choosing needs a layout; building DOT does not
     order = topological_order(root)
     level = choose_detail(order, detail, max_nodes)
-    computed = grads == "show" or (grads == "auto" and root.grad != 0.0)
+    computed = grads == "show" or (grads == "auto" and grad_number(root) != 0.0)
     build = _Builder(root, order, level, computed, contributions, legend, title, grad_text or {}, tangents or {})
     graph = build(rankdir) if rankdir != "auto" else choose_rankdir(build)
     graph.described = f"{names(root)[root]}: {len(order)} values"
@@ -119,6 +120,7 @@ class _Builder:
 
     def __call__(self, rankdir: str) -> Graph:
         self.shown = names(self.root)
+        self.grad = {v: grad_number(v) for v in self.order}  # numbers, also when a .grad is a Value
         self.dot = Graph("chainrule", graph_attr={
             "rankdir": rankdir, "fontname": FONT, "nodesep": "0.3", "ranksep": "0.3",
             "ordering": "in"},  # operands in order: w0, w1, w2, b top to bottom, as written
@@ -178,7 +180,7 @@ class _Builder:
         r = role(v, self.root) if not collapsed else ("output" if v is self.root else "value")
         attrs = dict(ROLE_STYLE[r])
         name = self.shown[v]
-        tip = f"{r}: {name}  data={v.data!r}" + (f"  grad={v.grad!r}" if self.computed and r != "constant" else "")
+        tip = f"{r}: {name}  data={v.data!r}" + (f"  grad={self.grad[v]!r}" if self.computed and r != "constant" else "")
         if collapsed:
             attrs.update(style="rounded,filled", fillcolor="#e8e8f8")
         where = self._container(v.scope)
@@ -194,12 +196,12 @@ class _Builder:
         v = group.output
         if collapsed:
             return [group.key[2:], f"{len(group.members)} values", f"out {fmt(v.data)}",
-                    f"grad {fmt(v.grad) if self.computed else NOT_COMPUTED}"]
+                    f"grad {fmt(self.grad[v]) if self.computed else NOT_COMPUTED}"]
         if v.op == "const":
             return [fmt(v.data)]
         lines = [self.shown[v]]  # the label, or the v1, v2, … that step texts use for it
         lines.append(f"data {fmt(v.data)}")
-        lines.append(self.grad_text.get(v) or f"grad {fmt(v.grad) if self.computed else NOT_COMPUTED}")
+        lines.append(self.grad_text.get(v) or f"grad {fmt(self.grad[v]) if self.computed else NOT_COMPUTED}")
         if v in self.tangents:
             lines.append(f"tangent {fmt(self.tangents[v])}")
         return lines
@@ -213,7 +215,7 @@ class _Builder:
                 gp = self.of[parent]
                 if gp is gv:
                     continue
-                contribution = local * v.grad
+                contribution = local * self.grad[v]
                 if len(gv.members) == 1 and len(gp.members) == 1:
                     self._value_edge(gp.id, c, k, v, parent, local, contribution)
                 else:
@@ -243,7 +245,7 @@ class _Builder:
                          penwidth=str(edge_width(contribution)))
             if contribution == 0.0:
                 attrs["style"] = "dashed"
-            tip += f";  contribution {fmt(local)} × {fmt(child.grad)} = {fmt(contribution)}"
+            tip += f";  contribution {fmt(local)} × {fmt(self.grad[child])} = {fmt(contribution)}"
             if self.contributions:
                 label += f"\n→ {fmt(contribution)}"
         attrs["tooltip"] = dot_text(tip)

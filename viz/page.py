@@ -1,21 +1,43 @@
-"""The stepper's HTML page: one template, filled in a single pass.
+"""The pages' HTML: a template from viz/pages/, filled in a single pass, its CSS and scripts inlined.
 
-Each `{{name}}` slot of the template is replaced once and what goes in is never
-read again, so no label can change the page's structure: text is HTML-escaped,
-the frames are JSON inside `<script type="application/json">` with `<`, `>`
-and `&` escaped, and the script writes text with textContent and finds nodes by
-id, never by what they say. The page loads nothing (a Content-Security-Policy
-forbids any request) and, without JavaScript, shows the final graph and summary.
+The pages' parts are real files in viz/pages/ (shipped in the wheel): page.html (the skeleton,
+with slots), page.css, and the scripts: ops.js (the table of operations, also run by Node's
+tests), graph.js (the drawing and its camera), stepper.js (frames, keys, what-if). Each
+`{{name}}` slot of the template is replaced once and what goes in is never read again, so no
+label can change the page's structure: text is HTML-escaped, the frames are JSON inside
+`<script type="application/json">` with `<`, `>` and `&` escaped, and the script writes text with
+textContent and finds nodes by id, never by what they say. The page loads nothing (a
+Content-Security-Policy forbids any request) and, without JavaScript, shows the final graph and
+summary.
 """
 from __future__ import annotations
 
+import functools
 import html
+import importlib.resources
 import json
 import re
 
-from .stepper_page import TEMPLATE
-
 SLOT = re.compile(r"\{\{(\w+)\}\}")
+# the stepper's and the training-step page's scripts, in the order they run
+STEPPER_SCRIPTS = ("ops.js", "graph.js", "stepper.js")
+# what would end an inlined <script> or <style> early, or open a comment in it
+_BREAKS_OUT = re.compile(r"</(script|style)|<!--", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=None)
+def part(name: str) -> str:
+    """The text of viz/pages/<name>; a script or style that could end its element early is refused."""
+    text = (importlib.resources.files("chainrule.viz") / "pages" / name).read_text(encoding="utf-8")
+    if name.endswith((".js", ".css")) and _BREAKS_OUT.search(text):
+        raise RuntimeError(f"viz/pages/{name} contains {_BREAKS_OUT.search(text).group(0)!r}, which would end its "
+                         "inlined element early; write it another way (\\x3c/script, say)")
+    return text
+
+
+def inline_scripts(names: tuple[str, ...]) -> str:
+    """Each script of viz/pages/ in a <script> element of its own, in the order given."""
+    return "\n".join(f"<script>\n{part(name)}</script>" for name in names)
 
 
 def script_json(data: object) -> str:
@@ -32,8 +54,8 @@ def fill(*, title: str, svg: str, others: list[str], summary: str, data: object)
     """
     layouts = "".join(f'<template class="layout">{other}</template>' for other in others)
     values = {"title": html.escape(title), "svg": svg, "layouts": layouts, "summary": summary,
-              "data": script_json(data)}
-    return SLOT.sub(lambda m: values[m.group(1)], TEMPLATE)
+              "data": script_json(data), "style": part("page.css"), "scripts": inline_scripts(STEPPER_SCRIPTS)}
+    return SLOT.sub(lambda m: values[m.group(1)], part("page.html"))
 
 
 def summary_table(rows: list[tuple[str, str, str, str]], lr: float, root_name: str) -> str:

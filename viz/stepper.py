@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from chainrule.engine import Value, fmt, names, topological_order
-from chainrule.engine.derivatives import softmax_index
 from chainrule.engine.files import write_atomically
 
 from .frames import replay, replaying
@@ -135,7 +134,7 @@ def program(order: list[Value]) -> list[dict]:
     for v in order:
         node = {"o": v.op, "p": [index[p] for p in v.parents], "d": v.data}
         if v.op == "softmax":
-            node["i"] = softmax_index(v)
+            node["i"] = v.setting
         nodes.append(node)
     return nodes
 

@@ -9,7 +9,8 @@ The same page as the backward stepper (viz/stepper.py), with frames before and a
               (`optimizer.plan()`: worked out, not applied — making the page changes nothing)
 
 and a closing summary: each parameter's gradient and move, and, when the loss is given as a
-function that rebuilds it, the loss after the update.
+function that rebuilds it, the loss after the update (or, for a step too large, the operation that
+overflows or is undefined with the new numbers: the page shows bad steps too).
 """
 from __future__ import annotations
 
@@ -60,24 +61,49 @@ def training_step(loss: Loss, optimizer: Any, *, title: Optional[str] = None, ra
     return _build(root, "training_step", title, rankdir, max_nodes, LEARNING_RATE, height, around=around)
 
 
-def _loss_after(rebuild: Callable[[], Value], plan: list) -> float:
-    """The loss built again with every parameter moved as planned; the parameters are put back."""
+# What the engine raises where it refuses numbers (an overflow, a log of a negative, a division by zero)
+_REFUSALS = (OverflowError, ValueError, ZeroDivisionError)
+LossAfter = Union[float, OverflowError, ValueError, ZeroDivisionError]
+
+
+def _loss_after(rebuild: Callable[[], Value], plan: list) -> LossAfter:
+    """The loss built again with every parameter moved as planned; the parameters are put back.
+
+    Where the engine refuses the new numbers (a step so large that exp overflows, say), its error
+    instead of a number: the page exists to show bad steps too, so the step is shown and the summary
+    says what went wrong. (The function already built the loss once with the old parameters, so an
+    error here comes from the new numbers, not from how the function is written.)
+    """
     try:
         for u in plan:
             u.parameter.data = u.after
         return rebuild().data
+    except _REFUSALS as error:
+        return error
     finally:
         for u in plan:
             u.parameter.data = u.before
 
 
-def _summary(shown: dict, root: Value, plan: list, optimizer: Any, new_loss: Optional[float]) -> str:
+def _after_the_update(r: str, new_loss: LossAfter, old_loss: float) -> str:
+    """The summary's sentence on the loss after the update (r: its name, HTML-escaped)."""
+    if not isinstance(new_loss, BaseException):
+        return f" After the update, {r} = {html.escape(fmt(new_loss))} (it was {html.escape(fmt(old_loss))})."
+    operation, _, why = str(new_loss).partition(": ")  # the engine's messages start with the operation's name
+    overflow = isinstance(new_loss, OverflowError)
+    return (f" After the update, {r} {'overflows' if overflow else 'is undefined'}: built again with the "
+            f"parameters after the update (the table below), its operation {html.escape(operation)} "
+            f"{'overflows a float' if overflow else 'is undefined there'} (the engine's words: "
+            f"“{html.escape(why)}”, {type(new_loss).__name__}). The step was too large for this loss: "
+            "a smaller learning rate takes a smaller one.")
+
+
+def _summary(shown: dict, root: Value, plan: list, optimizer: Any, new_loss: Optional[LossAfter]) -> str:
     rows = "".join(f'<tr class="parameter"><th scope="row">{html.escape(shown.get(u.parameter, u.parameter.label))}</th>'
                    f"<td>{html.escape(fmt(u.grad))}</td><td>{html.escape(fmt(u.before))} → "
                    f"{html.escape(fmt(u.after))}</td></tr>" for u in plan)
     r = html.escape(shown[root])
-    after = (f" After the update, {r} = {html.escape(fmt(new_loss))} (it was {html.escape(fmt(root.data))})."
-             if new_loss is not None else "")
+    after = _after_the_update(r, new_loss, root.data) if new_loss is not None else ""
     settings = ", ".join(f"{k}={v:g}" for k, v in optimizer.settings().items() if v or k == "lr")
     return (f'<p class="done">One training step done with {html.escape(type(optimizer).__name__)} '
             f'({html.escape(settings)}).{after}</p>'

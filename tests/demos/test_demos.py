@@ -129,6 +129,11 @@ def test_optimizers(tmp_path, told):
     text = printed()
     assert r["gap_skewed"] > r["gap_similar"]  # Adam's edge grows with badly scaled inputs
     assert r["plateau_reductions"] and f"η was halved at epoch {r['plateau_reductions'][0]}" in text
+    # a run that ends with dead ReLUs is told as such, not as a slow optimizer
+    skewed = r["results"]["second input 100× larger (not normalised)"]
+    assert any(h.dead_layers for h in skewed.values())
+    for name, h in skewed.items():
+        assert (f"{name} with the 100× input ends with every ReLU" in text) == bool(h.dead_layers)
     plain, clipped = r["clip"]["no clipping"], r["clip"]["clip_norm = 1"]
     # the unclipped run spikes and ends worse; the clipped one stays bounded and learns
     assert max(plain.val_loss) > 10 * max(clipped.val_loss) and clipped.val_loss[-1] < plain.val_loss[-1]

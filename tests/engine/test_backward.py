@@ -207,5 +207,9 @@ def test_unlabelled_values_are_named_per_graph_in_topological_order():
 
 def test_repr_is_readable():
     w = Value(0.15, "w1")
-    assert repr(w) == "Value('w1', data=0.15, grad=0)"
-    assert repr(w * 2) == "Value(data=0.3, grad=0, op='*')"
+    assert repr(w) == "Value('w1', data=0.15, grad=0.0)"
+    assert repr(w * 2) == "Value(data=0.3, grad=0.0, op='*')"
+    # every digit, as Python prints a float (and micrograd's repr does): 0.1 + 0.2 is not 0.3
+    assert repr(Value(0.1) + 0.2) == "Value(data=0.30000000000000004, grad=0.0, op='+')"
+    w.grad = None
+    assert repr(w) == "Value('w1', data=0.15, grad=None)"

@@ -15,7 +15,7 @@ UNARY = {
     "relu": (lambda a: a.relu(), "relu"), "leaky_relu": (lambda a: a.leaky_relu(0.1), "leaky_relu"),
     "elu": (lambda a: a.elu(), "elu"), "gelu": (lambda a: a.gelu(), "gelu"), "abs": (lambda a: abs(a), "abs"),
     "neg": (lambda a: -a, "neg"), "square": (lambda a: a ** 2, "square"), "cube": (lambda a: a ** 3, "cube"),
-    "sqrt": (lambda a: a ** 0.5, "sqrt"),
+    "sqrt": (lambda a: a ** 0.5, "sqrt"), "sin": (lambda a: a.sin(), "sin"), "cos": (lambda a: a.cos(), "cos"),
 }
 BINARY = ["+", "-", "*", "/", "**"]
 NARY = ["sum", "mean", "dot", "logsumexp", "softmax"]
@@ -31,7 +31,7 @@ def _torch_unary(torch, name, a):
     return {"exp": torch.exp, "log": torch.log, "tanh": torch.tanh, "sigmoid": torch.sigmoid, "softplus": F.softplus,
             "relu": torch.relu, "leaky_relu": lambda t: F.leaky_relu(t, 0.1), "elu": F.elu,
             "gelu": F.gelu, "abs": torch.abs, "neg": torch.neg, "square": lambda t: t ** 2,
-            "cube": lambda t: t ** 3, "sqrt": lambda t: t ** 0.5}[name](a)
+            "cube": lambda t: t ** 3, "sqrt": lambda t: t ** 0.5, "sin": torch.sin, "cos": torch.cos}[name](a)
 
 
 def run(program, inputs, lib="chainrule"):

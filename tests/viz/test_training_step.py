@@ -59,3 +59,42 @@ def test_a_loss_value_works_too_and_bad_arguments_are_refused(tmp_path):
         viz.training_step(net.E, object())
     with pytest.raises(ValueError, match="should end in .html"):
         viz.save_training_step(net.E, nn.SGD([net.w1], lr=0.1), tmp_path / "step.txt")
+
+
+def test_a_step_that_makes_the_loss_overflow_is_shown_and_the_summary_names_the_operation(tmp_path):
+    """Issue 19, item 12: the page was refused whole when only the loss after the update overflowed."""
+    from chainrule.engine import Value
+
+    w = Value.parameter(2.0, "w")
+    rebuild = lambda: (w * w).exp().named("L")  # noqa: E731   ∂L/∂w = 2w·e^(w²) = 218.4 at w = 2
+    optimizer = nn.SGD([w], lr=10)
+    page = viz.training_step(rebuild, optimizer)  # w → 2 − 10 × 218.4 = −2182: e^(w²) overflows
+    assert w.data == 2.0 and w.grad == 0.0 and optimizer.steps == 0  # nothing changed, as for any step
+    with pytest.raises(OverflowError, match="^exp: "):  # what Python says when the loss is built again
+        w.data = 2.0 - 10 * 4 * engine.exp(4.0).data
+        rebuild()
+    w.data = 2.0
+    assert page.steps == len(list(rebuild().forward_steps())) + viz.stepper(rebuild()).steps + 1  # + the update
+    assert "After the update, L overflows" in page.html and "its operation exp overflows a float" in page.html
+    assert "OverflowError" in page.html and "2 → -2182" in page.html
+    # and undefined rather than infinite: a log of a negative
+    v = Value.parameter(2.0, "v")
+    page = viz.training_step(lambda: (v * 1.0).log().named("L"), nn.SGD([v], lr=10))  # v → 2 − 10 × ½ = −3
+    assert "After the update, L is undefined" in page.html and "its operation log is undefined there" in page.html
+    assert "ValueError" in page.html and v.data == 2.0
+    assert viz.save_training_step(rebuild, optimizer, tmp_path / "step.html").exists()
+
+
+def test_the_bad_step_page_steps_to_its_summary_in_the_browser(browser, tmp_path):
+    from chainrule.engine import Value
+
+    w = Value.parameter(2.0, "w")
+    path = viz.save_training_step(lambda: (w * w).exp().named("L"), nn.SGD([w], lr=10), tmp_path / "bad.html")
+    page, requests, errors = open_page(browser, path)
+    for _ in range(frames_of(page) - 1):
+        page.keyboard.press("ArrowRight")
+    assert "w ← w − η·g = 2 − 10 × 218.4 = -2182" in page.inner_text("#formula")  # the update, shown
+    assert data_shown(page, "w") == "data -2182"
+    page.keyboard.press("End")
+    assert "After the update, L overflows" in page.inner_text("#summary")
+    assert not errors and all(r.startswith("file:") for r in requests)

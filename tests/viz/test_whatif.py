@@ -1,6 +1,7 @@
 """What if? The stepper page computes the graph again from a changed input or parameter with its own
 table of operations; for graphs over every operation it agrees with the Python engine to 1e-12."""
 import random
+import re
 
 import pytest
 
@@ -8,7 +9,7 @@ from chainrule import engine, viz
 from chainrule.engine import Value, topological_order
 
 from ..engine.test_random_graphs import BINARY, NARY, UNARY, _build, run
-from .test_stepper import open_page
+from .test_stepper import line_shown, open_page
 
 
 def programs_over_every_operation(seed=7):
@@ -108,3 +109,92 @@ def test_a_learner_clicks_a_parameter_types_a_number_and_sees_backprop_beside_th
     pg.click("#whatif-back")
     assert not pg.is_visible("#whatif")
     assert not errors
+
+
+def _whatif_state(page):
+    """What the what-if panel shows: the field, the note beside it, its aria-invalid, the text below."""
+    return page.evaluate("""() => { const input = document.getElementById('whatif-value'),
+        note = document.getElementById('whatif-status');
+        return {value: input.value, invalid: input.getAttribute('aria-invalid'),
+                note: note ? note.innerText : null, noteShown: !!note && note.offsetWidth > 0,
+                text: document.getElementById('whatif-text').innerText}; }""")
+
+
+def _enter(page, label):
+    page.evaluate("""(label) => { const d = JSON.parse(document.getElementById('frames').textContent);
+        window.chainrule.enterWhatIf(d.names.indexOf(label)); }""", label)
+
+
+@pytest.mark.parametrize("case", ["x ** n at x = 0, n = -1", "log at -1", "exp at 710"])
+def test_where_the_engine_refuses_the_page_says_which_operation_and_keeps_the_graph(browser, tmp_path, case):
+    """Issue 19, item 10: 0 ** -1 showed 0 as a finite result. Every input Python's engine refuses is refused."""
+    x, n = Value(0.5, "x"), Value(-1.0, "n")
+    build, typed, title, error = {
+        "x ** n at x = 0, n = -1": (lambda x: x ** n, "0", "power (**)", ZeroDivisionError),
+        "log at -1": (lambda x: x.log(), "-1", "log", ValueError),
+        "exp at 710": (lambda x: x.exp(), "710", "exp", OverflowError)}[case]
+    y = build(x).named("y")
+    with pytest.raises(error, match=f"^{re.escape(title)}:"):  # Python refuses this input: the page must too
+        build(Value(float(typed), "x"))
+    path = viz.save_stepper(y, tmp_path / "page.html")
+    page, _, errors = open_page(browser, path)
+    _enter(page, "x")
+    before = line_shown(page, "y", -2)
+    assert before == f"data {engine.fmt(y.data)}"
+    page.fill("#whatif-value", typed)
+    shown = _whatif_state(page)
+    assert f"{title} at y " in shown["text"] and f"({error.__name__})" in shown["text"]
+    assert ("cannot be computed" if error is OverflowError else "is undefined") in shown["text"]
+    assert "The graph still shows x = 0.5" in shown["text"]
+    assert shown["noteShown"] and "the graph shows x = 0.5" in shown["note"] and shown["invalid"] == "true"
+    assert line_shown(page, "y", -2) == before  # the graph as it was, no number made up
+    state = page.evaluate("""(x) => { const d = JSON.parse(document.getElementById('frames').textContent);
+        return window.chainrule.whatIf(d.names.indexOf('x'), x); }""", float(typed))
+    assert state["finite"] is False and state["problem"]["kind"] == error.__name__
+    page.fill("#whatif-value", "0.25")  # a number the engine takes: the graph moves, the note goes
+    assert line_shown(page, "y", -2) == f"data {engine.fmt(build(Value(0.25)).data)}"
+    shown = _whatif_state(page)
+    assert shown["invalid"] is None and not shown["noteShown"] and "still shows" not in shown["text"]
+    assert not errors
+
+
+def test_a_number_typed_beyond_a_float_is_marked_and_the_graph_says_which_number_it_shows(browser, tmp_path):
+    """Issue 19, item 11: typing 1e400 key by key left the graph at 1e40 while the field said 1e400."""
+    from chainrule.demos.two_neuron import build, forward
+
+    path = viz.save_stepper(build().E, tmp_path / "page.html")
+    page, _, errors = open_page(browser, path)
+    _enter(page, "w1")
+    page.fill("#whatif-value", "")
+    page.type("#whatif-value", "1e400")  # 1, 1e (unfinished), 1e4, 1e40, 1e400 (beyond a float)
+    net = build()
+    net.w1.data = 1e40
+    E = forward(net.x1, net.w1, net.b1, net.w2, net.b2, net.T).E
+    shown = _whatif_state(page)
+    assert shown["invalid"] == "true" and shown["noteShown"]
+    assert "not a finite number" in shown["note"] and "the graph shows w1 = 1e+40" in shown["note"]
+    assert "The graph still shows w1 = 1e+40" in shown["text"] and f"E = {engine.fmt(E.data)}" in shown["text"]
+    assert line_shown(page, "E", -2) == f"data {engine.fmt(E.data)}" and line_shown(page, "w1", -2) == "data 1e+40"
+    page.keyboard.press("Backspace")  # 1e40 again: a number, shown, the mark gone
+    shown = _whatif_state(page)
+    assert shown["invalid"] is None and not shown["noteShown"] and "still shows" not in shown["text"]
+    page.fill("#whatif-value", "")
+    shown = _whatif_state(page)
+    assert shown["invalid"] == "true" and "no number" in shown["note"] and "The field is empty" in shown["text"]
+    assert not errors
+
+
+def test_a_softmax_output_whose_derivatives_are_all_zero_is_recomputed_as_itself(page):
+    """2·softmax([a, b])[1] at a = 0, b = 1000: every stored ∂p/∂x underflows to ±0, so the index of
+    the output cannot be read from them; the node keeps it. The page gives L = 2, as Python does."""
+    a, b = Value(0.0, label="a"), Value(1000.0, label="b")
+    L = (2 * engine.softmax([a, b])[1]).named("L")
+    L.backward()
+    page.set_content(viz.stepper_html(L))
+    order = topological_order(L)
+    for leaf, x in ((a, 0.0), (b, 1000.0), (b, 999.0)):
+        state = page.evaluate("([i, x]) => window.chainrule.whatIf(i, x)", [order.index(leaf), x])
+        a2, b2 = Value(0.0 if leaf is b else x), Value(x if leaf is b else 1000.0)
+        expected = 2 * engine.softmax([a2, b2])[1]
+        assert state["data"][-1] == pytest.approx(expected.data, rel=1e-12)
+    assert state["data"][-1] == pytest.approx(2.0, rel=1e-12)
