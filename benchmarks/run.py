@@ -18,9 +18,10 @@ Workloads (benchmarks/workloads.py): one training step of micrograd's moons demo
 PyTorch and numpy at widths 64 and 256 and batch sizes 10 to 10,000; memory per node and at
 the peak of backward; a 1,000,000-node chain; the demos' wall time, each in its own process and all in one.
 
-    python benchmarks/run.py [--quick] [--json results.json]
+    python benchmarks/run.py [--quick] [--json results.json] [--markdown speed.md]
 
-This script installs nothing; `make bench` runs it in .venv-bench with micrograd and PyTorch.
+This script installs nothing; `make bench` runs it in .venv-bench with micrograd and PyTorch and writes
+chainrule-out/bench/; `make bench-docs` writes the tracked benchmarks/results.json and docs/speed.md.
 """
 from __future__ import annotations
 
@@ -346,8 +347,11 @@ def markdown(results: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="chainrule benchmarks")
     parser.add_argument("--quick", action="store_true", help="fewer rounds; skip the 10,000-sample batches, memory, chain and demos")
-    parser.add_argument("--json", type=Path, default=Path("benchmarks/results.json"), help="where to write the results")
-    parser.add_argument("--markdown", type=Path, default=None, help="also write the results as a page (docs/speed.md)")
+    # the tracked benchmarks/results.json and docs/speed.md are written only when named (make bench-docs)
+    parser.add_argument("--json", type=Path, default=Path("chainrule-out/bench/results.json"),
+                        help="where to write the results (default chainrule-out/bench/results.json)")
+    parser.add_argument("--markdown", type=Path, default=None,
+                        help="also write the results as a page (make bench-docs: docs/speed.md)")
     args = parser.parse_args(argv)
     import numpy
     from threadpoolctl import threadpool_limits
@@ -374,6 +378,7 @@ def main(argv: list[str] | None = None) -> int:
     args.json.write_text(json.dumps(results, indent=1))
     print(f"\nwrote {args.json}")
     if args.markdown is not None:
+        args.markdown.parent.mkdir(parents=True, exist_ok=True)
         args.markdown.write_text(markdown(results), encoding="utf-8")
         print(f"wrote {args.markdown}")
     return 0

@@ -22,7 +22,7 @@ from typing import Callable, TextIO
 from chainrule import engine
 from chainrule.engine import Value, fmt, no_grad
 
-from .common import Narrator, run_demo
+from .common import Narrator, run_demo, whole_number
 
 DESCRIPTION = "the notes' two-neuron backpropagation example, number for number, and where the notes slip"
 
@@ -226,11 +226,11 @@ def step_through(out: TextIO = sys.stdout, read: Callable[[], str] = input) -> N
     """Walk backward one node at a time, waiting for Enter between steps.
 
     Reads Enter presses from stdin (piped input works: each line is one press;
-    at end of input the remaining steps are printed without waiting).
+    at end of input, or with no stdin at all, the remaining steps are printed without waiting).
     """
     net = build()
     out.write("Stepping through backward for E = ½(T − a2)². Press Enter for the next step (q to finish).\n\n")
-    waiting = True
+    waiting = _can_read(read)
     for step in net.E.backward_steps():
         out.write(f"{step}\n")
         if waiting:
@@ -240,14 +240,26 @@ def step_through(out: TextIO = sys.stdout, read: Callable[[], str] = input) -> N
                 waiting = False
             else:
                 waiting = reply.strip().lower() != "q"
-    out.write("\nDone: " + ", ".join(f"{k}.grad = {fmt(v.grad)}" for k, v in net.parameters.items()) + "\n")
+    out.write("\nDone: " + ", ".join(f"{k}.grad = {fmt(v.grad)}" for k, v in net.parameters.items()) + "\n\n")
+
+
+def _can_read(read: Callable[[], str]) -> bool:
+    """False (and a line on stderr saying so) when `read` is input() and there is no stdin to read:
+    started with stdin closed (`<&-`), input() would raise RuntimeError("lost sys.stdin")."""
+    if read is input and (sys.stdin is None or sys.stdin.closed):
+        print("chainrule demo two-neuron --step: stdin is closed, so there is no Enter to wait for; "
+              "printing every step", file=sys.stderr)
+        return False
+    return True
 
 
 def run(out: Path, seed: int = 0, say: Narrator = Narrator(), step: bool = False, epochs: int = 1000) -> dict:
-    """The worked example, its pictures and its training (it has no randomness: `seed` changes nothing)."""
+    """The worked example, its pictures and its training (it has no randomness: `seed` changes nothing).
+
+    step: first walk backward one node at a time (Enter for each step), then go on as without it.
+    """
     if step:
         step_through()
-        return {}
     numbers = report(io.StringIO() if say.quiet else sys.stdout, epochs=epochs)
     write_pictures(out, say)
     say.summary(f"two-neuron: ∂E/∂w1 = {fmt(numbers['grad w1'])}, ∂E/∂w2 = {fmt(numbers['grad w2'])}, "
@@ -255,16 +267,11 @@ def run(out: Path, seed: int = 0, say: Narrator = Narrator(), step: bool = False
     return numbers
 
 
-def _at_least_one(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
-
-
 def _options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--step", action="store_true", help="walk the backward pass one step at a time")
-    parser.add_argument("--epochs", type=_at_least_one, default=1000, help="epochs of training after the worked step")
+    parser.add_argument("--step", action="store_true",
+                        help="first walk the backward pass one step at a time (Enter for each), then go on as usual")
+    parser.add_argument("--epochs", type=whole_number(1), default=1000, metavar="N",
+                        help="epochs of training after the worked step (default 1000)")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -39,8 +39,16 @@ class Graph(graphviz.Digraph):
     """A `graphviz.Digraph` whose notebook display runs our layout program quietly
     (the warnings graphviz-pure prints for every non-ASCII character are dropped)."""
 
+    described = "a computation graph"  # set by draw_graph: what the graph is of
+
     def _repr_image_svg_xml(self) -> str:
         return run_layout(self.source, "svg").decode("utf-8")
+
+    def __repr__(self) -> str:
+        """What a REPL shows (Jupyter shows the picture): the same text for the same graph, no memory address."""
+        direction = {"LR": "left to right", "TB": "top to bottom"}.get(self.graph_attr.get("rankdir", ""), "")
+        return (f"<Graph of {self.described}, drawn {direction}: Jupyter shows the picture; "
+                f"viz.render(root, 'graph.svg') writes it>")
 
 
 def small_graph_svg(root: Value, max_nodes: int = 40) -> Optional[str]:
@@ -91,9 +99,9 @@ def draw_graph(root: Value, *, rankdir: str = "auto", detail: str = "auto", cont
     level = choose_detail(order, detail, max_nodes)
     computed = grads == "show" or (grads == "auto" and grad_number(root) != 0.0)
     build = _Builder(root, order, level, computed, contributions, legend, title, grad_text or {}, tangents or {})
-    if rankdir != "auto":
-        return build(rankdir)
-    return choose_rankdir(build)
+    graph = build(rankdir) if rankdir != "auto" else choose_rankdir(build)
+    graph.described = f"{names(root)[root]}: {len(order)} values"
+    return graph
 
 
 @dataclass

@@ -259,6 +259,14 @@ def test_draw_graph_returns_a_digraph_that_renders_inline():
     assert "<svg" in dg._repr_image_svg_xml()
 
 
+def test_a_graphs_repr_says_what_it_is_without_a_memory_address():
+    # a notebook stores this text beside the picture: the same graph must give the same text
+    first, second = repr(viz.draw_graph(build().E)), repr(viz.draw_graph(build().E))
+    assert first == second == ("<Graph of E: 14 values, drawn left to right: Jupyter shows the picture; "
+                               "viz.render(root, 'graph.svg') writes it>")
+    assert "drawn top to bottom" in repr(viz.draw_graph(build().E, rankdir="TB"))
+
+
 def test_drawing_changes_nothing():
     net = build()
     net.E.backward()
