@@ -215,7 +215,7 @@ def report(out: TextIO = sys.stdout, epochs: int = 1000) -> dict[str, float]:
         if epoch <= len(history):
             w(f"  epoch {epoch:>4}: E = {history[epoch - 1]:.6f}\n")
     if history[-1] < 0.001:
-        w(f"  E fell below 0.001 at epoch {len(history)}: E = {history[-1]:.6f}\n")
+        w(f"  E = ½(T − a2)² fell below 0.001 at epoch {len(history)}: E = {history[-1]:.6f}\n")
     else:
         w(f"  after {len(history)} epochs E = {history[-1]:.6f} (not yet below 0.001)\n")
     return {**n, **{"grad " + k: v for k, v in grads.items()}, **{"new " + k: v for k, v in updated.items()},

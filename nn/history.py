@@ -8,7 +8,13 @@ from typing import Any
 
 @dataclass
 class History:
-    """What happened in training, one entry per epoch (for viz plots)."""
+    """What happened in training, one entry per epoch (for viz plots).
+
+    `loss` and `accuracy` are what the epoch's batches measured as they trained, each batch before
+    its own update (the mean over the samples; with the L2 term when fit has one): the first entry
+    is the loss of the weights training started from. `val_loss` and `val_accuracy` are measured
+    after the epoch, in evaluation mode.
+    """
 
     loss: list[float] = field(default_factory=list)
     accuracy: list[float] = field(default_factory=list)
