@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench clean browser
+.PHONY: demo test bench clean browser mutation
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,5 +38,15 @@ $(BENCH)/.installed: pyproject.toml
 bench: $(BENCH)/.installed
 	$(BENCH)/bin/python benchmarks/run.py --markdown docs/speed.md
 
+# Mutation testing of engine/ and nn/ (mutation/run.py): each package against its own unit tests.
+# Slow (about half an hour for both on two cores), so not part of `make test` or CI.
+# A subset: make mutation FILES="engine/value.py nn/optim.py" (or FILES=nn).
+$(VENV)/.mutation: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,mutation]'
+	touch $@
+
+mutation: $(VENV)/.mutation
+	$(BIN)/python mutation/run.py $(FILES)
+
 clean:
-	rm -rf $(VENV) $(BENCH) chainrule-out .pytest_cache .hypothesis
+	rm -rf $(VENV) $(BENCH) chainrule-out .pytest_cache .hypothesis build/mutation
