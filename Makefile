@@ -10,7 +10,7 @@ DEMO_STAMP    := $(VENV)/.installed-demo
 LESSONS_STAMP := $(VENV)/.installed-lessons
 DEV_STAMP     := $(VENV)/.installed
 
-.PHONY: demo test lessons repl notebooks bench bench-docs clean browser python-version
+.PHONY: demo test lessons repl notebooks bench bench-docs clean browser python-version mutation
 
 demo: $(DEMO_STAMP)
 	$(BIN)/chainrule demo two-neuron
@@ -85,5 +85,15 @@ bench: $(BENCH)/.installed
 bench-docs: $(BENCH)/.installed
 	$(BENCH)/bin/python benchmarks/run.py --json benchmarks/results.json --markdown docs/speed.md
 
+# Mutation testing of engine/ and nn/ (mutation/run.py): each package against its own unit tests.
+# Slow (engine/ about 15 min, nn/ about 50 min on two cores), so not part of `make test` or CI.
+# A subset: make mutation FILES="engine/value.py nn/optim.py" (or FILES=nn).
+$(VENV)/.mutation: $(DEV_STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,mutation]'
+	touch $@
+
+mutation: $(VENV)/.mutation
+	$(BIN)/python mutation/run.py $(FILES)
+
 clean:
-	rm -rf $(VENV) $(BENCH) chainrule-out .pytest_cache .hypothesis
+	rm -rf $(VENV) $(BENCH) chainrule-out .pytest_cache .hypothesis build/mutation
