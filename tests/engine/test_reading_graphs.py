@@ -175,11 +175,11 @@ def test_gradcheck_tolerances():
 
 def test_a_value_prints_its_numbers():
     a, b = Value(A, label="a"), Value(B, label="b")
-    assert repr(a) == "Value('a', data=2, grad=0)"
-    assert repr(a * b) == "Value(data=-1, grad=0, op='*')"
+    assert repr(a) == "Value('a', data=2.0, grad=0.0)"
+    assert repr(a * b) == "Value(data=-1.0, grad=0.0, op='*')"
     g = Value(1.0)
     g.grad = None
-    assert repr(g) == "Value(data=1, grad=None)"
+    assert repr(g) == "Value(data=1.0, grad=None)"
     assert f"{a:.3f}" == "2.000" and f"{a}" == repr(a)
     html = (a * b)._repr_html_()
     for row in ("<th style='text-align:left'>data</th><td style='text-align:left'>-1</td>",

@@ -1,5 +1,5 @@
-"""Each array loss (fit's speed) against its formula by hand and against the scalar loss's gradient,
-on outputs the array path really receives (a linear output that holds probabilities, for bce)."""
+"""Each array loss (fit's speed) against its formula by hand and against the scalar loss's gradient;
+bce by hand on probabilities, and refused on a linear output (its logits form reads those as scores)."""
 import numpy as np
 import pytest
 
@@ -25,45 +25,39 @@ def scalar_loss_gradient(loss, outputs, targets):
     return value.data, [p.grad for p in ps]
 
 
-def test_bce_on_probabilities_by_hand_and_against_the_scalar_loss():
+def test_bce_on_probabilities_by_hand():
     p, y = np.array([0.7, 0.3, 0.6]), np.array([1.0, 0.0, 1.0])
-    value, grad = nn.arrays.binary_cross_entropy(p[:, None], y[:, None])
+    value, grad = scalar_loss_gradient(nn.binary_cross_entropy, p.tolist(), y.tolist())
     n = len(p)
     assert value == pytest.approx(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)), rel=1e-12)
     # ∂L/∂p = (1/n)(−y/p + (1 − y)/(1 − p)): [−0.476, 0.476, −0.556]
-    np.testing.assert_allclose(grad[:, 0], (-y / p + (1 - y) / (1 - p)) / n, rtol=1e-12)
-    scalar_value, scalar_grad = scalar_loss_gradient(nn.binary_cross_entropy, p.tolist(), y.tolist())
-    assert value == pytest.approx(scalar_value, rel=1e-12)
-    np.testing.assert_allclose(grad[:, 0], scalar_grad, rtol=1e-12)
+    np.testing.assert_allclose(grad, (-y / p + (1 - y) / (1 - p)) / n, rtol=1e-12)
 
 
 def test_bce_on_soft_targets_uses_both_terms():
     p, y = np.array([0.25, 0.8]), np.array([0.4, 0.9])
-    value, grad = nn.arrays.binary_cross_entropy(p[:, None], y[:, None])
-    scalar_value, scalar_grad = scalar_loss_gradient(nn.binary_cross_entropy, p.tolist(), y.tolist())
-    assert value == pytest.approx(scalar_value, rel=1e-12)
-    np.testing.assert_allclose(grad[:, 0], (-y / p + (1 - y) / (1 - p)) / 2, rtol=1e-12)
-    np.testing.assert_allclose(grad[:, 0], scalar_grad, rtol=1e-12)
+    value, grad = scalar_loss_gradient(nn.binary_cross_entropy, p.tolist(), y.tolist())
+    assert value == pytest.approx(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)), rel=1e-12)
+    np.testing.assert_allclose(grad, (-y / p + (1 - y) / (1 - p)) / 2, rtol=1e-12)
 
 
-def test_bce_training_step_on_a_linear_output_moves_the_weights_as_the_scalar_graph_says():
-    # outputs 0.7, 0.3, 0.6 straight from a linear layer: fit's array path takes the bce-on-probabilities branch
+def test_bce_on_a_linear_output_is_refused_and_its_logits_form_trains_as_the_scalar_graph_says():
     y = [1.0, 0.0, 1.0]
-    reference = linear_model([0.2, -0.1, 0.5])
-    assert nn.predict(reference, X3) == pytest.approx([0.7, 0.3, 0.6])
-    graph = nn.loss_graph(reference, X3, y, "bce")
+    model = linear_model([0.2, -0.1, 0.5])  # outputs 0.7, 0.3, 0.6: in [0, 1] here, but no probabilities
+    with pytest.raises(ValueError, match="bce.*probabilities.*'linear'"):
+        nn.TrainingStep(model, X3, y, "bce", nn.SGD(model.parameters(), lr=0.01))
+    # bce_logits reads them as scores z: ∂L/∂z = (σ(z) − y)/n, then ∂z/∂θ = (x, 1)
+    graph = nn.loss_graph(model, X3, y, "bce_logits")
     graph.backward()
-    scalar_grads = [p.grad for p in reference.parameters()]
-    # by hand: ∂L/∂θ = Σᵢ ∂L/∂pᵢ · ∂pᵢ/∂θ with ∂L/∂p = [−1/2.1, 1/2.1, −1/1.8], p = w·x + b
-    dp = [-1 / 2.1, 1 / 2.1, -1 / 1.8]
-    by_hand = [dp[0] + dp[2], 2 * dp[1] + dp[2], sum(dp)]
+    scalar_grads = [p.grad for p in model.parameters()]
+    z = np.array([0.7, 0.3, 0.6])
+    dz = (1 / (1 + np.exp(-z)) - np.array(y)) / 3
+    by_hand = [dz[0] + dz[2], 2 * dz[1] + dz[2], dz.sum()]
     assert scalar_grads == pytest.approx(by_hand, rel=1e-12)
-
-    model = linear_model([0.2, -0.1, 0.5])
-    step = nn.TrainingStep(model, X3, y, "bce", nn.SGD(model.parameters(), lr=0.01))
-    value = step()
-    assert value == pytest.approx(graph.data, rel=1e-12)
-    moved = [(before - p.data) / 0.01 for before, p in zip([0.2, -0.1, 0.5], model.parameters())]
+    fresh = linear_model([0.2, -0.1, 0.5])
+    step = nn.TrainingStep(fresh, X3, y, "bce_logits", nn.SGD(fresh.parameters(), lr=0.01))
+    assert step() == pytest.approx(graph.data, rel=1e-12)
+    moved = [(before - p.data) / 0.01 for before, p in zip([0.2, -0.1, 0.5], fresh.parameters())]
     assert moved == pytest.approx(scalar_grads, rel=1e-9)
 
 

@@ -71,10 +71,8 @@ def test_mini_batch_losses_depend_on_the_seed_and_not_shuffling_equals_training_
     model = nn.MLP(1, [1], seed=0)
     step = nn.TrainingStep(model, Xs, ys, "mse", nn.SGD(model.parameters(), lr=0.1))
     losses = []
-    for _ in range(2):
-        for rows in ([0, 1, 2], [3, 4, 5], [6, 7]):
-            step(rows)
-        losses.append(nn.evaluate(model, Xs, ys, "mse")[0])
+    for _ in range(2):  # an epoch's loss: its batches' losses, each before its update, weighted by their sizes
+        losses.append(sum(step(rows) * len(rows) for rows in ([0, 1, 2], [3, 4, 5], [6, 7])) / N)
     assert plain_theta == pytest.approx([p.data for p in model.parameters()], rel=1e-12)
     assert plain == pytest.approx(losses, rel=1e-12)
     assert theta0 != plain_theta
@@ -95,11 +93,15 @@ def test_history_loss_is_the_loss_being_minimised_with_its_l2_term(loss):
     l2 = 0.1
     function = "mse" if loss == "mse" else (lambda outputs, targets: nn.mse(outputs, targets))
     model = nn.MLP(2, [3, 1], activation="tanh", seed=4)
-    history = nn.fit(model, Xs, ys, loss=function, optimizer=nn.SGD(model.parameters(), lr=0.05), epochs=2, l2=l2)
-    # after the last update: the data term by hand, plus λ‖θ‖² by hand; and the scalar graph of the same loss
+    optimizer = nn.SGD(model.parameters(), lr=0.05)
+    nn.fit(model, Xs, ys, loss=function, optimizer=optimizer, epochs=1, l2=l2)
+    # the loss the next epoch measures before its update: the data term by hand, plus λ‖θ‖² by hand,
+    # and the scalar graph of the same loss
     outputs = nn.predict(model, Xs)
     data_term = sum((o - t) ** 2 for o, t in zip(outputs, ys)) / len(ys)
     penalty = l2 * sum(p.data ** 2 for p in model.parameters())
     assert penalty > 0.1 * data_term  # the penalty is no rounding error here
+    graph = nn.loss_graph(model, Xs, ys, function, l2=l2).data
+    history = nn.fit(model, Xs, ys, loss=function, optimizer=optimizer, epochs=1, l2=l2)
     assert history.loss[-1] == pytest.approx(data_term + penalty, rel=1e-12)
-    assert history.loss[-1] == pytest.approx(nn.loss_graph(model, Xs, ys, function, l2=l2).data, rel=1e-12)
+    assert history.loss[-1] == pytest.approx(graph, rel=1e-12)
