@@ -111,8 +111,8 @@ class Optimizer:
             new_theta, new_state = self.rule(theta, g, state, self.steps + 1)
         if not np.isfinite(new_theta).all():  # a non-finite gradient makes a non-finite update too
             where = f"{type(self).__name__}.{where}"
-            _require_finite(grads, self.params, f"{where}: the gradient of", "call backward() on a finite loss first")
-            _require_finite(new_theta, self.params, f"{where}: the update would make",
+            _require_finite(grads, self.params, f"{where}: the gradient of", "is", "call backward() on a finite loss first")
+            _require_finite(new_theta, self.params, f"{where}: the update would make", "",
                             f"lower the learning rate (lr={self.lr:g}) or clip the gradients; nothing was changed")
         return theta, g, new_theta, new_state
 
@@ -190,10 +190,10 @@ def _n(x: float) -> str:
     return f"({fmt(x)})" if x < 0 else fmt(x)
 
 
-def _require_finite(numbers: np.ndarray, params: list[Value], what: str, advice: str) -> None:
+def _require_finite(numbers: np.ndarray, params: list[Value], what: str, verb: str, advice: str) -> None:
     if not np.isfinite(numbers).all():
         i = int(np.flatnonzero(~np.isfinite(numbers))[0])
-        raise OverflowError(f"{what} {describe(params[i])} non-finite ({numbers[i]}); {advice}")
+        raise OverflowError(f"{what} {describe(params[i])} {verb + ' ' if verb else ''}non-finite ({numbers[i]}); {advice}")
 
 
 def _positive(x: float, where: str) -> float:

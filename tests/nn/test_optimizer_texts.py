@@ -179,5 +179,5 @@ def test_a_non_finite_update_is_refused_by_name_and_changes_nothing(where):
     w.grad = math.inf
     with pytest.raises(OverflowError) as info:
         nn.SGD([w]).step()
-    assert str(info.value) == ("SGD.step: the gradient of w (Value, data=0.5) non-finite (inf); call backward() on a "
+    assert str(info.value) == ("SGD.step: the gradient of w (Value, data=0.5) is non-finite (inf); call backward() on a "
                                "finite loss first")
