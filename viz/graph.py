@@ -29,7 +29,7 @@ from chainrule.engine.files import write_atomically
 from .dot_program import GraphvizNotFound, configure
 from .grouping import Group, GraphTooLarge, choose_detail, count_nodes, groups_of, natural
 from .layout import choose_rankdir, run_layout
-from .style import (FONT, LABEL_FONT_SIZE, MAX_WIDTH, MIN_WIDTH, NEGATIVE, NODE_FONT_SIZE, NOT_COMPUTED, PENDING,
+from .style import (FONT, LABEL_FONT_SIZE, LOG_RANGE, MAX_WIDTH, MIN_WIDTH, NEGATIVE, NODE_FONT_SIZE, NOT_COMPUTED, PENDING,
                     POSITIVE, ROLE_STYLE, ZERO, dot_text, edge_colour, edge_width, op_symbol, role)
 
 __all__ = ["Graph", "GraphTooLarge", "draw_graph", "to_dot", "render", "role", "count_nodes", "natural",
@@ -140,7 +140,7 @@ class _Builder:
             # fewer crossing-minimisation passes keep that order (Graphviz would shuffle the neurons)
             self.dot.graph_attr["mclimit"] = "0.3"
         if self.legend:
-            _legend(self.dot, self.computed)
+            _legend(self.dot, self.computed, self.contributions)
         return self.dot
 
     def _keep_operand_order(self, rankdir: str) -> None:
@@ -272,11 +272,14 @@ class _Builder:
         self.dot.edge(edge_id, head, id=f"{edge_id}_b", **attrs)
 
 
-def _legend(dot: graphviz.Digraph, computed: bool) -> None:
+def _legend(dot: graphviz.Digraph, computed: bool, contributions: bool) -> None:
     lines = ["number on an edge: local derivative ∂out/∂in"]
+    if contributions:
+        lines += ["→ number: contribution = local × out.grad,", "    what the edge adds to in.grad"]
     if computed:
+        low, high = (f"{10 ** e:g}" for e in LOG_RANGE)
         lines += ["blue: + contribution, vermillion: −", "grey dashed: exactly 0",
-                  "width: |contribution|, log scale 1e-6 … 1"]
+                  f"width: |contribution|, log scale {low} … {high}"]
     else:
         lines += ["grad — : backward has not reached it yet"]
     lines += ["yellow bold: parameter, grey: input", "dashed: constant, double: output"]

@@ -294,3 +294,22 @@ def test_tangents_are_drawn_beside_gradients():
     # forward and reverse agree: the output's tangent along x0 is x0's gradient
     assert f"tangent {engine.fmt(sweep.derivative)}" in source and engine.fmt(sweep.derivative) == engine.fmt(
         sweep.output.parents[0].parents[0].grad)
+
+
+def test_a_fifty_fold_gap_in_contributions_is_plainly_wider():
+    from chainrule.demos.two_neuron import build
+
+    net = build()
+    net.E.backward()
+    w1, b2 = G.edge_width(0.1 * net.z1.grad), G.edge_width(net.z2.grad)  # contributions into w1 and b2 (93× apart)
+    assert b2 / w1 >= 5 and b2 - w1 >= 3  # points of stroke: the vanishing gradient is seen
+    assert G.edge_width(0.05) - G.edge_width(0.001) >= 3 and G.edge_width(1.0) - G.edge_width(0.02) >= 3  # any 50× gap
+
+
+def test_the_legend_explains_both_numbers_on_an_edge():
+    x = Value(0.5, label="x")
+    y = (x * 3.0).named("y")
+    y.backward()
+    with_contributions = viz.draw_graph(y, contributions=True).source
+    assert "local derivative" in with_contributions and "contribution = local × out.grad" in with_contributions
+    assert "contribution = local" not in viz.draw_graph(y).source  # only when the second number is drawn
