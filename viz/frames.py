@@ -68,7 +68,9 @@ def replay(root: Value, order: list[Value]) -> Replay:
                                "t": f"Seed: {r}.grad = ∂{r}/∂{r} = {fmt(step.seed)}\n"
                                     f"(how much {r} changes per unit change of {r})"})
             out.show(node, f"grad {fmt(0.0)} → {fmt(step.seed)}")
-        for u in step.updates:  # the engine lists no update into a constant
+        # the engine lists no update into a constant: its edge is passed with the node's first frame
+        constants = [f"e{c}_{k}" for k, parent in enumerate(node.parents) if parent.op == "const"]
+        for u in step.updates:
             cn, pn = shown[node], shown[u.parent]
             text = (f"{cn}.grad = ∂{r}/∂{cn} = {fmt(u.upstream)} is complete: pass it to {pn}\n"
                     f"{pn}.grad += {cn}.grad × ∂{cn}/∂{pn}\n"
@@ -76,5 +78,7 @@ def replay(root: Value, order: list[Value]) -> Replay:
                     f"{pn}.grad: {fmt(u.before)} → {fmt(u.after)}")
             out.frames.append({"c": c, "p": index[u.parent], "e": f"e{c}_{u.edge}", "b": fmt(u.before),
                                "a": fmt(u.after), "t": text})
+            if constants:
+                out.frames[-1]["q"], constants = constants, []
             out.show(u.parent, f"grad {fmt(u.before)} → {fmt(u.after)}")
     return out
