@@ -423,13 +423,39 @@ def gradient_descent(ws: Sequence[float], cost: Callable[[float], float], X: Seq
     ax = axes[0][1]
     ax.scatter(X, Z, color="black", zorder=3, label="data")
     span = [min(X) - 0.2, max(X) + 0.2]
-    shown = list(enumerate(ws)) if len(ws) <= 8 else list(enumerate(ws))[:4] + list(enumerate(ws))[-3:]
-    for n, (k, w) in enumerate(shown):
-        alpha = 0.3 + 0.7 * (n + 1) / len(shown)
-        ax.plot(span, [w * s for s in span], color=POSITIVE, alpha=alpha, lw=1.2, label=f"w{k} = {w:.4g}")
+    lines = _distinct_lines(ws)
+    shown = lines if len(lines) <= 8 else lines[:4] + lines[-3:]
+    colours = _sequential_colours(len(shown))
+    for (w, iterations), colour in zip(shown, colours):
+        ax.plot(span, [w * s for s in span], color=colour, lw=1.6, label=f"{_iterations(iterations)} = {w:.4g}")
+    if len(shown) < len(lines):
+        ax.plot([], [], " ", label=f"({len(lines) - len(shown)} lines in between not drawn)")
     ax.set(xlabel="x", ylabel="z", title=f"{title}: the line z = w·x per iteration")
     _legend_outside(fig, ax)
     return _done(fig, path)
+
+
+def _distinct_lines(ws: Sequence[float]) -> list[tuple[float, list[int]]]:
+    """Each different w once (to 12 significant digits), with the iterations that reached it, in order:
+    w jumping 0 ↔ 4 is two lines, drawn once each, not one line per iteration on top of another."""
+    found: dict[str, tuple[float, list[int]]] = {}
+    for k, w in enumerate(ws):
+        found.setdefault(f"{w:.12g}", (w, []))[1].append(k)
+    return list(found.values())
+
+
+def _iterations(ks: list[int]) -> str:
+    """w0 for one iteration; w0, w2, w4, … for many."""
+    names = [f"w{k}" for k in ks]
+    return ", ".join(names) if len(names) <= 3 else ", ".join(names[:3]) + ", …"
+
+
+def _sequential_colours(n: int) -> list:
+    """n colours from dark blue (earliest) to yellow (latest), each told from its neighbours (viridis)."""
+    from matplotlib import colormaps
+
+    cmap = colormaps["viridis"]
+    return [cmap(0.85 * k / max(1, n - 1)) for k in range(n)]
 
 
 def plateau(watched: Sequence[float], lr: Sequence[float], reductions: Sequence[int], path: PathLike = None,
