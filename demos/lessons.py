@@ -8,7 +8,6 @@ before the learner runs them (Jupyter hides an untrusted notebook's HTML output)
 """
 from __future__ import annotations
 
-import argparse
 import importlib.util
 import os
 import subprocess

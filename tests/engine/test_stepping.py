@@ -4,7 +4,6 @@ import math
 
 import pytest
 
-from chainrule import engine
 from chainrule.engine import Value
 
 

@@ -39,7 +39,7 @@ def test_the_history_curve_has_a_log_scale_axes_and_the_themes_colour():
     # the curve: one point per epoch, its height the log of the loss
     points = [tuple(map(float, p.split(","))) for p in re.search(r'points="([^"]+)"', svg).group(1).split()]
     assert len(points) == 300
-    (x0, y0), (x1, y1) = points[0], points[-1]
+    (_, y0), (_, y1) = points[0], points[-1]
     top, bottom = 10, 170 - 38
     assert y0 == pytest.approx(top + (bottom - top) * (0 - math.log10(history.loss[0])) / 4, abs=0.05)
     assert y1 == pytest.approx(top + (bottom - top) * (0 - math.log10(history.loss[-1])) / 4, abs=0.05)
