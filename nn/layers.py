@@ -72,13 +72,14 @@ class Neuron(Module):
     def weighted_sum(self, x: Sequence[Any]) -> Value:
         """z = Σ wᵢxᵢ + b (one node)."""
         z = engine.dot(self.w, x, self.b)
-        z.scope = self._scope
+        z.scope, z.label = self._scope, "z"
         return z
 
     def __call__(self, x: Sequence[Any]) -> Value:
         z = self.weighted_sum(_check_inputs(x, len(self.w), "Neuron"))
         a = self._act(z)
-        a.scope = self._scope
+        if a is not z:  # a linear neuron's output is its z
+            a.scope, a.label = self._scope, "a"
         return a
 
     def __repr__(self) -> str:
@@ -141,15 +142,16 @@ class Layer(Module):
         zs = self.logits(x)
         if self.activation == "softmax":
             outputs = engine.softmax(zs)
-            for p in outputs:
-                p.scope = self._scope
+            for j, p in enumerate(outputs):
+                p.scope, p.label = self._scope, f"p{j}"
             return outputs
         if self.activation == "linear":
             return zs
         act = activations.ELEMENTWISE[self.activation]
         outputs = [act(z) for z in zs]
-        for n, a in zip(self.neurons, outputs):
-            a.scope = n._scope
+        for n, z, a in zip(self.neurons, zs, outputs):
+            if a is not z:
+                a.scope, a.label = n._scope, "a"
         return outputs
 
     def __repr__(self) -> str:

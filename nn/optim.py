@@ -28,6 +28,7 @@ import numpy as np
 
 from chainrule.engine import Value, fmt
 from chainrule.engine.checks import as_number, describe
+from chainrule.engine.formatting import short_scope
 
 from .parameters import Numbers, numbers_of
 
@@ -182,8 +183,8 @@ def _name(p: Value, i: int) -> str:
 
 
 def _full_name(p: Value, i: int) -> str:
-    """The label with the module that holds it: layers.0.neurons.3.w1 (three w1's are three names)."""
-    return f"{p.scope}.{_name(p, i)}" if p.scope else _name(p, i)
+    """The label with the module that holds it, as the pictures write it: L1.N3.w1 (three w1's are three names)."""
+    return f"{short_scope(p.scope)}.{_name(p, i)}" if p.scope else _name(p, i)
 
 
 def _n(x: float) -> str:
@@ -242,7 +243,7 @@ class SGD(Optimizer):
         return {**super().settings(), "momentum": self.momentum}
 
     def explain_update(self, i, old, g, state, new, t):
-        w, lr = _name(self.params[i], i), fmt(self.lr)
+        w, lr = _full_name(self.params[i], i), fmt(self.lr)
         if not self.momentum:
             return f"{w} ← {w} − η·g = {fmt(old)} − {lr} × {_n(g)} = {fmt(new)}"
         v = float(state["velocity"][i])
@@ -272,7 +273,7 @@ class RMSProp(Optimizer):
         return {**super().settings(), "rho": self.rho, "eps": self.eps}
 
     def explain_update(self, i, old, g, state, new, t):
-        w, s = _name(self.params[i], i), float(state["square_avg"][i])
+        w, s = _full_name(self.params[i], i), float(state["square_avg"][i])
         return (f"s ← ρ·s + (1 − ρ)·g² = {fmt(self.rho)} × {fmt(float(self.square_avg[i]))} + {fmt(1 - self.rho)} × {_n(g)}² "
                 f"= {fmt(s)};  {w} ← {w} − η·g/(√s + ε) = {fmt(old)} − {fmt(self.lr)} × {_n(g)} / {fmt(math.sqrt(s) + self.eps)} "
                 f"= {fmt(new)}")
@@ -307,7 +308,7 @@ class Adam(Optimizer):
         return {**super().settings(), "beta1": self.beta1, "beta2": self.beta2, "eps": self.eps}
 
     def explain_update(self, i, old, g, state, new, t):
-        w = _name(self.params[i], i)
+        w = _full_name(self.params[i], i)
         m, v = float(state["m"][i]), float(state["v"][i])
         m_hat, v_hat = m / (1 - self.beta1**t), v / (1 - self.beta2**t)
         return (f"m ← β₁·m + (1 − β₁)·g = {fmt(m)};  v ← β₂·v + (1 − β₂)·g² = {fmt(v)};  "

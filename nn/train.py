@@ -145,7 +145,7 @@ def loss_graph(model: Any, X: Sequence[Any], y: Sequence[Any], loss: Union[str, 
     """
     obj = objective(loss, model)
     A = _inputs(X, model, "loss_graph")
-    return _loss_graph(model, A, list(y), obj, _l2(l2, "loss_graph"), model.parameters())
+    return _loss_graph(model, A, list(y), obj, _l2(l2, "loss_graph"), model.parameters()).named("loss")
 
 
 # -- evaluation --------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from typing import Optional
 import graphviz
 
 from chainrule.engine import Value, fmt, names, topological_order
+from chainrule.engine.formatting import short_scope
 from chainrule.engine.graph import grad_number
 from chainrule.engine.files import write_atomically
 
@@ -170,7 +171,7 @@ class _Builder:
             return self.dot
         if scope not in self.clusters:
             self.clusters[scope] = graphviz.Digraph(name=f"cluster_{len(self.clusters)}")
-            self.clusters[scope].attr(label=dot_text(scope), style="rounded,dashed", color="#aaaaaa",
+            self.clusters[scope].attr(label=dot_text(short_scope(scope)), style="rounded,dashed", color="#aaaaaa",
                                       fontcolor="#666666", fontsize=LABEL_FONT_SIZE)
         return self.clusters[scope]
 

@@ -143,7 +143,8 @@ def test_hostile_labels_titles_and_scopes_add_nothing_to_the_dot(hostile):
         assert read["graph"]["label"] == as_read
         if detail == "ops":
             assert {c["label"] for n, c in read["clusters"].items() if n != "cluster_legend"} == {as_read}
-            assert all(read["nodes"][k]["label"].startswith(as_read + "\\ndata") for k in ("v0", "v1", "v3"))
+            named = f"{hostile}.{hostile}".replace("\\", "\\\\").replace("\n", "\\n")  # scope.label: where it is
+            assert all(read["nodes"][k]["label"].startswith(named + "\\ndata") for k in ("v0", "v1", "v3"))
 
 
 @pytest.mark.parametrize("label", ["<script>alert(1)</script>", '"a|b{c}"', "back\\slash \\N", "amp & co", "<b>"])
@@ -178,18 +179,21 @@ def test_an_nn_graph_keeps_operand_order_and_neurons_in_their_clusters(rankdir):
         x0, y0, x1, y1 = (float(v) for v in c["bb"].split(","))
         return x0 if rankdir == "TB" else -y1
 
-    clusters = {c["label"]: c for n, c in read["clusters"].items() if n != "cluster_legend"}
+    clusters = {c["label"]: c for n, c in read["clusters"].items() if n != "cluster_legend"}  # L1.N0, …
     order = engine.topological_order(out)
-    for scope, cluster in clusters.items():
+    for place_name, cluster in clusters.items():
         params = [m for m in cluster["members"] if nodes[m].get("penwidth") == "2"]  # parameters
         shown = [first_line[m] for m in sorted(params, key=lambda m: place(nodes[m]["pos"]))]
+        assert all(name.startswith(place_name + ".") for name in shown)  # each named by where it is
+        shown = [name.rsplit(".", 1)[1] for name in shown]
         assert shown == sorted(shown, key=lambda s: (s == "b", s)) and shown[-1] == "b"  # w0, w1, …, b
+        scope = next(v.scope for v in order if v.scope and engine.formatting.short_scope(v.scope) == place_name)
         assert {f"v{i}" for i, v in enumerate(order) if v.scope == scope} <= cluster["members"]  # inside its box
     inputs = sorted((place(nodes[n]["pos"]), first_line[n]) for n in nodes
                     if first_line[n].startswith("x") and "rounded" in nodes[n].get("style", ""))
     assert [name for _, name in inputs] == ["x0", "x1", "x2"]
-    layer0 = sorted((box_start(c), label) for label, c in clusters.items() if label.startswith("layers.0."))
-    assert [label for _, label in layer0] == [f"layers.0.neurons.{i}" for i in range(4)]  # in reading order
+    layer0 = sorted((box_start(c), label) for label, c in clusters.items() if label.startswith("L1."))
+    assert [label for _, label in layer0] == [f"L1.N{i}" for i in range(4)]  # in reading order
     # the inputs sit before the neurons' boxes (above, or to the left), so no input edge crosses a box to get there
     across = 1 if rankdir == "TB" else 0
     edge_of_boxes = [float(c["bb"].split(",")[3 if rankdir == "TB" else 0]) for c in clusters.values()]

@@ -52,7 +52,7 @@ def test_an_optimizer_shows_its_settings_and_each_parameters_state():
     rows = re.findall(r"<tr><td>([^<]+)</td><td>([^<]+)</td><td>([^<]+)</td><td>([^<]+)</td><td>([^<]+)</td></tr>", page)
     assert len(rows) == 12 and "and 5 more" in page  # 17 parameters, 12 shown
     names = [r[0] for r in rows]
-    assert names[:3] == ["layers.0.neurons.0.w0", "layers.0.neurons.0.w1", "layers.0.neurons.0.b"]
+    assert names[:3] == ["L1.N0.w0", "L1.N0.w1", "L1.N0.b"]
     assert len(set(names)) == len(names)  # every name says which parameter it is
     for i, (_, value, grad, m, v) in enumerate(rows):
         assert value == engine.fmt(model.parameters()[i].data) and m == engine.fmt(optimizer.m[i])

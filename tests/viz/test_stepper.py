@@ -348,3 +348,17 @@ def test_the_layout_suits_the_screen_and_follows_a_turned_phone(browser, two_neu
     one = viz.save_stepper(build().E, tmp_path / "tb.html", rankdir="TB")
     page, _, _ = open_page(browser, one)
     assert page.evaluate(shape) is False and page.locator("template").count() == 0
+
+
+def test_an_mlp_page_names_every_value_by_where_it_is():
+    model = nn.MLP(2, [3, 1], activation="tanh", seed=0)
+    loss = nn.loss_graph(model, [[0.5, -1.0]], [1.0], "mse")
+    page = viz.stepper_html(loss)
+    data = json.loads(re.search(r'<script id="frames" type="application/json">(.*?)</script>', page, re.S).group(1))
+    names = data["names"]
+    assert "Backward through loss" in page and names[-1] == "loss"
+    shown = [n for n, node in zip(names, data["program"]) if node["o"] != "const"]
+    assert len(shown) == len(set(shown))  # three neurons' w0 are three names
+    assert {"L1.N0.w0", "L1.N2.b", "L1.N1.z", "L1.N1.a", "L2.N0.w2", "x0"} <= set(shown)
+    summary = re.findall(r'<th scope="row">([^<]+)</th>', page)
+    assert len(summary) == len(set(summary)) and "L1.N0.w0" in summary
