@@ -54,9 +54,10 @@ def _sigmoid_pair(Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _elu(Z: np.ndarray, alpha: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
-    E = np.exp(np.minimum(Z, 0.0))
+    below = np.minimum(Z, 0.0)  # only read where z ≤ 0
     positive = Z > 0
-    return np.where(positive, Z, alpha * (E - 1.0)), np.where(positive, 1.0, alpha * E)
+    # eᶻ − 1 as expm1(z): exact near 0, as Value.elu computes it
+    return np.where(positive, Z, alpha * np.expm1(below)), np.where(positive, 1.0, alpha * np.exp(below))
 
 
 def _gelu(Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
