@@ -42,12 +42,17 @@ class Graph(graphviz.Digraph):
 
     described = "a computation graph"  # set by draw_graph: what the graph is of
 
-    def _repr_image_svg_xml(self) -> str:
-        return run_layout(self.source, "svg").decode("utf-8")
+    rows = 1  # a left-to-right layout wrapped into rows (viz/layout.py in_rows) has more
+
+    def _repr_image_svg_xml(self) -> str:  # as wide as the notebook's column at most: it scales down, not off
+        svg = run_layout(self.source, "svg").decode("utf-8")
+        return svg.replace("<svg ", '<svg style="max-width: 100%; height: auto" ', 1)
 
     def __repr__(self) -> str:
         """What a REPL shows (Jupyter shows the picture): the same text for the same graph, no memory address."""
         direction = {"LR": "left to right", "TB": "top to bottom"}.get(self.graph_attr.get("rankdir", ""), "")
+        if self.rows > 1:
+            direction += f" in {self.rows} rows"
         return (f"<Graph of {self.described}, drawn {direction}: Jupyter shows the picture; "
                 f"viz.render(root, 'graph.svg') writes it>")
 
@@ -61,7 +66,7 @@ def small_graph_svg(root: Value, max_nodes: int = 40) -> Optional[str]:
         svg = run_layout(draw_graph(root, legend=False).source, "svg").decode("utf-8")
     except Exception:  # a display must never raise: without a picture the table still shows
         return None
-    return svg[svg.index("<svg"):]
+    return svg[svg.index("<svg"):].replace("<svg ", '<svg style="max-width: 100%; height: auto" ', 1)
 
 
 def check_options(who: str, rankdir: str, grads: str = "auto") -> None:
@@ -284,11 +289,9 @@ def _legend(dot: graphviz.Digraph, computed: bool, contributions: bool) -> None:
     else:
         lines += ["grad — : backward has not reached it yet"]
     lines += ["yellow bold: parameter, grey: input", "dashed: constant, double: output"]
-    legend = graphviz.Digraph(name="cluster_legend")
-    legend.attr(label="legend", style="rounded", color="#cccccc", fontsize=LABEL_FONT_SIZE, fontcolor="#666666")
-    legend.node("legend", label=dot_text("\n".join(lines)), shape="plaintext", fontsize=LABEL_FONT_SIZE,
-                id="legend")
-    dot.subgraph(legend)
+    # one boxed node (not a cluster with a title): it draws the same in every layout, wrapped ones too
+    dot.node("legend", label=dot_text("\n".join(["legend", *lines])), shape="box", style="rounded",
+             color="#cccccc", fontcolor="#444444", fontsize=LABEL_FONT_SIZE, id="legend")
 
 
 def to_dot(root: Value, **options) -> str:

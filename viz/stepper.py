@@ -26,7 +26,7 @@ from .frames import replay, replaying
 from .graph import check_options, draw_graph
 from .grouping import GraphTooLarge, count_nodes, natural
 from .style import NOT_COMPUTED, role
-from .layout import SLIDE, run_layout
+from .layout import SLIDE, in_rows_forms, run_layout
 from .page import fill, summary_table
 
 LEARNING_RATE = 0.4  # the notes' η in the two-neuron example
@@ -99,9 +99,11 @@ def _build(root: Value, who: str, title: Optional[str], rankdir: str, max_nodes:
         frames = replay(root, order)
         extra = around(order, frames.frames) if around is not None else None  # with this pass's grads
         # laid out once per direction, with room for the widest grad line each node will show
-        layouts = [run_layout(draw_graph(root, rankdir=direction, detail="ops", legend=False, max_nodes=max_nodes,
-                                         grads="show", grad_text=frames.widest).source, "svg").decode("utf-8")
-                   for direction in (("LR", "TB") if rankdir == "auto" else (rankdir,))]
+        graphs = [draw_graph(root, rankdir=direction, detail="ops", legend=False, max_nodes=max_nodes, grads="show",
+                             grad_text=frames.widest) for direction in (("LR", "TB") if rankdir == "auto" else (rankdir,))]
+        if rankdir == "auto":  # a long chain also in two rows, as text wraps, for a laptop's screen
+            graphs += in_rows_forms(graphs[0], rows=(2,))  # (three would beat top-to-bottom on a phone held upright)
+        layouts = [run_layout(g.source, "svg").decode("utf-8") for g in graphs]
         final = {i: f"grad {fmt(v.grad)}" for i, v in enumerate(order) if v.op != "const"}
         leaves = sorted(((i, v) for i, v in enumerate(order) if role(v, root) in ("parameter", "input")),
                         key=lambda item: (item[1].op != "param", natural(shown[item[1]])))

@@ -266,7 +266,7 @@ def test_draw_graph_returns_a_digraph_that_renders_inline():
 def test_a_graphs_repr_says_what_it_is_without_a_memory_address():
     # a notebook stores this text beside the picture: the same graph must give the same text
     first, second = repr(viz.draw_graph(build().E)), repr(viz.draw_graph(build().E))
-    assert first == second == ("<Graph of E: 14 values, drawn left to right: Jupyter shows the picture; "
+    assert first == second == ("<Graph of E: 14 values, drawn left to right in 2 rows: Jupyter shows the picture; "
                                "viz.render(root, 'graph.svg') writes it>")
     assert "drawn top to bottom" in repr(viz.draw_graph(build().E, rankdir="TB"))
 
@@ -317,3 +317,26 @@ def test_the_legend_explains_both_numbers_on_an_edge():
     with_contributions = viz.draw_graph(y, contributions=True).source
     assert "local derivative" in with_contributions and "contribution = local × out.grad" in with_contributions
     assert "contribution = local" not in viz.draw_graph(y).source  # only when the second number is drawn
+
+
+def test_a_long_chain_wraps_into_rows_for_a_slide_and_keeps_its_numbers():
+    net = build()
+    net.E.backward()
+    graph = viz.draw_graph(net.E)
+    assert graph.rows == 2 and 4 / 3 * 0.9 <= layout.aspect(graph.source) <= 16 / 9 * 1.1  # the LR strip is 5.7:1
+    across = viz.draw_graph(net.E, rankdir="LR")
+    assert layout.aspect(across.source) > 4  # what it would be in one row
+    laid, flat = read_dot(graph.source), read_dot(across.source)
+    assert set(laid["nodes"]) == set(flat["nodes"])  # every node, edge label and line of text kept
+    assert all(laid["nodes"][n]["label"] == flat["nodes"][n]["label"] for n in flat["nodes"])
+    height = {laid["nodes"][n]["label"].split("\\n")[0]: float(laid["nodes"][n]["pos"].split(",")[1]) for n in laid["nodes"]}
+    assert min(height[n] for n in ("w1", "x1", "b1", "z1")) > max(height[n] for n in ("E", "a2", "T"))  # w1 above, E below
+    svg = graph._repr_image_svg_xml()
+    assert 'style="max-width: 100%; height: auto"' in svg  # a notebook column scales it down, never cuts it
+
+
+def test_a_graph_with_module_boxes_is_not_cut_into_rows():
+    model = nn.MLP(2, [6, 6, 1], seed=0)
+    out = model([Value(0.5, "x0"), Value(-1.0, "x1")])
+    out.backward()
+    assert viz.draw_graph(out, detail="ops", max_nodes=1000).rows == 1

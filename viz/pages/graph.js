@@ -95,8 +95,21 @@
       var W = graph.clientWidth || 1, H = graph.clientHeight || 1;
       svg.setAttribute("viewBox", [cam.x, cam.y, W / cam.s, H / cam.s].join(" "));
     }
+    // the zoom buttons sit over the graph's right edge: a fitted graph keeps clear of them
+    function room() {
+      var buttons = byId("zoom"), aside = buttons && !buttons.hidden ? buttons.offsetWidth + 12 : 0;
+      return { W: Math.max(1, (graph.clientWidth || 1) - aside), H: graph.clientHeight || 1 };
+    }
+    // the whole graph in view whatever the size of its text (an overview; ⤢ and the key 0)
+    function fitAll() {
+      var r = room();
+      cam.s = Math.min(MAX_FIT, Math.min(r.W / full.w, r.H / full.h) * 0.96);
+      cam.x = full.x + (full.w - r.W / cam.s) / 2;
+      cam.y = full.y + (full.h - r.H / cam.s) / 2;
+      apply();
+    }
     function fit() {
-      var W = graph.clientWidth || 1, H = graph.clientHeight || 1;
+      var r = room(), W = r.W, H = r.H;
       // the whole graph when it reads at that size; otherwise fill the narrower way and pan the other
       var whole = Math.min(W / full.w, H / full.h) * 0.96;
       var fill = Math.min(MAX_FILL, Math.max(W / full.w, H / full.h) * 0.96);
@@ -141,7 +154,7 @@
     }
 
     // -- zoom buttons, wheel, drag, pinch, click, a turned screen
-    [["zoom-in", function () { zoom(1.25); }], ["zoom-out", function () { zoom(0.8); }], ["zoom-fit", fit]].forEach(
+    [["zoom-in", function () { zoom(1.25); }], ["zoom-out", function () { zoom(0.8); }], ["zoom-fit", fitAll]].forEach(
       function (pair) { var button = byId(pair[0]); if (button) { button.addEventListener("click", pair[1]); } });
     graph.addEventListener("wheel", function (ev) {
       ev.preventDefault();
@@ -180,7 +193,7 @@
 
     setUp();
     if (bestLayout() !== shown) { useLayout(bestLayout()); }
-    return { lines: lines, fit: fit, zoom: zoom, pan: pan, follow: follow, showNumbers: showNumbers,
+    return { lines: lines, fit: fit, fitAll: fitAll, zoom: zoom, pan: pan, follow: follow, showNumbers: showNumbers,
              restoreEdgeLabels: restoreEdgeLabels };
   }
 

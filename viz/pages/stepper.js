@@ -11,7 +11,7 @@
   var frames = data.frames, last = frames.length + 1, current = 0, timer = null, view = null;
   var $ = function (id) { return document.getElementById(id); };
   document.body.classList.add("js");
-  ["controls", "hint", "zoom", "formula"].forEach(function (id) { $(id).hidden = false; });
+  ["controls", "hint", "legend", "zoom", "formula"].forEach(function (id) { $(id).hidden = false; });
   var scrub = $("scrubber"), counter = $("counter"), formula = $("formula"), summary = $("summary");
   var play = $("play"), graph = $("graph");
   scrub.max = String(last);
@@ -75,6 +75,7 @@
     }
     formula.hidden = current === last;
     summary.hidden = current !== last;
+    moreBelow(current === last);
     formula.textContent = frame ? frame.t : data.forward;
     counter.textContent = current === 0 ? "forward" : current === last ? "done" : current + " / " + frames.length;
     scrub.value = String(current);
@@ -99,7 +100,7 @@
     var keys = { ArrowRight: function () { stop(); show(current + 1); }, ArrowLeft: function () { stop(); show(current - 1); },
                  Home: function () { stop(); show(0); }, End: function () { stop(); show(last); },
                  "+": function () { view.zoom(1.25); }, "=": function () { view.zoom(1.25); },
-                 "-": function () { view.zoom(0.8); }, "0": function () { view.fit(); } };
+                 "-": function () { view.zoom(0.8); }, "0": function () { view.fitAll(); } };
     if (ev.key === " " && !ev.target.closest("button, input")) { toggle(); ev.preventDefault(); return; }
     if (keys[ev.key] && !(ev.target.type === "range" && ev.key.indexOf("Arrow") === 0)) {
       keys[ev.key](); ev.preventDefault();
@@ -112,6 +113,23 @@
   // the new number, or the field holds no finite number, the page says so and the graph keeps the
   // last number that worked, named beside the field.
   var program = data.program || [], names = data.names || [], root = program.length - 1;
+  // a summary taller than the panel: a note at the panel's foot says there is more below
+  var panel = $("panel"), more = document.createElement("div");
+  more.id = "more"; more.hidden = true; panel.appendChild(more);
+  function moreBelow(atSummary) {
+    var rows = summary.querySelectorAll("tbody tr").length;
+    more.hidden = !atSummary || panel.scrollHeight <= panel.clientHeight + 2;
+    more.textContent = "↓ scroll for all " + rows + " rows";
+  }
+  panel.addEventListener("scroll", function () {
+    if (panel.scrollTop + panel.clientHeight >= panel.scrollHeight - 2) { more.hidden = true; }
+  });
+  // inside a notebook's frame the keys reach the page only once it has focus: say so until it has
+  var framed = window.self !== window.top;
+  function focusNote() { $("focus-note").hidden = !framed || document.hasFocus(); }
+  window.addEventListener("focus", focusNote);
+  window.addEventListener("blur", focusNote);
+  focusNote();
   var original = program.map(function (n) { return n.d; }), whatIfOn = false, chosen = null;
   var drawn = null;  // the what-if the graph shows: {x, text}
   function editable(i) { return program[i] && !program[i].p.length && program[i].o !== "const"; }
@@ -193,8 +211,18 @@
     view.restoreEdgeLabels();
     show(current);
   }
-  function markEditable() {  // inputs and parameters take a click (what if?)
-    program.forEach(function (node, i) { if (editable(i)) { each(["v" + i], function (el) { el.classList.add("leaf-editable"); }); } });
+  function markEditable() {  // inputs and parameters take a click, or Tab and Enter (what if?)
+    program.forEach(function (node, i) {
+      if (!editable(i)) { return; }
+      each(["v" + i], function (el) {
+        el.classList.add("leaf-editable");
+        el.setAttribute("tabindex", "0"); el.setAttribute("role", "button");
+        el.setAttribute("aria-label", "what if " + names[i] + " were another number?");
+        el.addEventListener("keydown", function (ev) {
+          if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); ev.stopPropagation(); enterWhatIf(i); }
+        });
+      });
+    });
   }
   function clicked(x, y) {
     var hit = document.elementFromPoint(x, y), node = hit && hit.closest && hit.closest("g.node");
