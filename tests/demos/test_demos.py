@@ -135,8 +135,10 @@ def test_optimizers(tmp_path, told):
     for name, h in skewed.items():
         assert (f"{name} with the 100× input ends with every ReLU" in text) == bool(h.dead_layers)
     plain, clipped = r["clip"]["no clipping"], r["clip"]["clip_norm = 1"]
-    # the unclipped run spikes and ends worse; the clipped one stays bounded and learns
-    assert max(plain.val_loss) > 10 * max(clipped.val_loss) and clipped.val_loss[-1] < plain.val_loss[-1]
+    # the unclipped run spikes (the demo says so when its worst loss is over twice the clipped run's)
+    # and ends worse; the clipped one stays bounded and learns
+    assert max(plain.val_loss) > 2 * max(clipped.val_loss) and clipped.val_loss[-1] < plain.val_loss[-1]
+    assert clipped.val_loss[-1] < clipped.val_loss[0]
     assert f"the loss jumps to {max(plain.val_loss):.3g}" in text
     assert pngs(tmp_path) == ["clipping.png", "loss.png", "plateau_lr.png"]
 
