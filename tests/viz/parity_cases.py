@@ -10,6 +10,7 @@ in every weight to 6e-7 after 50 epochs, in nn.fit itself; see test_trainer_pari
 """
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 
@@ -49,8 +50,9 @@ def optimizer(name: str, params):
             "adam_decay": lambda: nn.Adam(params, lr=0.01, weight_decay=1e-2)}[name]()
 
 
-def case(activation: str, loss: str, optimizer_name: str, batch, seed: int = 0, nudge: bool = False):
-    """(the page's trainer spec, History.loss of nn.fit, every parameter after it)."""
+@functools.lru_cache(maxsize=None)  # the Node and the Chromium tests of one worker share the fits
+def case(activation: str, loss: str, optimizer_name: str, batch, seed: int = 0, nudge: bool = False, lr=None):
+    """(the page's trainer spec, History.loss of nn.fit, every parameter after it); lr: another learning rate."""
     X, y, output, k = data(loss, seed)
     model = nn.MLP(2, [6, 6, k], activation=activation, output=output, seed=seed)
     params = model.parameters()
@@ -59,6 +61,8 @@ def case(activation: str, loss: str, optimizer_name: str, batch, seed: int = 0, 
             if p.data:
                 p.data = math.nextafter(p.data, math.inf)
     opt = optimizer(optimizer_name, params)
+    if lr is not None:
+        opt.lr = lr
     spec = trainer_spec(model, X, y, loss, opt, l2=1e-3, batch_size=batch, seed=7)
     history = nn.fit(model, X, y, loss=loss, optimizer=opt, epochs=EPOCHS, l2=1e-3, batch_size=batch, seed=7)
     assert history.epochs == EPOCHS and not history.diverged

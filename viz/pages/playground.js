@@ -815,6 +815,8 @@
       return ok;
     },
     parameters: function () { return S.trainer.parameters(); },
+    gradients: function () { return S.trainer.gradients(); },
+    updates: function () { return S.trainer.updates(); },
     losses: function () { return S.trainer.losses.slice(); },
     validationLosses: function () { return S.valLosses.slice(); },
     predict: function (x1, x2) { return S.trainer.predict([[x1, x2]])[0]; },
