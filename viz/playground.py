@@ -338,23 +338,28 @@ def _classes(spec: dict, loss: str, where: str) -> list:
     return seen if len(seen) == 2 else sorted({*seen, 0.0, 1.0})[:2] if seen[0] in (0.0, 1.0) else [seen[0], seen[0] + 1.0]
 
 
-def _three_classes(model: MLP, spec: dict, seed: Optional[int]) -> dict:
-    """The one-click three-class problem: spiral arms, the same hidden layers with a softmax output of 3,
-    cross-entropy, the optimizer's kind and settings; weights drawn in Python (seeded), so its numbers
-    are fit's too."""
+def three_classes(model: MLP, optimizer: dict, seed: Optional[int]) -> tuple[MLP, list, list, Optimizer]:
+    """The one-click three-class problem: (model, X, y, optimizer). Three spiral arms; the same hidden
+    layers and activation with a softmax output of 3 (trained with cross-entropy), its weights drawn
+    in Python from `seed` (0 for None); the optimizer of the same kind and settings (`optimizer`, as
+    optimizer_spec gives it). Its numbers are fit's too: `nn.fit(*three_classes(…), loss="cross_entropy")`."""
     base = 0 if seed is None else seed
-    X3, y3 = nn.data.spirals(THREE_CLASSES["n_per_class"], classes=3, noise=THREE_CLASSES["noise"],
-                             turns=THREE_CLASSES["turns"], seed=base)
+    X, y = nn.data.spirals(THREE_CLASSES["n_per_class"], classes=3, noise=THREE_CLASSES["noise"],
+                           turns=THREE_CLASSES["turns"], seed=base)
     three = MLP(2, [*model.sizes[:-1], 3], activation=model.activation, output="softmax", seed=base)
-    settings = {k: v for k, v in spec["optimizer"].items() if k not in ("state", "steps")}
-    kinds = {"sgd": lambda p: SGD(p, lr=settings["lr"], momentum=settings["momentum"], nesterov=settings["nesterov"],
-                                  weight_decay=settings["weight_decay"]),
-             "rmsprop": lambda p: RMSProp(p, lr=settings["lr"], rho=settings["rho"], eps=settings["eps"],
-                                          weight_decay=settings["weight_decay"]),
-             "adam": lambda p: Adam(p, lr=settings["lr"], betas=(settings["beta1"], settings["beta2"]), eps=settings["eps"],
-                                    weight_decay=settings["weight_decay"])}
-    optimizer = kinds[settings["kind"]](three.parameters())
+    o, params = optimizer, three.parameters()
+    if o["kind"] == "adam":
+        made: Optimizer = Adam(params, lr=o["lr"], betas=(o["beta1"], o["beta2"]), eps=o["eps"], weight_decay=o["weight_decay"])
+    elif o["kind"] == "rmsprop":
+        made = RMSProp(params, lr=o["lr"], rho=o["rho"], eps=o["eps"], weight_decay=o["weight_decay"])
+    else:
+        made = SGD(params, lr=o["lr"], momentum=o["momentum"], nesterov=o["nesterov"], weight_decay=o["weight_decay"])
+    return three, X, y, made
+
+
+def _three_classes(model: MLP, spec: dict, seed: Optional[int]) -> dict:
+    three, X, y, optimizer = three_classes(model, spec["optimizer"], seed)
     batch = spec["batchSize"]
-    trainer = trainer_spec(three, X3, y3, "cross_entropy", optimizer, spec["l2"], batch, spec["seed"] if batch else None)
+    trainer = trainer_spec(three, X, y, "cross_entropy", optimizer, spec["l2"], batch, spec["seed"] if batch else None)
     return {"trainer": trainer, "validation": None, "graph": sample_graph(three, "cross_entropy", [0, 1, 2]),
             "labels": [0, 1, 2], "name": "three spiral arms"}

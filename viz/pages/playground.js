@@ -5,7 +5,7 @@
    labels a point can have, and one sample's graph laid out in Python. Trains with trainer.js (fit's
    numbers), recomputes the sample's graph with ops.js (the engine's operations), draws it with
    graph.js. What it shows, redrawn after every step while it plays:
-     the plane      the data (validation points hollow) over the model's decision, ≥ 120×120 cells
+     the plane      the data (validation points hollow) over the model's decision, 100×100 cells
      the curves     the training loss History.loss records (and the validation loss), log scale;
                     the mean |∂L/∂w| of each layer at every step (the vanishing-gradient picture)
      the network    neurons, and each weight as an edge: width |value|, colour its sign; or the
@@ -22,7 +22,7 @@
   var PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"];
   var POSITIVE = "#0072B2", NEGATIVE = "#D55E00", ZERO = "#999999";
   var LAYER_COLOURS = ["#0072B2", "#009E73", "#E69F00", "#CC79A7", "#D55E00", "#56B4E9", "#000000"];
-  var GRID = 120;  // cells per side of the decision's heatmap
+  var GRID = 100;  // cells per side of the decision's heatmap
   var SYMBOLS = { sigmoid: "\u03c3", tanh: "tanh", relu: "ReLU", leaky_relu: "LReLU", elu: "elu", gelu: "gelu" };
   var reducedMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
@@ -118,7 +118,7 @@
 
   // -- the plane: data and decision --------------------------------------------------------------------
   var plane = { canvas: $("plane"), ctx: $("plane").getContext("2d"), cells: document.createElement("canvas"),
-                grid: null, size: 0, dpr: 1, x0: 0, x1: 1, y0: 0, y1: 1, values: null };
+                grid: null, size: 0, dpr: 1, x0: 0, x1: 1, y0: 0, y1: 1, values: null, image: null, scratch: [] };
   plane.cells.width = plane.cells.height = GRID;
   function domain() {  // a square around every point, with a margin; fixed while the page trains
     var all = S.points.concat(S.validation ? S.validation.X : []), lo = [Infinity, Infinity], hi = [-Infinity, -Infinity];
@@ -164,8 +164,9 @@
       plane.size = size; plane.dpr = dpr;
       canvas.width = Math.round(size * dpr); canvas.height = Math.round(size * dpr);
     }
-    var k = outputs(), O = S.trainer.predictFlat(plane.grid, GRID * GRID), cells = plane.cells.getContext("2d");
-    var image = cells.createImageData(GRID, GRID), px = image.data, values = new Float64Array(GRID * GRID);
+    var k = outputs(), O = S.trainer.predictFlat(plane.grid, GRID * GRID, plane.scratch), cells = plane.cells.getContext("2d");
+    if (!plane.image) { plane.image = cells.createImageData(GRID, GRID); plane.values = new Float64Array(GRID * GRID); }
+    var image = plane.image, px = image.data, values = plane.values;
     for (var q = 0; q < GRID * GRID; q++) {
       var colour, depth;
       if (S.kind === "binary") {
@@ -180,7 +181,6 @@
       px[4 * q] = 255 + (colour[0] - 255) * depth; px[4 * q + 1] = 255 + (colour[1] - 255) * depth;
       px[4 * q + 2] = 255 + (colour[2] - 255) * depth; px[4 * q + 3] = 255;
     }
-    plane.values = values;
     cells.putImageData(image, 0, 0);
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.imageSmoothingEnabled = true;
@@ -209,9 +209,10 @@
     if (hollow) { ctx.lineWidth = 2; ctx.strokeStyle = colour; ctx.stroke(); return; }
     ctx.fillStyle = colour; ctx.fill(); ctx.lineWidth = 1; ctx.strokeStyle = "#fff"; ctx.stroke();
   }
-  // The decision boundary: where P crosses 1/2 (binary), or the most likely class changes
+  // The decision boundary: where P crosses 1/2 (binary; marching squares between the cells' centres),
+  // or where the most likely class changes
   function boundary(ctx, values, size) {
-    var cell = size / GRID;
+    var cell = size / GRID, half = cell / 2;
     ctx.strokeStyle = "rgba(0,0,0,.75)"; ctx.lineWidth = 1.5; ctx.beginPath();
     for (var r = 0; r < GRID - 1; r++) {
       for (var c = 0; c < GRID - 1; c++) {
@@ -222,21 +223,22 @@
           if (a !== d) { ctx.moveTo(x - cell, y); ctx.lineTo(x, y); }
           continue;
         }
-        var e = values[(r + 1) * GRID + c + 1], pts = [];  // marching squares at 1/2, corners at cell centres
-        edgeCross(pts, a, b, c, r, c + 1, r); edgeCross(pts, b, e, c + 1, r, c + 1, r + 1);
-        edgeCross(pts, d, e, c, r + 1, c + 1, r + 1); edgeCross(pts, a, d, c, r, c, r + 1);
-        for (var i = 0; i + 1 < pts.length; i += 2) {
-          ctx.moveTo((pts[i][0] + 0.5) * cell, (pts[i][1] + 0.5) * cell);
-          ctx.lineTo((pts[i + 1][0] + 0.5) * cell, (pts[i + 1][1] + 0.5) * cell);
+        var e = values[(r + 1) * GRID + c + 1], above = (a > 0.5 ? 1 : 0) + (b > 0.5 ? 2 : 0) + (e > 0.5 ? 4 : 0) + (d > 0.5 ? 8 : 0);
+        if (above === 0 || above === 15) { continue; }
+        var n = 0, px = 0, py = 0, x0 = c * cell + half, y0 = r * cell + half;
+        // the crossings on the cell's four sides (top a–b, right b–e, bottom d–e, left a–d), joined in pairs
+        var sides = [[a, b, 0, 0, 1, 0], [b, e, 1, 0, 1, 1], [d, e, 0, 1, 1, 1], [a, d, 0, 0, 0, 1]];
+        for (var k = 0; k < 4; k++) {
+          var u = sides[k][0], v = sides[k][1];
+          if ((u > 0.5) === (v > 0.5)) { continue; }
+          var t = (0.5 - u) / (v - u), qx = x0 + (sides[k][2] + t * (sides[k][4] - sides[k][2])) * cell;
+          var qy = y0 + (sides[k][3] + t * (sides[k][5] - sides[k][3])) * cell;
+          if (n % 2 === 0) { px = qx; py = qy; } else { ctx.moveTo(px, py); ctx.lineTo(qx, qy); }
+          n++;
         }
       }
     }
     ctx.stroke();
-  }
-  function edgeCross(pts, u, v, c1, r1, c2, r2) {
-    if ((u - 0.5) * (v - 0.5) >= 0 || u === v) { return; }
-    var t = (0.5 - u) / (v - u);
-    pts.push([c1 + t * (c2 - c1), r1 + t * (r2 - r1)]);
   }
   function legend() {
     var el = $("legend"), spec = problemSpec(), parts = [];
@@ -460,6 +462,8 @@
     });
     gradLegend();
   }
+  function setAttr(e, name, value) { if (e.getAttribute(name) !== value) { e.setAttribute(name, value); } }
+  function setText(e, text) { if (e.textContent !== text) { e.textContent = text; } }
   function el(name, attrs) {
     var e = document.createElementNS(SVG, name);
     Object.keys(attrs).forEach(function (k) { e.setAttribute(k, attrs[k]); });
@@ -475,16 +479,16 @@
     net.edges.forEach(function (e) {
       var v = values[e.index], size = Math.abs(v);
       var t = size && largest ? Math.max(0, Math.min(1, (Math.log10(size / largest) + 4) / 4)) : 0;
-      e.line.setAttribute("stroke", v > 0 ? POSITIVE : v < 0 ? NEGATIVE : ZERO);
-      e.line.setAttribute("stroke-width", size ? (0.4 + 5.1 * t).toFixed(2) : "1");
-      e.line.setAttribute("stroke-dasharray", size ? "" : "3 3");
-      e.line.setAttribute("stroke-opacity", (0.35 + 0.65 * t).toFixed(2));
+      setAttr(e.line, "stroke", v > 0 ? POSITIVE : v < 0 ? NEGATIVE : ZERO);
+      setAttr(e.line, "stroke-width", size ? (0.4 + 5.1 * t).toFixed(1) : "1");
+      setAttr(e.line, "stroke-dasharray", size ? "none" : "3 3");
+      setAttr(e.line, "stroke-opacity", (0.35 + 0.65 * t).toFixed(2));
     });
     var biggest = 0;
     net.neurons.forEach(function (n) { biggest = Math.max(biggest, Math.abs(values[n.index])); });
     net.neurons.forEach(function (n) {  // a neuron's fill: its bias (or the bias's gradient or update)
       var v = values[n.index], t = biggest ? Math.min(1, Math.abs(v) / biggest) : 0, base = rgb(v >= 0 ? POSITIVE : NEGATIVE);
-      n.circle.setAttribute("fill", "rgb(" + base.map(function (c) { return Math.round(255 + (c - 255) * t * 0.8); }).join(",") + ")");
+      setAttr(n.circle, "fill", "rgb(" + base.map(function (c) { return Math.round(255 + (c - 255) * t * 0.8); }).join(",") + ")");
     });
     var what = { weights: "weights", gradients: "gradients \u2202L/\u2202w of the last step", updates: "last updates (new \u2212 old)" }[S.view];
     $("network-text").textContent = "Edges: " + what + "; width |value| on a log scale (the largest, " + fmt(largest) +
@@ -601,19 +605,19 @@
       return;
     }
     G.nodes.forEach(function (n) {
-      if (n.only) { n.only.textContent = fmt(state.data[n.node]); return; }
-      if (n.data) { n.data.textContent = (n.collapsed ? "out " : "data ") + fmt(state.data[n.node]); }
-      if (n.grad) { n.grad.textContent = "grad " + fmt(state.grad[n.node]); }
+      if (n.only) { setText(n.only, fmt(state.data[n.node])); return; }
+      if (n.data) { setText(n.data, (n.collapsed ? "out " : "data ") + fmt(state.data[n.node])); }
+      if (n.grad) { setText(n.grad, "grad " + fmt(state.grad[n.node])); }
     });
-    G.labels.forEach(function (l) { if (l.text) { l.text.textContent = fmt(state.locals[l.c][l.k]); } });
+    G.labels.forEach(function (l) { if (l.text) { setText(l.text, fmt(state.locals[l.c][l.k])); } });
     G.edges.forEach(function (e) {  // colour: the sign of Σ contributions; width: Σ |contributions|, log scale
       var total = 0, size = 0;
       e.pairs.forEach(function (pair) { var c = state.locals[pair[0]][pair[1]] * state.grad[pair[0]]; total += c; size += Math.abs(c); });
       var colour = total > 0 ? POSITIVE : total < 0 ? NEGATIVE : ZERO, width = String(edgeWidth(size));
       e.parts.forEach(function (p) {
-        p.setAttribute("stroke", colour);
-        if (p.tagName === "polygon") { p.setAttribute("fill", colour); } else { p.setAttribute("stroke-width", width); }
-        p.setAttribute("stroke-dasharray", size ? "" : "5,2");
+        setAttr(p, "stroke", colour);
+        if (p.tagName === "polygon") { setAttr(p, "fill", colour); } else { setAttr(p, "stroke-width", width); }
+        setAttr(p, "stroke-dasharray", size ? "none" : "5,2");
       });
     });
     var where = chosen.point !== null ? "point " + chosen.point : "your input";

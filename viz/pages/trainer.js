@@ -68,16 +68,30 @@
   function sum(a) { return pairwiseSum(a, 0, a.length, 1); }
 
   // -- activations: A = g(Z) and g′(Z), the formulas of nn/arrays.py ----------------------------------
+  // Each turns Z into A in place and, given D, writes g′(Z) there (no array per number: the page
+  // runs them on every cell of the plane, every frame).
   function sigmoidOf(z, e) { return z >= 0 ? 1 / (1 + e) : e / (1 + e); }  // e = e^(−|z|)
   var ACTIVATIONS = {
-    sigmoid: function (z) { var s = sigmoidOf(z, Math.exp(-Math.abs(z))); return [s, s * (1 - s)]; },
-    tanh: function (z) { var t = Math.tanh(z); return [t, 1 - t * t]; },
-    relu: function (z) { return z > 0 ? [z, 1] : [Math.max(z, 0), 0]; },
-    leaky_relu: function (z) { return z > 0 ? [z, 1] : [0.01 * z, 0.01]; },
-    elu: function (z) { var e = Math.exp(Math.min(z, 0)); return z > 0 ? [z, 1] : [e - 1, e]; },  // α = 1
-    gelu: function (z) {
-      var cdf = 0.5 * ops.erfc(-z / SQRT2), pdf = Math.exp(-0.5 * z * z) / SQRT_2PI;
-      return [z * cdf, cdf + z * pdf];
+    sigmoid: function (Z, D) {
+      for (var q = 0; q < Z.length; q++) { var s = sigmoidOf(Z[q], Math.exp(-Math.abs(Z[q]))); Z[q] = s; if (D) { D[q] = s * (1 - s); } }
+    },
+    tanh: function (Z, D) {
+      for (var q = 0; q < Z.length; q++) { var t = Math.tanh(Z[q]); Z[q] = t; if (D) { D[q] = 1 - t * t; } }
+    },
+    relu: function (Z, D) {
+      for (var q = 0; q < Z.length; q++) { var z = Z[q]; if (D) { D[q] = z > 0 ? 1 : 0; } Z[q] = Math.max(z, 0); }
+    },
+    leaky_relu: function (Z, D) {
+      for (var q = 0; q < Z.length; q++) { var z = Z[q]; if (D) { D[q] = z > 0 ? 1 : 0.01; } Z[q] = z > 0 ? z : 0.01 * z; }
+    },
+    elu: function (Z, D) {  // α = 1
+      for (var q = 0; q < Z.length; q++) { var z = Z[q], e = Math.exp(Math.min(z, 0)); if (D) { D[q] = z > 0 ? 1 : e; } Z[q] = z > 0 ? z : e - 1; }
+    },
+    gelu: function (Z, D) {  // z·Φ(z), Φ(z) = erfc(−z/√2)/2;  g′ = Φ(z) + z·φ(z)
+      for (var q = 0; q < Z.length; q++) {
+        var z = Z[q], cdf = 0.5 * ops.erfc(-z / SQRT2), pdf = Math.exp(-0.5 * z * z) / SQRT_2PI;
+        Z[q] = z * cdf; if (D) { D[q] = cdf + z * pdf; }
+      }
     }
   };
 
@@ -165,10 +179,16 @@
   // The outputs for n rows of X (flat, n × nin). With `tape`, each layer's input H, and g′ or the
   // softmax P, are kept for backward; `logits` leaves the output activation out; `hidden` (an array)
   // receives each hidden layer's outputs.
-  function forward(net, theta, X, n, logits, tape, hidden) {
+  // `scratch` (an array, for repeated calls of one size without a tape): the layers' arrays are kept
+  // there and reused, so that drawing the plane every frame makes no garbage.
+  function forward(net, theta, X, n, logits, tape, hidden, scratch) {
     var H = X, layers = net.layers, last = layers.length - 1;
     for (var l = 0; l <= last; l++) {
-      var L = layers[l], nin = L.nin, nout = L.nout, Z = new Float64Array(n * nout);
+      var L = layers[l], nin = L.nin, nout = L.nout, Z;
+      if (scratch && scratch[l] && scratch[l].length === n * nout) { Z = scratch[l]; } else {
+        Z = new Float64Array(n * nout);
+        if (scratch) { scratch[l] = Z; }
+      }
       for (var r = 0; r < n; r++) {
         var h = r * nin;
         for (var j = 0; j < nout; j++) {
@@ -182,8 +202,8 @@
       var act = L.activation;
       if (act === "linear" || (logits && l === last)) { H = Z; continue; }
       if (act === "softmax") { H = softmaxRows(Z, n, nout); if (record) { record.P = H; } continue; }
-      var g = ACTIVATIONS[act], D = record ? new Float64Array(n * nout) : null;
-      for (var q = 0; q < Z.length; q++) { var pair = g(Z[q]); Z[q] = pair[0]; if (D) { D[q] = pair[1]; } }
+      var D = record ? new Float64Array(n * nout) : null;
+      ACTIVATIONS[act](Z, D);
       if (record) { record.D = D; }
       if (hidden && l < last) { hidden.push(Z); }
       H = Z;
@@ -455,7 +475,8 @@
   };
 
   // The model's outputs (with its output activation, as nn.predict) for samples [[x1, x2], …]: flat n × k
-  Trainer.prototype.predictFlat = function (X, n) { return forward(this.net, this.theta, X, n, false); };
+  // scratch: see forward (the result is then overwritten by the next call with the same scratch)
+  Trainer.prototype.predictFlat = function (X, n, scratch) { return forward(this.net, this.theta, X, n, false, null, null, scratch); };
   Trainer.prototype.predict = function (samples) {
     var nin = this.sizes[0], k = this.sizes[this.sizes.length - 1], X = new Float64Array(samples.length * nin);
     samples.forEach(function (row, r) { for (var i = 0; i < nin; i++) { X[r * nin + i] = row[i]; } });
