@@ -228,3 +228,177 @@ def test_the_network_shows_weights_gradients_or_last_updates_and_a_tip_tells_the
                                 f"last update  {fmt(updates)}"]
     page.check("#view input[value=weights]")
     assert opened.errors == []
+
+
+@pytest.mark.parametrize("screen", ["laptop", "phone"])
+def test_the_model_downloads_as_a_file_nn_loads_and_the_data_as_csv(pages, screen, tmp_path):
+    opened, page = pages[screen], pages[screen].page
+    opened("window.playground.step(4)")
+    with page.expect_download() as download:
+        page.click("#download-model")
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    assert path.name == "playground-model.json"
+    model = nn.MLP.from_file(path)
+    assert [p.data for p in model.parameters()] == opened("window.playground.parameters()")  # every digit
+    assert (model.sizes, model.activation, model.output) == ([8, 8, 1], "tanh", "sigmoid")
+    assert nn.predict(model, [[0.2, 0.9]])[0] == pytest.approx(opened("window.playground.predict(0.2, 0.9)"), rel=1e-12)
+    assert "nn.MLP.from_file" in page.inner_text("#status")
+    with page.expect_download() as download:
+        page.click("#download-data")
+    csv = tmp_path / "data.csv"
+    download.value.save_as(csv)
+    rows = [line.split(",") for line in csv.read_text().splitlines()]
+    assert rows[0] == ["x1", "x2", "label"]
+    assert [[float(v) for v in r] for r in rows[1:]] == opened("window.playground.points()")
+    assert opened.errors == []
+
+
+def test_keys_play_pause_and_step(pages):
+    opened, page = pages["laptop"], pages["laptop"].page
+    page.locator("h1").click()  # focus on the page, not on a field
+    steps = opened("window.playground.status().steps")
+    page.keyboard.press("ArrowRight")
+    assert opened("window.playground.status().steps") == steps + 1
+    page.keyboard.press(" ")
+    assert opened("window.playground.status().playing") is True
+    page.wait_for_function(f"() => window.playground.status().steps > {steps + 3}")
+    page.keyboard.press(" ")
+    assert opened("window.playground.status().playing") is False
+    assert page.inner_text("#play") == "▶ play"
+    # in a field, the keys are the field's
+    page.fill("#lr", "0.03")
+    page.focus("#lr")
+    steps = opened("window.playground.status().steps")
+    page.keyboard.press("ArrowRight")
+    assert opened("window.playground.status().steps") == steps
+    page.locator("#lr").press("Enter")
+    page.locator("h1").click()
+    assert opened("window.playground.settings().lr") == 0.03
+    opened("window.playground.set({lr: 0.02})")
+    assert opened.errors == []
+
+
+READABILITY = """() => {
+  const visible = e => { const r = e.getBoundingClientRect(); const s = getComputedStyle(e);
+                         return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none'; };
+  const small = [];
+  for (const e of document.querySelectorAll('body *')) {
+    if (e.closest('#graph-holder svg, template, script, style')) continue;
+    const text = [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    if (text && visible(e) && parseFloat(getComputedStyle(e).fontSize) < 12) small.push(e.tagName + ' ' + e.textContent.slice(0, 30));
+  }
+  const boxes = [...document.querySelectorAll('main > section')].map(s => [s.id, s.getBoundingClientRect()]);
+  const overlaps = [];
+  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+    const [a, p] = boxes[i], [b, q] = boxes[j];
+    if (p.left < q.right - 1 && q.left < p.right - 1 && p.top < q.bottom - 1 && q.top < p.bottom - 1) overlaps.push(a + '/' + b);
+  }
+  for (const bar of document.querySelectorAll('.bar')) {
+    const items = [...bar.children].filter(visible).map(e => [e.id || e.tagName, e.getBoundingClientRect()]);
+    for (let i = 0; i < items.length; i++) for (let j = i + 1; j < items.length; j++) {
+      const [a, p] = items[i], [b, q] = items[j];
+      if (p.left < q.right - 1 && q.left < p.right - 1 && p.top < q.bottom - 1 && q.top < p.bottom - 1) overlaps.push(a + '/' + b);
+    }
+  }
+  const graphText = [...document.querySelectorAll('#graph-holder g.node text')].map(t =>
+      parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a);
+  return {small, overlaps, wide: document.documentElement.scrollWidth > window.innerWidth,
+          sections: boxes.map(([id, r]) => [id, Math.round(r.left), Math.round(r.top), Math.round(r.width)]),
+          graphText: Math.min(...graphText)};
+}"""
+
+
+@pytest.mark.parametrize("screen", ["laptop", "phone"])
+def test_readable_at_laptop_and_phone_size(pages, screen):
+    opened = pages[screen]
+    seen = opened(READABILITY)
+    assert seen["small"] == [] and seen["overlaps"] == [] and not seen["wide"], seen
+    assert seen["graphText"] >= 12  # the sample's graph reads at 12 px or more (pan and zoom for the rest)
+    sections = {name: (left, top, width) for name, left, top, width in seen["sections"]}
+    if screen == "phone":  # one panel under the other, each the page's width
+        lefts = {left for left, _, _ in sections.values()}
+        tops = [top for _, top, _ in sections.values()]
+        assert len(lefts) == 1 and tops == sorted(tops) and all(w >= 360 for _, _, w in sections.values())
+    else:  # side by side, all in the first screen
+        assert sections["plane-panel"][0] < sections["curves-panel"][0] < sections["network-panel"][0]
+        assert opened("document.getElementById('sample-panel').getBoundingClientRect().bottom") <= 800
+    assert opened.requests == [pages["path"].as_uri()] and opened.errors == []
+
+
+def test_three_classes_are_one_click_away_with_fits_numbers(pages):
+    from chainrule.viz.playground import optimizer_spec, three_classes
+
+    opened, page = pages["laptop"], pages["laptop"].page
+    page.click("#problem")
+    assert opened("window.playground.status().problem") == "three"
+    assert page.inner_text("#problem") == "the data from Python"
+    assert page.locator("#classes input").count() == 3
+    per_epoch = math.ceil(180 / 16)
+    opened(f"window.playground.step({4 * per_epoch})")
+    _, model, optimizer, _, settings = moons_page(pages["path"].parent / "three")
+    three, X, y, opt = three_classes(model, optimizer_spec(optimizer), settings["seed"])
+    history = nn.fit(three, X, y, loss="cross_entropy", optimizer=opt, epochs=4, l2=settings["l2"],
+                     batch_size=settings["batch_size"], seed=settings["seed"])
+    assert P.worst_difference(opened("window.playground.losses()"), history.loss) <= 1
+    assert P.worst_difference(opened("window.playground.parameters()"), [p.data for p in three.parameters()]) <= 1
+    # the sample's graph is the engine's for the class of the chosen point
+    point = opened("window.playground.points()")[7]
+    opened("([a, b]) => window.playground.select(a, b)", point[:2])
+    expected = python_sample_graph(opened("window.playground.parameters()"), point[:2], int(point[2]), "cross_entropy",
+                                   (8, 8, 3), "tanh", "softmax")
+    got = opened("window.playground.sampleGraph()")
+    assert [n["label"] for n in got] == [name for name, _, _ in expected]
+    assert [n["grad"] for n in got] == pytest.approx([g for _, _, g in expected], rel=1e-11, abs=1e-14)
+    page.click("#problem")
+    assert opened("window.playground.status().problem") == "given" and opened.errors == []
+
+
+def test_other_hidden_sizes_reinitialise_and_back_to_python(pages):
+    opened, page = pages["laptop"], pages["laptop"].page
+    opened("window.playground.set({hidden: [5]})")
+    assert opened("window.playground.status().sizes") == [2, 5, 1]
+    assert page.locator("#network line").count() == 2 * 5 + 5
+    assert "laid out in Python for the 2-8-8-1 network" in page.inner_text("#graph-holder")
+    assert opened("window.playground.sampleGraph()") is None
+    opened("window.playground.step(3)")  # the other panels follow any shape
+    assert len(opened("window.playground.losses()")) == 1
+    first = opened("window.playground.parameters()")
+    opened("window.playground.reinitialise()")
+    assert opened("window.playground.parameters()") != first and len(first) == 21
+    with pytest.raises(Exception, match="make 10,?\\d* parameters; the page animates at most 10000"):
+        opened("window.playground.set({hidden: [100, 100]})")
+    opened("window.playground.weightsFromPython()")
+    assert opened("window.playground.status().sizes") == [2, 8, 8, 1]
+    assert opened("window.playground.parameters()") == [p.data for p in pages["model"].parameters()]
+    assert page.locator("#graph-holder svg").count() == 1 and opened("window.playground.sampleGraph()") is not None
+    assert opened.errors == []
+
+
+def test_a_step_too_large_stops_training_and_says_what_to_do(pages):
+    opened, page = pages["laptop"], pages["laptop"].page
+    opened("window.playground.set({optimizer: 'sgd', lr: 1e300})")
+    for _ in range(5):  # steps until one would overflow
+        before = opened("window.playground.parameters()")
+        if opened("window.playground.step(1)") is False:
+            break
+    else:
+        pytest.fail("five steps at η = 1e300 and no overflow")
+    assert opened("window.playground.parameters()") == before  # the update that would overflow is not made
+    assert all(math.isfinite(v) for v in before)
+    assert "Lower the learning rate (try 1e+299)" in page.inner_text("#status")
+    opened("window.playground.weightsFromPython()")
+    assert opened("window.playground.settings()")["optimizer"] == "adam" and opened.errors == []
+
+
+def test_reduced_motion_draws_seldom_while_it_trains(browser, pages):
+    context = browser.new_context(viewport=SCREENS["laptop"], reduced_motion="reduce")
+    try:
+        page = context.new_page()
+        page.goto(pages["path"].as_uri())
+        page.evaluate("window.playground.play()")
+        page.wait_for_function("() => window.playground.status().steps >= 40")  # 60 steps/s: about 2/3 s
+        status = page.evaluate("window.playground.pause(), window.playground.status()")
+        assert status["frames"] <= 4  # the first drawing and one every half second, not one per step
+    finally:
+        context.close()

@@ -58,6 +58,7 @@
     startTrainer(spec.parameters, spec.sizes, spec.optimizer, spec.activation, spec.l2);
     classButtons();
     $("problem").textContent = key === "given" ? "three classes" : "the data from Python";
+    $("plane-title").textContent = "Data and decision: " + S.problem.name;
     $("problem").title = key === "given" ? "three spiral arms, softmax + cross-entropy (weights drawn in Python)"
                                          : "back to " + data.problems.given.name;
   }
@@ -148,12 +149,23 @@
     var lo = S.labels[0], hi = S.labels[S.labels.length - 1];
     return Math.min(1, Math.max(0, (o - lo) / (hi - lo)));
   }
-  function classOf(O, r, k) {
-    var best = 0, m = O[r * k], total = 0, j;
+  // [the most likely class, its probability] at outputs row r; with `margins`, each class c's margin
+  // p_c − max_{j≠c} p_j goes to margins[c·cells + r] (its region is where that is > 0)
+  function classOf(O, r, k, margins, cells) {
+    var best = 0, m = O[r * k], total = 0, j, p = [];
     for (j = 1; j < k; j++) { if (O[r * k + j] > O[r * k + best]) { best = j; } m = Math.max(m, O[r * k + j]); }
-    if (problemSpec().output === "softmax") { return [best, O[r * k + best]]; }
-    for (j = 0; j < k; j++) { total += Math.exp(O[r * k + j] - m); }
-    return [best, Math.exp(O[r * k + best] - m) / total];  // softmax of scores
+    if (problemSpec().output === "softmax") { for (j = 0; j < k; j++) { p.push(O[r * k + j]); } } else {
+      for (j = 0; j < k; j++) { p.push(Math.exp(O[r * k + j] - m)); total += p[j]; }
+      for (j = 0; j < k; j++) { p[j] /= total; }  // softmax of scores
+    }
+    if (margins) {
+      for (var c = 0; c < k; c++) {
+        var other = -Infinity;
+        for (j = 0; j < k; j++) { if (j !== c && p[j] > other) { other = p[j]; } }
+        margins[c * cells + r] = p[c] - other;
+      }
+    }
+    return [best, p[best]];
   }
   function rgb(hex) { return [parseInt(hex.slice(1, 3), 16), parseInt(hex.slice(3, 5), 16), parseInt(hex.slice(5, 7), 16)]; }
   var RGB = PALETTE.map(rgb);
@@ -166,6 +178,7 @@
     }
     var k = outputs(), O = S.trainer.predictFlat(plane.grid, GRID * GRID, plane.scratch), cells = plane.cells.getContext("2d");
     if (!plane.image) { plane.image = cells.createImageData(GRID, GRID); plane.values = new Float64Array(GRID * GRID); }
+    if (S.kind === "classes" && (!plane.margins || plane.margins.length !== k * GRID * GRID)) { plane.margins = new Float64Array(k * GRID * GRID); }
     var image = plane.image, px = image.data, values = plane.values;
     for (var q = 0; q < GRID * GRID; q++) {
       var colour, depth;
@@ -174,7 +187,7 @@
         values[q] = p;
         colour = RGB[t > 0 ? 1 : 0]; depth = Math.min(1, Math.abs(t)) * 0.7;
       } else {
-        var cp = classOf(O, q, k);
+        var cp = classOf(O, q, k, plane.margins, GRID * GRID);
         values[q] = cp[0];
         colour = RGB[cp[0] % RGB.length]; depth = Math.max(0, (cp[1] - 1 / k) / (1 - 1 / k)) * 0.7;
       }
@@ -209,36 +222,34 @@
     if (hollow) { ctx.lineWidth = 2; ctx.strokeStyle = colour; ctx.stroke(); return; }
     ctx.fillStyle = colour; ctx.fill(); ctx.lineWidth = 1; ctx.strokeStyle = "#fff"; ctx.stroke();
   }
-  // The decision boundary: where P crosses 1/2 (binary; marching squares between the cells' centres),
-  // or where the most likely class changes
+  // The decision boundary, by marching squares between the cells' centres: where P crosses 1/2
+  // (binary), or where each class's margin p_c − max_{j≠c} p_j crosses 0 (the edge of its region)
   function boundary(ctx, values, size) {
-    var cell = size / GRID, half = cell / 2;
     ctx.strokeStyle = "rgba(0,0,0,.75)"; ctx.lineWidth = 1.5; ctx.beginPath();
+    if (S.kind === "binary") { contour(ctx, values, 0, 0.5, size); } else {
+      for (var c = 0; c < outputs(); c++) { contour(ctx, plane.margins, c * GRID * GRID, 0, size); }
+    }
+    ctx.stroke();
+  }
+  var SIDES = [[0, 1, 0, 0, 1, 0], [1, 3, 1, 0, 1, 1], [2, 3, 0, 1, 1, 1], [0, 2, 0, 0, 0, 1]];  // corners a b d e
+  function contour(ctx, field, start, level, size) {
+    var cell = size / GRID, half = cell / 2, corner = [0, 0, 0, 0];
     for (var r = 0; r < GRID - 1; r++) {
       for (var c = 0; c < GRID - 1; c++) {
-        var a = values[r * GRID + c], b = values[r * GRID + c + 1], d = values[(r + 1) * GRID + c];
-        if (S.kind === "classes") {  // between cells of different classes
-          var x = (c + 1) * cell, y = (r + 1) * cell;
-          if (a !== b) { ctx.moveTo(x, y - cell); ctx.lineTo(x, y); }
-          if (a !== d) { ctx.moveTo(x - cell, y); ctx.lineTo(x, y); }
-          continue;
-        }
-        var e = values[(r + 1) * GRID + c + 1], above = (a > 0.5 ? 1 : 0) + (b > 0.5 ? 2 : 0) + (e > 0.5 ? 4 : 0) + (d > 0.5 ? 8 : 0);
-        if (above === 0 || above === 15) { continue; }
+        var at = start + r * GRID + c;
+        corner[0] = field[at]; corner[1] = field[at + 1]; corner[2] = field[at + GRID]; corner[3] = field[at + GRID + 1];
+        var above = (corner[0] > level) + (corner[1] > level) + (corner[2] > level) + (corner[3] > level);
+        if (above === 0 || above === 4) { continue; }
         var n = 0, px = 0, py = 0, x0 = c * cell + half, y0 = r * cell + half;
-        // the crossings on the cell's four sides (top a–b, right b–e, bottom d–e, left a–d), joined in pairs
-        var sides = [[a, b, 0, 0, 1, 0], [b, e, 1, 0, 1, 1], [d, e, 0, 1, 1, 1], [a, d, 0, 0, 0, 1]];
-        for (var k = 0; k < 4; k++) {
-          var u = sides[k][0], v = sides[k][1];
-          if ((u > 0.5) === (v > 0.5)) { continue; }
-          var t = (0.5 - u) / (v - u), qx = x0 + (sides[k][2] + t * (sides[k][4] - sides[k][2])) * cell;
-          var qy = y0 + (sides[k][3] + t * (sides[k][5] - sides[k][3])) * cell;
+        for (var k = 0; k < 4; k++) {  // the crossings on the cell's sides, joined in pairs
+          var side = SIDES[k], u = corner[side[0]], v = corner[side[1]];
+          if ((u > level) === (v > level)) { continue; }
+          var t = (level - u) / (v - u), qx = x0 + (side[2] + t * (side[4] - side[2])) * cell, qy = y0 + (side[3] + t * (side[5] - side[3])) * cell;
           if (n % 2 === 0) { px = qx; py = qy; } else { ctx.moveTo(px, py); ctx.lineTo(qx, qy); }
           n++;
         }
       }
     }
-    ctx.stroke();
   }
   function legend() {
     var el = $("legend"), spec = problemSpec(), parts = [];
@@ -631,6 +642,8 @@
     var t = Math.min(1, Math.max(0, (Math.log10(Math.abs(c)) + 6) / 6));
     return Math.round((0.5 + t * 5.5) * 100) / 100;
   }
+  // the graph's area changes size when the text above it wraps anew: keep its scale (text ≥ 12 px)
+  if (window.ResizeObserver) { new ResizeObserver(function () { if (G.view) { G.view.resized(); } }).observe($("graph-holder")); }
   $("graph-in").addEventListener("click", function () { if (G.view) { G.view.zoom(1.25); } });
   $("graph-out").addEventListener("click", function () { if (G.view) { G.view.zoom(0.8); } });
   $("graph-fit").addEventListener("click", function () { if (G.view) { G.view.fit(); } });
