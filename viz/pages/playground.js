@@ -33,7 +33,7 @@
   var S = {
     key: null, problem: null, trainer: null, points: [], validation: null, labels: [], kind: "binary",
     chosenClass: 0, sample: { point: 0 }, view: "weights", playing: false, speed: 60, frames: 0,
-    lossSteps: [], valLosses: [], gradSteps: [], reinitSeed: 1, message: "", pythonSizes: null,
+    lossSteps: [], valLosses: [], gradSteps: [], gradSeries: [], reinitSeed: 1, message: "", pythonSizes: null,
     optimizerSettings: {}, owed: 0, last: 0
   };
 
@@ -75,7 +75,7 @@
       optimizer: pythonOptimizer ? optimizer : withoutState(optimizer), l2: l2, batchSize: spec.batchSize,
       seed: spec.seed, X: S.points.map(function (p) { return [p[0], p[1]]; }), y: S.points.map(function (p) { return p[2]; })
     });
-    S.lossSteps = []; S.valLosses = []; S.gradSteps = []; S.message = "";
+    S.lossSteps = []; S.valLosses = []; S.gradSteps = []; S.gradSeries = []; S.message = "";
     networkDiagram();
     settingsShown();
     sampleGraph();
@@ -108,7 +108,9 @@
                     "rate (try " + fmt(S.trainer.optimizer.lr / 10) + "), then press \u201cweights from Python\u201d or \u201creinitialise\u201d.";
         return false;
       }
-      S.gradSteps.push(S.trainer.layerGradients[S.trainer.layerGradients.length - 1]);
+      var grads = S.trainer.layerGradients[S.trainer.layerGradients.length - 1];
+      grads.forEach(function (g, l) { (S.gradSeries[l] = S.gradSeries[l] || []).push(g); });
+      S.gradSteps.push(S.trainer.steps);
       if (S.trainer.losses.length > before) {  // an epoch ended: History.loss, and val_loss
         S.lossSteps.push(S.trainer.steps);
         if (S.validation) { S.valLosses.push(S.trainer.evaluate(S.validation.X, S.validation.y).loss); }
@@ -420,9 +422,8 @@
     if (acc !== null && acc !== undefined) { text += " \u00b7 accuracy " + Math.round(acc * 1000) / 10 + "%"; }
     $("loss-text").textContent = text;
     var layers = t.net.layers.length, gseries = [];
-    var steps = S.gradSteps.map(function (_, i) { return i + 1; });
     for (var l = 0; l < layers; l++) {
-      gseries.push({ steps: steps, values: S.gradSteps.map(function (g) { return g[l]; }), colour: LAYER_COLOURS[l % LAYER_COLOURS.length] });
+      gseries.push({ steps: S.gradSteps, values: S.gradSeries[l] || [], colour: LAYER_COLOURS[l % LAYER_COLOURS.length] });
     }
     logChart($("grads"), gseries, "Each layer's mean |\u2202L/\u2202w| at every step appears here.");
   }
@@ -785,15 +786,21 @@
       while (n > 0 && trainSteps(1) && performance.now() - start < 30) { n--; }
       if (n > 0) { S.owed = 0; }  // the machine cannot keep up: do not pile steps up
     }
-    if (!reducedMotion || now - (S.drawnAt || 0) > 500 || !S.playing) { redraw(); S.drawnAt = now; }
+    if (!reducedMotion || now - (S.drawnAt || 0) > 500 || !S.playing) {
+      // the plane and the curves every frame; the network and the sample's graph (many SVG elements
+      // to paint) ten times a second while it plays
+      redraw(S.playing && now - (S.detailAt || 0) < 100);
+      S.drawnAt = now;
+      if (!S.skipped) { S.detailAt = now; }
+    }
     if (S.playing) { requestAnimationFrame(frame); }
   }
-  function redraw() {
+  function redraw(skipDetail) {
     var t = S.trainer;
     drawPlane();
     drawCurves();
-    drawNetwork();
-    recompute();
+    S.skipped = !!skipDetail;
+    if (!skipDetail) { drawNetwork(); recompute(); }
     $("counter").textContent = "epoch " + t.losses.length + " \u00b7 step " + t.steps + (t.stepsPerEpoch() > 1 ? " (" + t.stepsPerEpoch() + " per epoch)" : "");
     $("status").textContent = S.message;
     S.frames += 1;
