@@ -208,11 +208,13 @@
     S.points.forEach(function (p) { dot(ctx, p, p[2], radius, false); });
     var chosen = chosenInput();
     if (chosen) {  // the sample whose graph is drawn: a ring
-      var at = toScreen(chosen.x[0], chosen.x[1]);
-      ctx.lineWidth = 3; ctx.strokeStyle = "#E69F00";
-      ctx.beginPath(); ctx.arc(at[0], at[1], radius + 5, 0, 2 * Math.PI); ctx.stroke();
+      var at = toScreen(chosen.x[0], chosen.x[1]);  // a dark ring with a white one inside: seen on any colour
+      [["#111", 3.5, radius + 5], ["#fff", 1.5, radius + 2.6]].forEach(function (ring) {
+        ctx.lineWidth = ring[1]; ctx.strokeStyle = ring[0];
+        ctx.beginPath(); ctx.arc(at[0], at[1], ring[2], 0, 2 * Math.PI); ctx.stroke();
+      });
       if (chosen.point === null) {
-        ctx.lineWidth = 2; ctx.beginPath(); ctx.moveTo(at[0] - 6, at[1]); ctx.lineTo(at[0] + 6, at[1]);
+        ctx.lineWidth = 2; ctx.strokeStyle = "#111"; ctx.beginPath(); ctx.moveTo(at[0] - 6, at[1]); ctx.lineTo(at[0] + 6, at[1]);
         ctx.moveTo(at[0], at[1] - 6); ctx.lineTo(at[0], at[1] + 6); ctx.stroke();
       }
     }
