@@ -8,7 +8,7 @@ import re
 import pytest
 
 from chainrule import nn, viz
-from chainrule.viz.playground import trainer_spec
+from chainrule.viz.playground import sample_graph, trainer_spec
 
 
 def moons(n=40):
@@ -107,15 +107,16 @@ def test_the_file_is_checked_first_and_written_atomically(tmp_path, monkeypatch)
 
 
 def test_one_samples_graph_knows_its_leaves_and_the_targets_constants():
-    X, y = moons()
-    for loss, output, labels in (("hinge", "linear", [-1, 1]), ("bce", "sigmoid", [0, 1]), ("mse_half", "linear", [0, 1])):
+    for loss, output, labels in (("hinge", "linear", [-1.0, 1.0]), ("bce", "sigmoid", [0.0, 1.0]),
+                                 ("mse_half", "linear", [0.0, 1.0])):
         model = nn.MLP(2, [3, 1], output=output, seed=0)
-        data = page_data(viz.playground(model, X, [labels[int(v)] for v in y], loss=loss).html)
-        (variant,) = data["problems"]["given"]["graph"]["variants"].values()
+        (variant,) = sample_graph(model, loss, labels)["variants"].values()
         kinds = sorted(leaf[1] for leaf in variant["leaves"])
         assert kinds.count("p") == model.num_parameters() and kinds.count("x") == 2 and kinds.count("y") == 1, loss
-    model = nn.MLP(2, [3, 3], output="softmax", seed=0)
-    X3, y3 = nn.data.spirals(10, classes=3, seed=0)
-    graph = page_data(viz.playground(model, X3, y3, loss="cross_entropy").html)["problems"]["given"]["graph"]
+        target = [leaf[0] for leaf in variant["leaves"] if leaf[1] == "y"][0]
+        assert variant["program"][target]["o"] == "const" and variant["program"][target]["d"] == labels[0]
+    graph = sample_graph(nn.MLP(2, [3, 3], output="softmax", seed=0), "cross_entropy", [0, 1, 2])
     assert sorted(graph["variants"]) == ["0", "1", "2"]  # the graph picks the true class's score: one per class
-    assert graph["detail"] == "ops"
+    assert graph["detail"] == "ops" and all("y" not in [leaf[1] for leaf in v["leaves"]] for v in graph["variants"].values())
+    big = sample_graph(nn.MLP(2, [16, 16, 1], output="sigmoid", seed=0), "bce", [0.0, 1.0])
+    assert big["detail"] == "neurons"  # over 300 drawn nodes one by one: one node per neuron
