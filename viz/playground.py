@@ -266,7 +266,9 @@ def playground(model: MLP, X: Sequence[Any], y: Sequence[Any], *, loss: str = "m
     decision (click to add a point of the chosen class, shift-click or long-press to remove one);
     the loss (log scale), the network (weights, gradients or last updates), the gradient size per
     layer, and one sample's computation graph with data and grad on every node (click a point, or
-    anywhere on the plane, to choose the sample). The learning rate, optimizer, activation, L2 and
+    anywhere on the plane, to choose the sample); "step into" walks through that sample's training
+    step (forward, backward edge by edge, the update per parameter) when its graph is drawn
+    operation by operation. The learning rate, optimizer, activation, L2 and
     hidden sizes change while it trains; "reinitialise" draws new weights (seeded), "weights from
     Python" puts back the ones it started from; the model downloads as a file nn.MLP.from_file
     reads, the data as CSV. A three-class problem (spiral arms, softmax + cross-entropy) is one

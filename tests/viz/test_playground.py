@@ -402,3 +402,58 @@ def test_reduced_motion_draws_seldom_while_it_trains(browser, pages):
         assert status["frames"] <= 4  # the first drawing and one every half second, not one per step
     finally:
         context.close()
+
+
+def test_step_into_shows_this_samples_training_step_as_the_engine_and_optimizer_compute_it(browser, tmp_path):
+    from chainrule.viz.frames import replay, replaying
+
+    X, y = nn.data.xor()
+    model = nn.MLP(2, [4, 1], activation="tanh", output="sigmoid", seed=1)
+    path = viz.save_playground(model, X, y, tmp_path / "xor.html", loss="bce", optimizer=nn.Adam(model.parameters(), lr=0.1))
+    opened = Opened(browser, path)
+    try:
+        page = opened.page
+        opened("window.playground.step(3)")
+        opened("window.playground.weightsFromPython()")  # the optimizer's state as Python's: fresh
+        assert opened("window.playground.select(1, 0)") == 2
+        frames = opened("window.playground.stepInto()")
+        root = nn.loss_graph(model, [[1.0, 0.0]], [1.0], "bce")
+        order = topological_order(root)
+        forward = [f for f in frames if f["kind"] == "f"]
+        assert len(forward) == len(list(root.forward_steps()))
+        with replaying(order):
+            expected = replay(root, order).frames
+        backward = [f for f in frames if f["kind"] == "b"]
+        fmt = viz.graph.fmt
+        assert [(f["node"], f["parent"], f["edge"], fmt(f["before"]), fmt(f["after"])) for f in backward] == \
+            [(e["c"], e["p"], e["e"], e["b"], e["a"]) for e in expected]
+        root.backward()
+        plan = nn.Adam(model.parameters(), lr=0.1).plan()  # the update this sample alone would make, now
+        updates = [f for f in frames if f["kind"] == "u"]
+        assert len(updates) == len(plan) == 17
+        for mine, theirs in zip(updates, plan):
+            assert mine["text"].endswith(": " + theirs.text) and mine["after"] == pytest.approx(theirs.after, rel=1e-12)
+        assert updates[0]["text"].startswith("Update 1/17, layers.0.neurons.0.w.0: m ← β₁·m")
+        # the drawing follows the frames: the edge of a backward frame is lit, its parent's grad changes
+        k = frames.index(backward[3])
+        opened(f"window.playground.frame({k})")
+        lit = opened("[...document.querySelectorAll('#graph-holder .active')].map(e => e.id)")
+        assert sorted(lit) == [backward[3]["edge"] + "_a", backward[3]["edge"] + "_b"]
+        grad_line = opened(f"[...document.querySelectorAll('#v{backward[3]['parent']} text')].pop().textContent")
+        assert grad_line == f"grad {fmt(backward[3]['before'])} → {fmt(backward[3]['after'])}"
+        assert page.inner_text("#frame-text") == backward[3]["text"]
+        page.locator("h1").click()
+        page.keyboard.press("ArrowRight")
+        assert opened("window.playground.frame(-1)") == 0 and opened("window.playground.status().steps") == 0  # keys step frames
+        page.keyboard.press("Escape")
+        assert page.locator("#stepping").is_hidden() and opened("window.playground.frame(0)") is None
+        assert opened.errors == []
+    finally:
+        opened.context.close()
+
+
+def test_step_into_a_graph_drawn_per_neuron_says_what_to_do_instead(pages):
+    opened = pages["laptop"]  # 2-8-8-1: 397 nodes to draw one by one, so one node per neuron
+    assert opened("window.playground.stepInto()") is None
+    assert "viz.training_step(nn.loss_graph(model, [x], [y], loss), optimizer)" in opened.page.inner_text("#status")
+    assert opened.page.locator("#stepping").is_hidden() and opened.errors == []

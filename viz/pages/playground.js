@@ -97,6 +97,7 @@
 
   // -- one training step, and what each epoch records -------------------------------------------------
   function trainSteps(n) {
+    if (n > 0) { stepOut(); }
     for (var k = 0; k < n; k++) {
       var before = S.trainer.losses.length;
       try {
@@ -554,6 +555,7 @@
   // -- one sample's graph ---------------------------------------------------------------------------
   var G = { view: null, variant: null, key: null, program: null, nodes: [], edges: [], labels: [], ops: [], state: null, holder: null };
   function sampleGraph() {
+    stepOut();
     var chosen = chosenInput(), graph = S.problem.graph, t = S.trainer;
     var sameShape = t.sizes.join() === S.pythonSizes.join();
     if (!chosen || !sameShape) {
@@ -591,7 +593,7 @@
     var v = G.variant;
     G.nodes = v.nodes.map(function (n) {
       var g = $(n[0]), texts = g ? g.querySelectorAll("text") : [];
-      return { node: n[1], collapsed: n[2], data: texts.length > 1 ? texts[texts.length - 2] : null,
+      return { id: n[0], node: n[1], collapsed: n[2], data: texts.length > 1 ? texts[texts.length - 2] : null,
                grad: texts.length > 1 ? texts[texts.length - 1] : null, only: texts.length === 1 ? texts[0] : null };
     });
     G.edges = v.edges.map(function (e) {
@@ -611,7 +613,7 @@
     return ops.evaluate(G.program, values);
   }
   function recompute() {
-    if (!G.variant) { return; }
+    if (!G.variant || STEP) { return; }
     var state = G.state = graphState(), chosen = chosenInput(), root = G.variant.root;
     if (state.problem) {
       $("sample-text").textContent = "With these weights the engine would refuse this sample's graph: " + state.problem.title +
@@ -645,6 +647,158 @@
     var t = Math.min(1, Math.max(0, (Math.log10(Math.abs(c)) + 6) / 6));
     return Math.round((0.5 + t * 5.5) * 100) / 100;
   }
+  // -- step into: this sample's training step, frame by frame (forward, backward edge by edge, the update) --
+  // The numbers are the recomputed graph's (ops.evaluate: the engine's) and the optimizer's rule with the
+  // trainer's state; the step is the one training on this sample alone would take now (without L2).
+  var STEP = null;
+  function stepInto() {
+    if (!G.variant) { say("No graph to step into: see the note in its panel.", false); return; }
+    if (G.variant.detail !== "ops") {
+      say("Step into needs the graph drawn operation by operation; this network's is drawn one node per neuron. A " +
+          "smaller network (at most 300 drawn nodes, such as 2-4-1) steps in here; in Python, viz.training_step(" +
+          "nn.loss_graph(model, [x], [y], loss), optimizer) shows this one.", false);
+      return;
+    }
+    pause();
+    var state = graphState();
+    if (state.problem) { say("The engine would refuse this sample's graph at these weights: nothing to step into.", false); return; }
+    STEP = { frames: stepFrames(state), at: 0, state: state };
+    $("stepping").hidden = false; $("frame-text").hidden = false; $("sample-text").hidden = true;
+    showFrame(0);
+  }
+  function stepFrames(state) {
+    var prog = G.program, names = G.variant.names, root = G.variant.root, frames = [], grad = prog.map(function () { return 0; });
+    prog.forEach(function (n, i) {
+      if (!n.p.length) { return; }
+      frames.push({ k: "f", n: i, t: "Forward: " + names[i] + " = " + n.o + "(" + n.p.map(function (j) { return names[j]; }).join(", ") +
+                    ") = " + fmt(state.data[i]) });
+    });
+    var r = names[root];
+    grad[root] = 1;
+    frames.push({ k: "b", c: root, p: root, e: null, b: 0, a: 1, t: "Seed: " + r + ".grad = ∂" + r + "/∂" + r + " = 1" });
+    for (var c = prog.length - 1; c >= 0; c--) {  // backward's order: each node's grad is complete when it is passed on
+      if (prog[c].o === "const" || !prog[c].p.length) { continue; }
+      prog[c].p.forEach(function (p, k) {
+        if (prog[p].o === "const") { return; }  // the engine passes nothing into a constant
+        var local = state.locals[c][k], before = grad[p], contribution = local * grad[c], cn = names[c], pn = names[p];
+        grad[p] = before + contribution;
+        frames.push({ k: "b", c: c, p: p, e: "e" + c + "_" + k, b: before, a: grad[p],
+                      t: cn + ".grad = ∂" + r + "/∂" + cn + " = " + fmt(grad[c]) + " is complete: pass it to " + pn + "\n" +
+                         pn + ".grad += " + cn + ".grad × ∂" + cn + "/∂" + pn + "\n        += " + fmt(grad[c]) + " × " +
+                         fmt(local) + " = " + fmt(contribution) + "\n" + pn + ".grad: " + fmt(before) + " → " + fmt(grad[p]) });
+      });
+    }
+    return frames.concat(updateFrames(state));
+  }
+  function updateFrames(state) {  // the optimizer's rule per parameter, worked out with its state, as nn/optim.py writes it
+    var t = S.trainer, o = t.optimizer, theta = t.theta, node = {}, g = [], names = G.variant.names;
+    G.variant.leaves.forEach(function (leaf) { if (leaf[1] === "p") { node[leaf[2]] = leaf[0]; } });
+    for (var i = 0; i < theta.length; i++) { g.push(state.grad[node[i]]); }
+    var spec = currentOptimizer();
+    spec.state = {}; spec.steps = o.steps;
+    Object.keys(o.state).forEach(function (key) { spec.state[key] = Array.prototype.slice.call(o.state[key]); });
+    var next = T.optimizerStep(spec, Array.prototype.slice.call(theta), g), frames = [];
+    for (i = 0; i < theta.length; i++) {
+      var gi = o.weight_decay ? g[i] + o.weight_decay * theta[i] : g[i];
+      frames.push({ k: "u", n: node[i], before: theta[i], after: next.theta[i],
+                    t: "Update " + (i + 1) + "/" + theta.length + ", " + parameterName(i) + ": " +
+                       ruleText(spec, names[node[i]], theta[i], gi, next, i, o.steps + 1) });
+    }
+    return frames;
+  }
+  function parameterName(index) {
+    var found = "";
+    S.trainer.net.layers.forEach(function (L, l) {
+      var at = index - L.offset;
+      if (at >= 0 && at < L.nout * (L.nin + 1)) {
+        var j = Math.floor(at / (L.nin + 1)), i = at % (L.nin + 1);
+        found = "layers." + l + ".neurons." + j + (i === L.nin ? ".b" : ".w." + i);
+      }
+    });
+    return found;
+  }
+  function n(x) { return x < 0 ? "(" + fmt(x) + ")" : fmt(x); }  // nn/optim.py's _n
+  function ruleText(o, w, old, g, next, i, t) {  // nn/optim.py's explain_update, with the same numbers
+    var lr = fmt(o.lr), now = next.theta[i];
+    if (o.kind === "sgd" && !o.momentum) { return w + " ← " + w + " − η·g = " + fmt(old) + " − " + lr + " × " + n(g) + " = " + fmt(now); }
+    if (o.kind === "sgd") {
+      var v = next.state.velocity[i], head = "v ← μ·v + g = " + fmt(o.momentum) + " × " + n(o.state.velocity[i]) + " + " + n(g) + " = " + fmt(v) + ";  ";
+      if (o.nesterov) {
+        return head + w + " ← " + w + " − η·(g + μ·v) = " + fmt(old) + " − " + lr + " × (" + n(g) + " + " +
+               fmt(o.momentum) + " × " + n(v) + ") = " + fmt(now);
+      }
+      return head + w + " ← " + w + " − η·v = " + fmt(old) + " − " + lr + " × " + n(v) + " = " + fmt(now);
+    }
+    if (o.kind === "rmsprop") {
+      var s2 = next.state.square_avg[i];
+      return "s ← ρ·s + (1 − ρ)·g² = " + fmt(o.rho) + " × " + fmt(o.state.square_avg[i]) + " + " + fmt(1 - o.rho) + " × " +
+             n(g) + "² = " + fmt(s2) + ";  " + w + " ← " + w + " − η·g/(√s + ε) = " + fmt(old) + " − " + lr + " × " +
+             n(g) + " / " + fmt(Math.sqrt(s2) + o.eps) + " = " + fmt(now);
+    }
+    var m = next.state.m[i], vv = next.state.v[i], mHat = m / (1 - Math.pow(o.beta1, t)), vHat = vv / (1 - Math.pow(o.beta2, t));
+    return "m ← β₁·m + (1 − β₁)·g = " + fmt(m) + ";  v ← β₂·v + (1 − β₂)·g² = " + fmt(vv) +
+           ";  m̂ = m/(1 − β₁^" + t + ") = " + fmt(mHat) + ";  v̂ = v/(1 − β₂^" + t + ") = " + fmt(vHat) + ";  " +
+           w + " ← " + w + " − η·m̂/(√v̂ + ε) = " + fmt(old) + " − " + lr + " × " + n(mHat) + " / " +
+           fmt(Math.sqrt(vHat) + o.eps) + " = " + fmt(now);
+  }
+  function showFrame(k) {
+    var frames = STEP.frames, state = STEP.state;
+    STEP.at = Math.max(0, Math.min(frames.length - 1, k));
+    var frame = frames[STEP.at], computed = {}, grads = {}, moved = {};
+    for (var i = 0; i <= STEP.at; i++) {
+      var f = frames[i];
+      if (f.k === "f") { computed[f.n] = true; } else if (f.k === "b") { grads[f.p] = f.a; } else if (i < STEP.at) { moved[f.n] = f.after; }
+    }
+    var forward = frame.k === "f";
+    G.holder.querySelectorAll(".current, .changed, .through, .active, .pending").forEach(function (e) {
+      e.classList.remove("current", "changed", "through", "active", "pending");
+    });
+    G.nodes.forEach(function (nd) {
+      var p = G.program[nd.node], known = !p.p.length || computed[nd.node] || !forward, g = $(nd.id);
+      if (nd.data) {
+        var data = nd.node in moved ? fmt(moved[nd.node]) : fmt(state.data[nd.node]);
+        if (frame.k === "u" && frame.n === nd.node) { data = fmt(frame.before) + " → " + fmt(frame.after); }
+        setText(nd.data, "data " + (known ? data : "—"));
+      }
+      if (nd.grad) {
+        var text = nd.node in grads ? fmt(grads[nd.node]) : frame.k === "u" ? fmt(state.grad[nd.node]) : "—";
+        if (frame.k === "b" && frame.p === nd.node && frame.e) { text = fmt(frame.b) + " → " + fmt(frame.a); }
+        setText(nd.grad, "grad " + text);
+      }
+      if (g && forward && !known) { g.classList.add("pending"); }
+    });
+    var lit = function (id, cls) { var e = $(id); if (e) { e.classList.add(cls); } };
+    if (frame.k === "f") { lit("v" + frame.n, "current"); lit("o" + frame.n, "through"); G.view.follow(["v" + frame.n]); }
+    if (frame.k === "u") { lit("v" + frame.n, "changed"); G.view.follow(["v" + frame.n]); }
+    if (frame.k === "b") {
+      lit("v" + frame.c, "current");
+      if (frame.e) {
+        lit("v" + frame.p, "changed"); lit("o" + frame.c, "through"); lit(frame.e + "_a", "active"); lit(frame.e + "_b", "active");
+        G.view.follow(["v" + frame.c, "o" + frame.c, frame.e, "v" + frame.p]);
+      }
+    }
+    var forwardCount = frames.filter(function (f) { return f.k === "f"; }).length;
+    var phase = frame.k === "f" ? "forward" : frame.k === "b" ? "backward" : "update";
+    $("frame-counter").textContent = phase + " · " + (STEP.at + 1) + " / " + frames.length + " (" + forwardCount + " forward, " +
+      frames.filter(function (f) { return f.k === "b"; }).length + " backward, " + frames.filter(function (f) { return f.k === "u"; }).length + " updates)";
+    $("frame-text").textContent = frame.t;
+  }
+  function stepOut() {
+    if (!STEP) { return; }
+    STEP = null;
+    $("stepping").hidden = true; $("frame-text").hidden = true; $("sample-text").hidden = false;
+    if (G.holder) {
+      G.holder.querySelectorAll(".current, .changed, .through, .active, .pending").forEach(function (e) {
+        e.classList.remove("current", "changed", "through", "active", "pending");
+      });
+    }
+    recompute();
+  }
+  $("step-into").addEventListener("click", stepInto);
+  $("step-out").addEventListener("click", stepOut);
+  $("frame-prev").addEventListener("click", function () { if (STEP) { showFrame(STEP.at - 1); } });
+  $("frame-next").addEventListener("click", function () { if (STEP) { showFrame(STEP.at + 1); } });
+
   // the graph's area changes size when the text above it wraps anew: keep its scale (text ≥ 12 px)
   if (window.ResizeObserver) { new ResizeObserver(function () { if (G.view) { G.view.resized(); } }).observe($("graph-holder")); }
   $("graph-in").addEventListener("click", function () { if (G.view) { G.view.zoom(1.25); } });
@@ -813,6 +967,11 @@
     if (ev.ctrlKey || ev.metaKey || ev.altKey) { return; }
     var target = ev.target, typing = target.closest && target.closest("input, select, textarea");
     if (typing) { return; }
+    if (STEP && (ev.key === "ArrowRight" || ev.key === "ArrowLeft" || ev.key === "Escape")) {
+      ev.preventDefault();
+      if (ev.key === "Escape") { stepOut(); } else { showFrame(STEP.at + (ev.key === "ArrowRight" ? 1 : -1)); }
+      return;
+    }
     if (ev.key === " ") {
       if (target.closest && target.closest("button")) { return; }  // the button's own click
       ev.preventDefault();
@@ -865,6 +1024,11 @@
       return { lr: t.optimizer.lr, optimizer: settingKey(t.optimizer), activation: t.activation, l2: t.l2, hidden: t.sizes.slice(1, -1) };
     },
     play: play, pause: pause,
+    stepInto: function () { stepInto(); return STEP ? STEP.frames.map(function (f) {
+      return { kind: f.k, node: f.k === "b" ? f.c : f.n, parent: f.k === "b" ? f.p : null, edge: f.e || null,
+               before: f.k === "b" ? f.b : f.k === "u" ? f.before : null, after: f.k === "b" ? f.a : f.k === "u" ? f.after : null, text: f.t };
+    }) : null; },
+    frame: function (k) { if (STEP) { showFrame(k); return STEP.at; } return null; }, stepOut: stepOut,
     status: function () {
       var t = S.trainer;
       return { steps: t.steps, epochs: t.losses.length, frames: S.frames, playing: S.playing, problem: S.key, sizes: t.sizes.slice(),
