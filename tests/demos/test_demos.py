@@ -5,6 +5,7 @@ claims rest on the full sizes; it checks that what the demo prints is what it co
 Decision-boundary pictures are drawn on a coarse grid here (resolution=20): the grid's size
 changes the picture, not a number the demo prints.
 """
+import json
 import re
 import subprocess
 import sys
@@ -36,7 +37,6 @@ def playground_start(folder):
     """The trainer specification of the playground.html a demo wrote (the page's starting point)."""
     text = (folder / "playground.html").read_text(encoding="utf-8")
     data = re.search(r'<script id="data" type="application/json">(.*?)</script>', text, re.S).group(1)
-    import json
     return json.loads(data)["problems"]["given"]["trainer"]
 
 

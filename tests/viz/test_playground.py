@@ -3,7 +3,6 @@ training with validation), one sample's graph gives the engine's numbers, points
 click, tap, shift-click and long press, the network shows weights, gradients or updates, the model
 downloads as a file nn.MLP.from_file loads, keys play and step; readable at laptop and phone size, no
 console errors, nothing loaded. One page load serves many checks."""
-import json
 import math
 
 import pytest
@@ -12,7 +11,6 @@ from chainrule import nn, viz
 from chainrule.engine import names, topological_order
 
 from . import parity_cases as P
-from .conftest import CHROMIUM_ARGS  # noqa: F401  (the browser fixture's flags)
 from .test_stepper import SCREENS
 
 
