@@ -89,8 +89,11 @@ class ChainruleNNScalar:
 class ChainruleOps:
     """micrograd's own moons step with chainrule Values, op by op: Σ w·x with `sum`, no `dot`."""
 
+    VALUE = Value
+
     def __init__(self, weights, X, Y):
-        self.layers = [([[Value(w) for w in row] for row in W], [Value(b) for b in bs]) for W, bs in weights]
+        V = self.VALUE
+        self.layers = [([[V(w) for w in row] for row in W], [V(b) for b in bs]) for W, bs in weights]
         self.params = [p for W, bs in self.layers for row, b in zip(W, bs) for p in (*row, b)]
 
     def step(self, X, Y):
@@ -99,7 +102,7 @@ class ChainruleOps:
         scores = []
         last = len(self.layers) - 1
         for x in X:
-            h = [Value(v) for v in x]
+            h = [self.VALUE(v) for v in x]
             for depth, (W, bs) in enumerate(self.layers):
                 zs = [sum((wi * xi for wi, xi in zip(row, h)), b) for row, b in zip(W, bs)]
                 h = zs if depth == last else [z.relu() for z in zs]
@@ -114,6 +117,90 @@ class ChainruleOps:
 
     def result(self):
         return self.loss, self.grads, [p.data for p in self.params]
+
+
+class ChainruleFitCalls:
+    """`nn.fit(model, X, Y, loss="hinge", optimizer=opt, epochs=1, l2=…, progress=False)`, called again and
+    again: one epoch with all of fit's bookkeeping (its checks, the History's evaluation), per call."""
+
+    def __init__(self, weights, X, Y):
+        ChainruleFit.__init__(self, weights, X, Y)
+        self.optimizer = self.train.optimizer
+        self.X, self.Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)
+
+    def step(self, X, Y):
+        self.history = nn.fit(self.model, self.X, self.Y, loss="hinge", optimizer=self.optimizer, epochs=1, l2=ALPHA,
+                              progress=False)
+
+    def result(self):
+        # fit records the loss after the update, the reference the loss before it: compare the rest
+        return None, self.model._store.grads.tolist(), self.model._store.values.tolist()
+
+
+class LeanValue:
+    """A lean slots engine, the floor for a Python object per operation: the local derivatives stored on
+    the edges as chainrule does, an iterative sort with a visited set, and no checks of any kind."""
+
+    __slots__ = ("data", "grad", "edges")
+
+    def __init__(self, data, edges=()):
+        self.data = data
+        self.grad = 0.0
+        self.edges = edges
+
+    def __add__(self, other):
+        other = other if isinstance(other, LeanValue) else LeanValue(other)
+        return LeanValue(self.data + other.data, (self, 1.0, other, 1.0))
+
+    __radd__ = __add__
+
+    def __mul__(self, other):
+        other = other if isinstance(other, LeanValue) else LeanValue(other)
+        return LeanValue(self.data * other.data, (self, other.data, other, self.data))
+
+    __rmul__ = __mul__
+
+    def __neg__(self):
+        return LeanValue(-self.data, (self, -1.0))
+
+    def relu(self):
+        a = self.data
+        return LeanValue(a, (self, 1.0)) if a > 0 else LeanValue(0.0, (self, 0.0))
+
+    def backward(self):
+        order, visited, path, next_edge = [], {self}, [self], [0]
+        while path:
+            node = path[-1]
+            edges, i = node.edges, next_edge[-1]
+            while i < len(edges):
+                parent = edges[i]
+                i += 2
+                if parent not in visited:
+                    visited.add(parent)
+                    if parent.edges:
+                        next_edge[-1] = i
+                        path.append(parent)
+                        next_edge.append(0)
+                        break
+                    order.append(parent)
+            else:
+                path.pop()
+                next_edge.pop()
+                order.append(node)
+        for node in order:
+            if node.edges:
+                node.grad = 0.0
+        self.grad = 1.0
+        for node in reversed(order):
+            pairs = iter(node.edges)
+            for parent, local in zip(pairs, pairs):
+                parent.grad += local * node.grad
+
+
+class LeanOps(ChainruleOps):
+    """micrograd's own moons step op by op, as ChainruleOps, with the lean slots engine's Values."""
+
+    VALUE = LeanValue
 
 
 # -- others ----------------------------------------------------------------------------------------
@@ -280,7 +367,8 @@ class Micrograd:
 def available(names: list[str]) -> dict[str, Callable]:
     """The implementations among `names` that can run here (torch and micrograd are optional)."""
     table = {"chainrule nn.fit step": ChainruleFit, "chainrule nn scalar graphs": ChainruleNNScalar,
-             "chainrule Value op by op": ChainruleOps, "hand-written floats": HandWrittenFloats,
+             "chainrule Value op by op": ChainruleOps, "lean slots engine op by op": LeanOps,
+             "chainrule fit(epochs=1) calls": ChainruleFitCalls, "hand-written floats": HandWrittenFloats,
              "numpy by hand": NumpyByHand, "torch batched (1 thread)": TorchBatched, "micrograd 0.1.0": Micrograd}
     found = {}
     for name in names:

@@ -1,6 +1,6 @@
 """`python -m chainrule.demos NAME` runs a demo, `python -m chainrule.demos --list` lists them."""
 import sys
 
-from .cli import demo_main
+from .cli import demo_main, until_the_reader_leaves
 
-sys.exit(demo_main(sys.argv[1:]))
+sys.exit(until_the_reader_leaves(demo_main, sys.argv[1:]))

@@ -1,21 +1,28 @@
-"""The `chainrule` command: `chainrule demo --list`, `chainrule demo NAME [options]`, `chainrule demo all`."""
+"""The `chainrule` command: `chainrule demo --list`, `chainrule demo NAME [options]`, `chainrule demo all`,
+`chainrule lessons [DIR]`."""
 from __future__ import annotations
 
+import argparse
 import importlib
 import sys
 import time
 import traceback
 from pathlib import Path
+from typing import Callable
 
 from chainrule import __version__
 
 from . import DEMOS
-from .common import INTERRUPTED, OneLineParser, add_common_options, checked_out, interrupted
+from .common import (INTERRUPTED, READER_GONE, OneLineParser, add_common_options, checked_out, interrupted,
+                     reader_went_away)
+from .console import tolerate_any_encoding
 
 USAGE = ("usage: chainrule demo --list | chainrule demo NAME [options] | "
          "chainrule demo all [--out DIR] [--seed N] [--quiet]")
 ALL = "all"  # not a demo: every demo, one after another
-STOP = (INTERRUPTED, 141)  # Ctrl-C, or the reader of stdout went away: `all` stops too
+STOP = (INTERRUPTED, READER_GONE)  # Ctrl-C, or the reader of stdout went away: `all` stops too
+COMMANDS = {"demo": "run a teaching demo (chainrule demo --help lists them)",
+            "lessons": "open the lessons (the notebooks) in JupyterLab (chainrule lessons --help)"}
 
 
 def demo_main(argv: list[str]) -> int:
@@ -24,15 +31,12 @@ def demo_main(argv: list[str]) -> int:
     Returns the exit status (see `common.run_demo`); a missing or unknown name is
     one line on stderr and status 2.
     """
+    tolerate_any_encoding()
     if argv and argv[0] in ("--list", "-l"):
-        width = max(len(name) for name in DEMOS)
-        print("Demos (run one with: chainrule demo NAME [--help]):")
-        for name, (_, line) in DEMOS.items():
-            print(f"  {name:<{width}}  {line}")
-        print(f"  {ALL:<{width}}  every demo above in one process, each into OUT/NAME, then a table of their times")
+        print("\n".join(["Demos (run one with: chainrule demo NAME [--help]):", *_demo_lines()]))
         return 0
     if argv and argv[0] in ("-h", "--help"):
-        print(USAGE)
+        print(demo_help())
         return 0
     if argv and argv[0] == ALL:
         return all_main(argv[1:])
@@ -42,6 +46,30 @@ def demo_main(argv: list[str]) -> int:
               "(chainrule demo --list tells what each shows)", file=sys.stderr)
         return 2
     return _launch(argv[0], argv[1:])
+
+
+def demo_help() -> str:
+    """`chainrule demo --help`: the usage, every demo, and the options they share."""
+    options = argparse.ArgumentParser(prog="chainrule demo", usage=argparse.SUPPRESS, add_help=False)
+    shared = options.add_argument_group("options (every demo, and all)")
+    add_common_options(shared, "folder for the pictures (default ./chainrule-out/NAME; all: DIR/NAME)",
+                       "print only the summary and the files written")
+    shared.add_argument("--list", "-l", action="store_true", help="the demos, one line each")
+    shared.add_argument("--help", "-h", action="store_true", help="this help; chainrule demo NAME --help: that "
+                        "demo's own options too (two-neuron: --step, --epochs N)")
+    return "\n".join([
+        USAGE, "",
+        "Run a teaching demo: it prints its story with the numbers it computed, writes its pictures and says how "
+        "to open them.", "",
+        "demos:", *_demo_lines(), "",
+        options.format_help().strip(),
+    ])
+
+
+def _demo_lines() -> list[str]:
+    width = max(len(name) for name in DEMOS)
+    return [*(f"  {name:<{width}}  {line}" for name, (_, line) in DEMOS.items()),
+            f"  {ALL:<{width}}  every demo above in one process, each into DIR/NAME, then a table of their times"]
 
 
 def _launch(name: str, argv: list[str]) -> int:
@@ -104,12 +132,29 @@ def _run_one(name: str, argv: list[str]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """The `chainrule` command; returns its exit status."""
+    tolerate_any_encoding()  # Windows' cp1252 has no η or ∂: a character it lacks is written as ASCII
     argv = sys.argv[1:] if argv is None else argv
-    parser = OneLineParser(prog="chainrule", description="Learn how neural networks learn.")
+    parser = OneLineParser(prog="chainrule", description="Learn how neural networks learn.",
+                           formatter_class=argparse.RawDescriptionHelpFormatter,
+                           epilog="commands:\n" + "\n".join(f"  {name:<8}  {text}" for name, text in COMMANDS.items()))
     parser.add_argument("--version", action="version", version=f"chainrule {__version__}")
-    parser.add_argument("command", choices=["demo"], help="demo: run a teaching demo (chainrule demo --list)")
-    parser.parse_args(argv[:1])  # checks the command (and answers --help)
-    return demo_main(argv[1:])
+    parser.add_argument("command", choices=list(COMMANDS), help="demo or lessons")
+    command = parser.parse_args(argv[:1]).command  # checks the command (and answers --help)
+    if command == "lessons":
+        from .lessons import lessons_main
+        return until_the_reader_leaves(lessons_main, argv[1:])
+    return until_the_reader_leaves(demo_main, argv[1:])
+
+
+def until_the_reader_leaves(command: Callable[[list[str]], int], argv: list[str]) -> int:
+    """Run `command`; if the reader of stdout goes away (`chainrule demo --list | head -1`), stop quietly
+    with status 141, as a program stopped by SIGPIPE, instead of a BrokenPipeError traceback."""
+    try:
+        status = command(argv)
+        sys.stdout.flush()  # what is still buffered goes now, while a closed pipe can be caught
+    except BrokenPipeError:
+        return reader_went_away()
+    return status
 
 
 if __name__ == "__main__":

@@ -93,8 +93,31 @@ def run(out: Path, seed: int = 0, say: Narrator = Narrator(), epochs: int = EPOC
         for name, h in results[title].items():
             say(f"  {name:<36} final loss {h.loss[-1]:.4f}, accuracy {h.accuracy[-1]:.0%}{dead(h)}")
         say("")
-
     similar, skewed = results.values()
+    gap_similar, gap_skewed = tell_when_adam_wins(say, similar, skewed, epochs)
+    hist_plateau, plateau = plateau_run(say, X, y, seed, plateau_epochs)
+    clip = clipping_runs(X, y, seed, epochs)
+    tell_clipping(say, clip)
+    say.wrote(plots.save(plots.curves_side_by_side(
+        {title: {k: h.loss for k, h in res.items()} for title, res in results.items()}, log=True,
+        ylabel="training loss (cross-entropy)", title="The same network and batches, each optimizer"), out / "loss.png"))
+    say.wrote(plots.save(plots.plateau(hist_plateau.val_loss, hist_plateau.lr, plateau.reductions,
+                                       title="ReduceLROnPlateau (SGD, factor 0.5, patience 5)"), out / "plateau_lr.png"))
+    say.wrote(plots.save(plots.clipping({k: h.val_loss for k, h in clip.items()}, {k: h.grad_norm for k, h in clip.items()},
+                                        CLIP, loss_label="loss on the 100 moons (cross-entropy)",
+                                        title=f"Clipping, outliers at ±{OUTLIER:g}"),
+                         out / "clipping.png"))
+    say.summary(f"optimizers: best with similar scales: {best(similar)}; with a 100× input: {best(skewed)}; "
+                f"SGD−Adam loss gap {gap_similar:+.3f} → {gap_skewed:+.3f}")
+    return {"results": results, "gap_similar": gap_similar, "gap_skewed": gap_skewed,
+            "plateau_reductions": plateau.reductions, "clip": clip}
+
+
+
+
+def tell_when_adam_wins(say: Narrator, similar: dict[str, nn.History], skewed: dict[str, nn.History],
+                        epochs: int) -> tuple[float, float]:
+    """The notes' question answered from the runs; returns SGD − Adam's final loss with each scaling."""
     sgd_name, adam_name = "SGD (η 0.3)", "Adam (η 0.01)"
     gap_similar = similar[sgd_name].loss[-1] - similar[adam_name].loss[-1]
     gap_skewed = skewed[sgd_name].loss[-1] - skewed[adam_name].loss[-1]
@@ -117,19 +140,25 @@ def run(out: Path, seed: int = 0, say: Narrator = Narrator(), epochs: int = EPOC
     slow = similar["Adam (η 3e-4, the notes' default)"].loss[-1]
     say(f"  The notes' default η = 3e-4 is a safe choice for big networks but slow here: loss {slow:.3f} after "
         f"{epochs} epochs against {similar[adam_name].loss[-1]:.3f} with η = 0.01.\n")
+    return gap_similar, gap_skewed
 
+
+def plateau_run(say: Narrator, X: Sequence, y: Sequence, seed: int, epochs: int) -> tuple[nn.History, nn.ReduceLROnPlateau]:
+    """SGD with ReduceLROnPlateau on a validation split; says when η was cut."""
     (Xt, yt), (Xv, yv) = nn.data.split(X, y, (0.7, 0.3), seed=seed)
     model = nn.MLP(2, [8, 8, 1], output="sigmoid", seed=seed)
     optimizer = nn.SGD(model.parameters(), lr=0.3)
     plateau = nn.ReduceLROnPlateau(optimizer, factor=0.5, patience=5, min_lr=0.01)
-    hist_plateau = nn.fit(model, Xt, yt, loss="bce", optimizer=optimizer, epochs=plateau_epochs, batch_size=10,
-                          validation=(Xv, yv), scheduler=plateau, seed=seed)
+    history = nn.fit(model, Xt, yt, loss="bce", optimizer=optimizer, epochs=epochs, batch_size=10,
+                     validation=(Xv, yv), scheduler=plateau, seed=seed)
     say("ReduceLROnPlateau (factor 0.5, patience 5, on the validation loss), SGD η = 0.3:")
     when = ", ".join(map(str, plateau.reductions)) or "no epoch"
     say(f"  η was halved at epoch {when}: after the validation loss had not beaten its best for more than 5 epochs;")
-    say(f"  final η = {optimizer.lr:g}, validation loss {hist_plateau.val_loss[-1]:.4f}\n")
+    say(f"  final η = {optimizer.lr:g}, validation loss {history.val_loss[-1]:.4f}\n")
+    return history, plateau
 
-    clip = clipping_runs(X, y, seed, epochs)
+
+def tell_clipping(say: Narrator, clip: dict[str, nn.History]) -> None:
     plain, clipped = clip.values()
     above = sum(n > CLIP for n in clipped.grad_norm)
     say(f"Gradient clipping: the same moons plus three far-away points (at ±{OUTLIER:g}), SGD η = {CLIP_LR:g}. A batch "
@@ -150,20 +179,6 @@ def run(out: Path, seed: int = 0, say: Narrator = Narrator(), epochs: int = EPOC
         f"most η·{CLIP:g} = {CLIP_LR * CLIP:g};")
     say(f"  in {above} of {len(clipped.grad_norm)} epochs some gradient was longer and was cut; the clipped run's loss "
         f"went from {clipped.val_loss[0]:.3f} to {clipped.val_loss[-1]:.4f}.\n")
-
-    say.wrote(plots.save(plots.curves_side_by_side(
-        {title: {k: h.loss for k, h in res.items()} for title, res in results.items()}, log=True,
-        ylabel="training loss (cross-entropy)", title="The same network and batches, each optimizer"), out / "loss.png"))
-    say.wrote(plots.save(plots.plateau(hist_plateau.val_loss, hist_plateau.lr, plateau.reductions,
-                                       title="ReduceLROnPlateau (SGD, factor 0.5, patience 5)"), out / "plateau_lr.png"))
-    say.wrote(plots.save(plots.clipping({k: h.val_loss for k, h in clip.items()}, {k: h.grad_norm for k, h in clip.items()},
-                                        CLIP, loss_label="loss on the 100 moons (cross-entropy)",
-                                        title=f"Clipping, outliers at ±{OUTLIER:g}"),
-                         out / "clipping.png"))
-    say.summary(f"optimizers: best with similar scales: {best(similar)}; with a 100× input: {best(skewed)}; "
-                f"SGD−Adam loss gap {gap_similar:+.3f} → {gap_skewed:+.3f}")
-    return {"results": results, "gap_similar": gap_similar, "gap_skewed": gap_skewed,
-            "plateau_reductions": plateau.reductions, "clip": clip}
 
 
 def main(argv: Optional[list[str]] = None) -> int:

@@ -17,12 +17,12 @@ import io
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, TextIO
+from typing import Any, Callable, TextIO
 
 from chainrule import engine
 from chainrule.engine import Value, fmt, no_grad
 
-from .common import Narrator, run_demo
+from .common import Narrator, run_demo, whole_number
 
 DESCRIPTION = "the notes' two-neuron backpropagation example, number for number, and where the notes slip"
 
@@ -145,7 +145,17 @@ def report(out: TextIO = sys.stdout, epochs: int = 1000) -> dict[str, float]:
     grads_full = gradients(full)
     n = {"z1": net.z1.data, "a1": net.a1.data, "z2": net.z2.data, "a2": net.a2.data,
          "E": full.E.data, "E half": net.E.data}
+    _forward_pass(w, n)
+    factors = _backward_pass(w, net, full)
+    updated = _updates(w, net, grads)
+    _where_the_notes_slip(w, net, n, grads, grads_full, factors)
+    ratio = _vanishing(w, n, grads, factors)
+    history = _training(w, epochs)
+    return {**n, **{"grad " + k: v for k, v in grads.items()}, **{"new " + k: v for k, v in updated.items()},
+            "ratio w2/w1": ratio, "final E": history[-1], "epochs": len(history)}
 
+
+def _forward_pass(w: Callable[[str], Any], n: dict[str, float]) -> None:
     w("The two-neuron network of the notes (003, 'Example: Two-Neuron Network')\n")
     w(f"  x1 = {SETUP['x1']}, w1 = {SETUP['w1']}, b1 = {SETUP['b1']}, w2 = {SETUP['w2']}, b2 = {SETUP['b2']}, "
       f"target T = {SETUP['T']}, sigmoid neurons, learning rate η = {LEARNING_RATE}\n\n")
@@ -155,6 +165,9 @@ def report(out: TextIO = sys.stdout, epochs: int = 1000) -> dict[str, float]:
     w(f"  E  = (T − a2)²      = {n['E']:.6f}   {compare(n['E'], NOTES['E'])}\n")
     w(f"  E  = ½(T − a2)²     = {n['E half']:.6f}   (the convention the notes' gradients use, see below)\n\n")
 
+
+def _backward_pass(w: Callable[[str], Any], net: TwoNeuron, full: TwoNeuron) -> dict[str, float]:
+    """The chain rule's factors, each a local derivative the engine recorded, against the notes'."""
     dE_da2 = net.a2.grad
     factors = {"da2/dz2": local(net.a2, net.z2), "dz2/da1": local(net.z2, net.a1), "da1/dz1": local(net.a1, net.z1)}
     w("Backward pass (chain rule; every factor is a local derivative the engine recorded)\n")
@@ -163,7 +176,11 @@ def report(out: TextIO = sys.stdout, epochs: int = 1000) -> dict[str, float]:
     w(f"  ∂a2/∂z2 = a2(1 − a2)    = {factors['da2/dz2']:.6f}   {compare(factors['da2/dz2'], NOTES['da2/dz2'])}\n")
     w(f"  ∂z2/∂a1 = w2            = {factors['dz2/da1']:.6f}   {compare(factors['dz2/da1'], NOTES['dz2/da1'])}\n")
     w(f"  ∂a1/∂z1 = a1(1 − a1)    = {factors['da1/dz1']:.6f}   {compare(factors['da1/dz1'], NOTES['da1/dz1'])}\n\n")
+    return factors
 
+
+def _updates(w: Callable[[str], Any], net: TwoNeuron, grads: dict[str, float]) -> dict[str, float]:
+    """Each gradient as its chain of local derivatives, and the update it gives."""
     chains = {
         "w2": "∂E/∂a2 · ∂a2/∂z2 · ∂z2/∂w2", "b2": "∂E/∂a2 · ∂a2/∂z2 · ∂z2/∂b2",
         "w1": "∂E/∂a2 · ∂a2/∂z2 · ∂z2/∂a1 · ∂a1/∂z1 · ∂z1/∂w1", "b1": "∂E/∂a2 · ∂a2/∂z2 · ∂z2/∂a1 · ∂a1/∂z1 · ∂z1/∂b1",
@@ -179,7 +196,11 @@ def report(out: TextIO = sys.stdout, epochs: int = 1000) -> dict[str, float]:
         w(f"    {name}: {p.data} − {LEARNING_RATE} × {fmt(g)} = {updated[name]:.6f}   "
           f"{compare(updated[name], NOTES['new ' + name])}\n")
     w("\n")
+    return updated
 
+
+def _where_the_notes_slip(w: Callable[[str], Any], net: TwoNeuron, n: dict[str, float], grads: dict[str, float],
+                          grads_full: dict[str, float], factors: dict[str, float]) -> None:
     w("Where the notes are inconsistent (the engine computed both conventions)\n")
     w("  The notes write E = (T − a2)² and ∂E/∂a2 = 2(a2 − T) = 0.9306, but every gradient and update\n"
       "  they print is that of E = ½(T − a2)², whose ∂E/∂a2 = a2 − T. With E = (T − a2)² every gradient\n"
@@ -202,12 +223,17 @@ def report(out: TextIO = sys.stdout, epochs: int = 1000) -> dict[str, float]:
     w(f"  Their ∂a2/∂z2 = {NOTES['da2/dz2']} and ∂E/∂w2 = {NOTES['grad w2']} come from rounding a2 to 0.7153 first; "
       f"unrounded\n  they are {factors['da2/dz2']:.4f} and {grads['w2']:.4g}.\n\n")
 
+
+def _vanishing(w: Callable[[str], Any], n: dict[str, float], grads: dict[str, float], factors: dict[str, float]) -> float:
     ratio = grads["w2"] / grads["w1"]
     w("The vanishing gradient, in this very example\n")
     w(f"  ∂E/∂w1 = {fmt(grads['w1'])} is {ratio:.0f}× smaller than ∂E/∂w2 = {fmt(grads['w2'])}: going back one layer\n"
       f"  multiplied it by w2 = {factors['dz2/da1']} and by the sigmoid slope a1(1 − a1) = {factors['da1/dz1']:.4f} "
       f"(at most 0.25), and x1 = {SETUP['x1']} replaces a1 = {n['a1']:.4f}.\n\n")
+    return ratio
 
+
+def _training(w: Callable[[str], Any], epochs: int) -> list[float]:
     history = train(build(half=True), epochs=epochs)
     w(f"Training on (repeat forward → backward → update, η = {LEARNING_RATE}, stop when E < 0.001 or after {epochs} epochs)\n")
     marks = sorted({1, 2, 5, 10, 20, 50, 100, 200, 500, len(history)})
@@ -215,22 +241,21 @@ def report(out: TextIO = sys.stdout, epochs: int = 1000) -> dict[str, float]:
         if epoch <= len(history):
             w(f"  epoch {epoch:>4}: E = {history[epoch - 1]:.6f}\n")
     if history[-1] < 0.001:
-        w(f"  E fell below 0.001 at epoch {len(history)}: E = {history[-1]:.6f}\n")
+        w(f"  E = ½(T − a2)² fell below 0.001 at epoch {len(history)}: E = {history[-1]:.6f}\n")
     else:
         w(f"  after {len(history)} epochs E = {history[-1]:.6f} (not yet below 0.001)\n")
-    return {**n, **{"grad " + k: v for k, v in grads.items()}, **{"new " + k: v for k, v in updated.items()},
-            "ratio w2/w1": ratio, "final E": history[-1], "epochs": len(history)}
+    return history
 
 
 def step_through(out: TextIO = sys.stdout, read: Callable[[], str] = input) -> None:
     """Walk backward one node at a time, waiting for Enter between steps.
 
     Reads Enter presses from stdin (piped input works: each line is one press;
-    at end of input the remaining steps are printed without waiting).
+    at end of input, or with no stdin at all, the remaining steps are printed without waiting).
     """
     net = build()
     out.write("Stepping through backward for E = ½(T − a2)². Press Enter for the next step (q to finish).\n\n")
-    waiting = True
+    waiting = _can_read(read)
     for step in net.E.backward_steps():
         out.write(f"{step}\n")
         if waiting:
@@ -240,14 +265,26 @@ def step_through(out: TextIO = sys.stdout, read: Callable[[], str] = input) -> N
                 waiting = False
             else:
                 waiting = reply.strip().lower() != "q"
-    out.write("\nDone: " + ", ".join(f"{k}.grad = {fmt(v.grad)}" for k, v in net.parameters.items()) + "\n")
+    out.write("\nDone: " + ", ".join(f"{k}.grad = {fmt(v.grad)}" for k, v in net.parameters.items()) + "\n\n")
+
+
+def _can_read(read: Callable[[], str]) -> bool:
+    """False (and a line on stderr saying so) when `read` is input() and there is no stdin to read:
+    started with stdin closed (`<&-`), input() would raise RuntimeError("lost sys.stdin")."""
+    if read is input and (sys.stdin is None or sys.stdin.closed):
+        print("chainrule demo two-neuron --step: stdin is closed, so there is no Enter to wait for; "
+              "printing every step", file=sys.stderr)
+        return False
+    return True
 
 
 def run(out: Path, seed: int = 0, say: Narrator = Narrator(), step: bool = False, epochs: int = 1000) -> dict:
-    """The worked example, its pictures and its training (it has no randomness: `seed` changes nothing)."""
+    """The worked example, its pictures and its training (it has no randomness: `seed` changes nothing).
+
+    step: first walk backward one node at a time (Enter for each step), then go on as without it.
+    """
     if step:
         step_through()
-        return {}
     numbers = report(io.StringIO() if say.quiet else sys.stdout, epochs=epochs)
     write_pictures(out, say)
     say.summary(f"two-neuron: ∂E/∂w1 = {fmt(numbers['grad w1'])}, ∂E/∂w2 = {fmt(numbers['grad w2'])}, "
@@ -255,16 +292,11 @@ def run(out: Path, seed: int = 0, say: Narrator = Narrator(), step: bool = False
     return numbers
 
 
-def _at_least_one(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
-
-
 def _options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--step", action="store_true", help="walk the backward pass one step at a time")
-    parser.add_argument("--epochs", type=_at_least_one, default=1000, help="epochs of training after the worked step")
+    parser.add_argument("--step", action="store_true",
+                        help="first walk the backward pass one step at a time (Enter for each), then go on as usual")
+    parser.add_argument("--epochs", type=whole_number(1), default=1000, metavar="N",
+                        help="epochs of training after the worked step (default 1000)")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -75,6 +75,27 @@ def run(out: Path, seed: int = 0, say: Narrator = Narrator(), epochs: int = 60, 
     say(f"A deep network: 2 inputs → {DEPTH} hidden layers of {WIDTH} → 1 sigmoid output, two moons ({samples} points),")
     say("binary cross-entropy. Xavier init for sigmoid/tanh, He for ReLU (the usual pairing).\n")
     grads = {a: inside.layer_gradients(deep_network(a, seed), X, y) for a in ACTIVATIONS}
+    ratio = tell_gradients(say, grads)
+    histories = {}
+    for a in ACTIVATIONS:
+        model = deep_network(a, seed)
+        histories[a] = nn.fit(model, X, y, loss="bce", optimizer=nn.SGD(model.parameters(), lr=0.5), epochs=epochs,
+                              seed=seed)
+    tell_training(say, histories, epochs)
+    dying = {a: dying_relu(a, X, y, seed, epochs=dying_epochs) for a in ("relu", "leaky_relu")}
+    tell_dying(say, dying, dying_epochs)
+    say.wrote(plots.save(plots.layer_gradients(grads, title=f"Mean |∂L/∂w| per layer, {DEPTH} hidden layers, at "
+                                                            "initialisation"), out / "layer_gradients.png"))
+    say.wrote(plots.save(plots.curves({a: h.loss for a, h in histories.items()}, ylabel="training loss (cross-entropy)",
+                                      title="Training loss, deep network, plain gradient descent (η = 0.5, full batch)"),
+                         out / "training.png"))
+    say.summary(f"vanishing-gradient: first/last layer gradient ratio sigmoid {ratio['sigmoid']:.2g}, "
+                f"tanh {ratio['tanh']:.2g}, relu {ratio['relu']:.2g}")
+    return {"grads": grads, "ratio": ratio, "histories": histories, "dying": dying}
+
+
+def tell_gradients(say: Narrator, grads: dict[str, list[float]]) -> dict[str, float]:
+    """The table of gradient sizes per layer and the whisper game; returns first ÷ last layer per activation."""
     say("Mean |∂L/∂w| per layer at initialisation (layer 1 is nearest the input):")
     say(f"{'layer':>7}" + "".join(f"{a:>12}" for a in ACTIVATIONS))
     for i in range(DEPTH + 1):
@@ -85,12 +106,10 @@ def run(out: Path, seed: int = 0, say: Narrator = Narrator(), epochs: int = 60, 
     say(f"The whisper game: with sigmoid each layer back passes on about {factor:.2f}× of the gradient, so layer 1")
     say(f"hears {1 / ratio['sigmoid']:.0f}× less than the output layer. ReLU's slope is 1 where it is active: "
         f"its first layer gets {ratio['relu']:.2g}× the last layer's gradient.\n")
+    return ratio
 
-    histories = {}
-    for a in ACTIVATIONS:
-        model = deep_network(a, seed)
-        histories[a] = nn.fit(model, X, y, loss="bce", optimizer=nn.SGD(model.parameters(), lr=0.5), epochs=epochs,
-                              seed=seed)
+
+def tell_training(say: Narrator, histories: dict[str, nn.History], epochs: int) -> None:
     say(f"Training each with plain gradient descent (η = 0.5, full batch, {epochs} epochs):")
     for a, h in histories.items():
         say(f"  {a:<8} loss {h.loss[0]:.3f} → {h.loss[-1]:.3f}, accuracy {h.accuracy[-1]:.0%}")
@@ -99,7 +118,8 @@ def run(out: Path, seed: int = 0, say: Narrator = Narrator(), epochs: int = 60, 
                         if stalled else "learns, but more slowly than the others."))
     say("")
 
-    dying = {a: dying_relu(a, X, y, seed, epochs=dying_epochs) for a in ("relu", "leaky_relu")}
+
+def tell_dying(say: Narrator, dying: dict[str, dict], dying_epochs: int) -> None:
     say(f"Dying ReLU: a hidden layer of 32, trained 20 epochs with a far too large η = 8, then {dying_epochs} epochs "
         "at η = 0.5.")
     for a, d in dying.items():
@@ -121,15 +141,6 @@ def run(out: Path, seed: int = 0, say: Narrator = Narrator(), epochs: int = 60, 
             say(f"  Those are alive, but work as weak linear units (output {inside.LEAKY_SLOPE:g}·z). Leaky ReLU means "
                 "a unit can come back, not that it will.")
     say("")
-
-    say.wrote(plots.save(plots.layer_gradients(grads, title=f"Mean |∂L/∂w| per layer, {DEPTH} hidden layers, at "
-                                                            "initialisation"), out / "layer_gradients.png"))
-    say.wrote(plots.save(plots.curves({a: h.loss for a, h in histories.items()}, ylabel="training loss (cross-entropy)",
-                                      title="Training loss, deep network, plain gradient descent (η = 0.5, full batch)"),
-                         out / "training.png"))
-    say.summary(f"vanishing-gradient: first/last layer gradient ratio sigmoid {ratio['sigmoid']:.2g}, "
-                f"tanh {ratio['tanh']:.2g}, relu {ratio['relu']:.2g}")
-    return {"grads": grads, "ratio": ratio, "histories": histories, "dying": dying}
 
 
 def main(argv: Optional[list[str]] = None) -> int:

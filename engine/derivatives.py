@@ -24,6 +24,8 @@ differences of the gradient (and PyTorch's double backward when it is installed)
 from __future__ import annotations
 
 import math
+import operator
+from functools import reduce
 from typing import TYPE_CHECKING, Callable, Union
 
 from .checks import describe
@@ -40,9 +42,16 @@ def _stored(node: Value) -> tuple[Local, ...]:
     return node.edges[1::2]
 
 
+def _setting(node: Value) -> float:
+    """The operation's own number, stored on the node by value.py (an exponent, a slope, an α, an index)."""
+    if node.setting is None:
+        raise ValueError(f"{node.op}: this node keeps no setting; it was not made by the engine's operation")
+    return node.setting
+
+
 def _power(node: Value) -> tuple[Local, ...]:
     (a,) = node.parents
-    n = node.setting
+    n = _setting(node)
     if n == 0.0:
         return (0.0,)
     return (n * a ** (n - 1.0),) if n != 1.0 else (1.0,)
@@ -73,7 +82,7 @@ def _elu(node: Value) -> tuple[Local, ...]:
     (a,) = node.parents
     if a.data > 0.0:
         return (1.0,)
-    return (node + node.setting,)  # α·eᵃ = α(eᵃ − 1) + α
+    return (node + _setting(node),)  # α·eᵃ = α(eᵃ − 1) + α
 
 
 def _gelu(node: Value) -> tuple[Local, ...]:
@@ -104,9 +113,9 @@ def _logsumexp(node: Value) -> tuple[Local, ...]:
 def _softmax(node: Value) -> tuple[Local, ...]:
     xs = node.parents
     m = max(x.data for x in xs)  # a number: subtracting it changes no derivative
-    lse = sum((x - m).exp() for x in xs).log() + m
+    lse = reduce(operator.add, [(x - m).exp() for x in xs]).log() + m
     probs = [(x - lse).exp() for x in xs]
-    i = int(node.setting)  # which output of the softmax this node is
+    i = int(_setting(node))  # which output of the softmax this node is
     p_i = probs[i]
     return tuple(p_i * ((1.0 if j == i else 0.0) - p_j) for j, p_j in enumerate(probs))
 

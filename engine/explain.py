@@ -123,4 +123,7 @@ def explain(root: Value, wrt: Value, max_paths: int = 32) -> Explanation:
     if not math.isfinite(total) or any(not math.isfinite(math.prod(local for _, _, local in p)) for p in paths):
         raise OverflowError(f"explain: ∂root/∂wrt overflows a float along the paths from {describe(root)} to "
                             f"{describe(wrt)}; backward would refuse this too. Scale the graph's numbers down.")
-    return Explanation(root, wrt, path_count, paths, total, max_paths, names_in(order))
+    shown = names_in(order)
+    if wrt not in shown:  # a Value outside root's graph: root does not depend on it
+        shown[wrt] = wrt.label or "v0"  # v1, v2, … are the graph's own unnamed values
+    return Explanation(root, wrt, path_count, paths, total, max_paths, shown)

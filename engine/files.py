@@ -22,6 +22,7 @@ def write_atomically(path: str | os.PathLike, data: bytes) -> Path:
       changed); a file written again keeps its permission bits.
     - If `path` is a symlink, its target is written and the link stays a link.
     - Missing folders are created.
+    - An error the system raises names `path`, never the temporary file.
     """
     path = Path(path)
     target = Path(os.path.realpath(path))  # the file itself, through any symlinks
@@ -40,10 +41,21 @@ def write_atomically(path: str | os.PathLike, data: bytes) -> Path:
             if keep_mode is not None:
                 os.fchmod(f.fileno(), keep_mode)
         os.replace(tmp, target)
+    except OSError as error:
+        tmp.unlink(missing_ok=True)
+        raise _naming(error, path) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     return path
+
+
+def _naming(error: OSError, path: Path) -> OSError:
+    """The same error (its class and errno: PermissionError stays PermissionError) about `path`, the file
+    the caller asked for, instead of the temporary file the system was refusing."""
+    if error.errno is None:
+        return error
+    return OSError(error.errno, error.strerror, str(path))
 
 
 def _remove_stale_temporaries(target: Path) -> None:

@@ -32,7 +32,8 @@ def in_partial(name: str) -> str:
 
 def names_in(order: Iterable[Value]) -> dict[Value, str]:
     """Each Value's label, or v1, v2, … for the unlabelled ones, numbered in the given
-    (topological) order: inputs first, root last.
+    (topological) order: inputs first, root last; a Value made inside a module (its scope) is
+    named by where it is, L1.N0.w0 (see `short_scope`), so that three neurons' w0 are three names.
 
     The numbering belongs to one graph, not to the process: two graphs built the same way get
     the same names, so the same graph always draws and prints the same way.
@@ -40,9 +41,25 @@ def names_in(order: Iterable[Value]) -> dict[Value, str]:
     shown: dict[Value, str] = {}
     count = 0
     for node in order:
-        if node.label:
-            shown[node] = node.label
-        else:
+        name = node.label
+        if not name:
             count += 1
-            shown[node] = f"v{count}"
+            name = f"v{count}"
+        shown[node] = f"{short_scope(node.scope)}.{name}" if node.scope else name
     return shown
+
+
+def short_scope(scope: str) -> str:
+    """A module's dotted name as a place in a picture: layers.0.neurons.3 → L1.N3 (layers counted from 1,
+    nearest the input first, as the notes count them; neurons from 0, as a layer indexes them)."""
+    parts = scope.split(".")
+    out, i = [], 0
+    while i < len(parts):
+        if parts[i] in ("layers", "neurons") and i + 1 < len(parts) and parts[i + 1].isdigit():
+            number = int(parts[i + 1])
+            out.append(f"L{number + 1}" if parts[i] == "layers" else f"N{number}")
+            i += 2
+        else:
+            out.append(parts[i])
+            i += 1
+    return ".".join(out)

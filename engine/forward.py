@@ -56,8 +56,8 @@ def formula(node: Value, names: dict) -> tuple[str, str]:
     if op.startswith("**"):
         return f"{name[0]}^{op[2:]}", f"{value[0]}^{op[2:]}"
     if op in _FUNCTIONS:
-        f = _FUNCTIONS[op]
-        return f"{f}({name[0]})", f"{f}({value[0]})"
+        f = _FUNCTIONS[op]  # inside f( ) a number needs no brackets of its own: abs(-0.5), not abs((-0.5))
+        return f"{f}({name[0]})", f"{f}({fmt(parents[0].data)})"
     if op == "dot":
         terms = len(parents) // 2
         symbols = [f"{name[2 * k]} · {name[2 * k + 1]}" for k in range(terms)]

@@ -79,7 +79,7 @@ def hessian(f: Callable[..., Value], inputs: Sequence[Any]) -> list[list[float]]
     y = returned(f(*xs), "hessian")
     if not isinstance(y, Value):
         raise TypeError(f"hessian: f must return a Value, it returned {describe(y)}")
-    first = grad(y, xs, create_graph=True)
+    first = [g for g in grad(y, xs, create_graph=True) if isinstance(g, Value)]  # with create_graph: all Values
     return [[float(d) if not isinstance(d, Value) else d.data for d in grad(gi, xs)] for gi in first]
 
 

@@ -24,6 +24,7 @@ from .reverse import backward_create_graph
 from .checks import as_number, describe
 from .formatting import fmt
 from .recording import paused, recording
+from .steps import BackwardStep
 
 _isfinite = math.isfinite
 _OP_NAMES = {"+": "add (+)", "-": "subtract (-)", "*": "multiply (*)", "/": "divide (/)", "**": "power (**)",
@@ -310,7 +311,7 @@ class Value:
         else:
             _backward.backward(self, grad)
 
-    def backward_steps(self, grad: float = 1.0) -> Iterator[_backward.BackwardStep]:
+    def backward_steps(self, grad: float = 1.0) -> Iterator[BackwardStep]:
         """Backward one node at a time, for stepping through in a REPL: `print(step)` shows the
         chain rule at that node, and `.grad` can be inspected between steps."""
         return _backward.backward_steps(self, grad)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
@@ -68,25 +69,17 @@ def spirals(n_per_class: int = 50, classes: int = 2, noise: float = 0.1, turns: 
 
 
 def digits() -> tuple[list[list[float]], list[int]]:
-    """The 1,797 handwritten digits 0–9 (8×8 pixels, scaled to [0, 1]) bundled with scikit-learn (offline).
+    """The 1,797 handwritten digits 0–9 (8×8 pixels, scaled to [0, 1]): the UCI test set as
+    scikit-learn bundles it, shipped with chainrule (nn/datasets/README.md says where it comes from).
 
-    Read straight from the file scikit-learn ships (its `load_digits` reads the same file), so that
-    scikit-learn itself, a second of imports, is loaded only when that file cannot be found.
+    Pixels are counts 0–16 in the file; each is divided by 16.
     """
-    import importlib.util
-    from pathlib import Path
-
-    spec = importlib.util.find_spec("sklearn")  # finds the package without importing it
-    shipped = Path(spec.origin).parent / "datasets" / "data" / "digits.csv.gz" if spec and spec.origin else None
-    if shipped is not None and shipped.is_file():
-        table = np.loadtxt(shipped, delimiter=",")
-        pixels, labels = table[:, :-1], table[:, -1]
-    else:
-        from sklearn.datasets import load_digits
-
-        bunch = load_digits()
-        pixels, labels = bunch.data, bunch.target
+    table = np.loadtxt(DIGITS_FILE, delimiter=",")  # numpy reads the .gz directly
+    pixels, labels = table[:, :-1], table[:, -1]
     return (pixels / 16.0).tolist(), [int(v) for v in labels]
+
+
+DIGITS_FILE = Path(__file__).parent / "datasets" / "digits.csv.gz"
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,13 @@ from typing import Any
 
 @dataclass
 class History:
-    """What happened in training, one entry per epoch (for viz plots)."""
+    """What happened in training, one entry per epoch (for viz plots).
+
+    `loss` and `accuracy` are what the epoch's batches measured as they trained, each batch before
+    its own update (the mean over the samples; with the L2 term when fit has one): the first entry
+    is the loss of the weights training started from. `val_loss` and `val_accuracy` are measured
+    after the epoch, in evaluation mode.
+    """
 
     loss: list[float] = field(default_factory=list)
     accuracy: list[float] = field(default_factory=list)
@@ -52,16 +58,42 @@ class History:
         return f"<pre>{escape(self.summary())}</pre>{_loss_curve_svg(self.loss)}"
 
 
-def _loss_curve_svg(loss: list[float], width: int = 320, height: int = 120) -> str:
-    """The training loss per epoch as a small inline SVG (no plotting library needed)."""
-    if len(loss) < 2:
+def _loss_curve_svg(loss: list[float], width: int = 360, height: int = 170) -> str:
+    """The training loss per epoch as a small inline SVG (no plotting library needed): a log scale
+    when every loss is positive (the late epochs are where the loss changes by factors), axes with
+    ticks, and every line and letter in the theme's own colour (currentColor), so it reads in a
+    dark notebook theme as in a light one."""
+    if len(loss) < 2 or not all(math.isfinite(v) for v in loss):
         return ""
-    low, high = min(loss), max(loss)
+    log = min(loss) > 0
+    ys = [math.log10(v) for v in loss] if log else list(loss)
+    low, high = min(ys), max(ys)
+    if log:  # whole decades around the curve
+        low, high = math.floor(low), max(math.ceil(high), math.floor(low) + 1)
     span = (high - low) or 1.0
-    xs = [8 + (width - 16) * i / (len(loss) - 1) for i in range(len(loss))]
-    ys = [8 + (height - 28) * (high - v) / span for v in loss]
-    points = " ".join(f"{x:.1f},{y:.1f}" for x, y in zip(xs, ys))
+    left, right, top, bottom = 52, 12, 10, 38
+    def x_of(i: float) -> float:
+        return left + (width - left - right) * i / (len(loss) - 1)
+    def y_of(v: float) -> float:
+        return top + (height - top - bottom) * (high - v) / span
+    points = " ".join(f"{x_of(i):.1f},{y_of(v):.1f}" for i, v in enumerate(ys))
+    ticks = [low + k for k in range(int(high - low) + 1)] if log else [low, (low + high) / 2, high]
+    labels = "".join(
+        f'<line x1="{left - 4}" x2="{left}" y1="{y_of(t):.1f}" y2="{y_of(t):.1f}" stroke="currentColor"/>'
+        f'<text x="{left - 6}" y="{y_of(t) + 4:.1f}" text-anchor="end">{_tick(t, log)}</text>' for t in ticks)
+    epochs = "".join(
+        f'<line x1="{x_of(e - 1):.1f}" x2="{x_of(e - 1):.1f}" y1="{height - bottom}" y2="{height - bottom + 4}" '
+        f'stroke="currentColor"/><text x="{x_of(e - 1):.1f}" y="{height - bottom + 16}" text-anchor="middle">{e}</text>'
+        for e in sorted({1, len(loss)}))
+    axes = (f'<path d="M{left},{top} V{height - bottom} H{width - right}" fill="none" stroke="currentColor" '
+            'stroke-opacity="0.6"/>')
+    caption = (f'<text x="{(left + width - right) / 2:.0f}" y="{height - 4}" text-anchor="middle">epoch · '
+               f'training loss{" (log scale)" if log else ""}: {loss[0]:.3g} → {loss[-1]:.3g}</text>')
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
-            f'aria-label="training loss per epoch"><polyline fill="none" stroke="#0072B2" stroke-width="2" '
-            f'points="{points}"/><text x="8" y="{height - 4}" font-size="11" font-family="sans-serif">'
-            f'loss per epoch: {loss[0]:.3g} → {loss[-1]:.3g}</text></svg>')
+            f'aria-label="training loss per epoch" font-family="sans-serif" font-size="12" fill="currentColor" '
+            f'style="color: inherit">{axes}{labels}{epochs}<polyline fill="none" stroke="#0072B2" stroke-width="2" '
+            f'points="{points}"/>{caption}</svg>')
+
+
+def _tick(t: float, log: bool) -> str:
+    return f"{10.0 ** t:g}" if log else f"{t:.3g}"

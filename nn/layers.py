@@ -24,7 +24,8 @@ from chainrule.engine.checks import as_number
 from . import activations
 from .dropout import Dropout
 from .init import Initializer, generator, resolve
-from .module import Module, mlp_config_from, read_document
+from .model_files import mlp_config_from, read_document
+from .module import Module
 from .parameters import Parameter, ParameterStore
 
 
@@ -71,13 +72,14 @@ class Neuron(Module):
     def weighted_sum(self, x: Sequence[Any]) -> Value:
         """z = Σ wᵢxᵢ + b (one node)."""
         z = engine.dot(self.w, x, self.b)
-        z.scope = self._scope
+        z.scope, z.label = self._scope, "z"
         return z
 
     def __call__(self, x: Sequence[Any]) -> Value:
         z = self.weighted_sum(_check_inputs(x, len(self.w), "Neuron"))
         a = self._act(z)
-        a.scope = self._scope
+        if a is not z:  # a linear neuron's output is its z
+            a.scope, a.label = self._scope, "a"
         return a
 
     def __repr__(self) -> str:
@@ -140,15 +142,16 @@ class Layer(Module):
         zs = self.logits(x)
         if self.activation == "softmax":
             outputs = engine.softmax(zs)
-            for p in outputs:
-                p.scope = self._scope
+            for j, p in enumerate(outputs):
+                p.scope, p.label = self._scope, f"p{j}"
             return outputs
         if self.activation == "linear":
             return zs
         act = activations.ELEMENTWISE[self.activation]
         outputs = [act(z) for z in zs]
-        for n, a in zip(self.neurons, outputs):
-            a.scope = n._scope
+        for n, z, a in zip(self.neurons, zs, outputs):
+            if a is not z:
+                a.scope, a.label = n._scope, "a"
         return outputs
 
     def __repr__(self) -> str:
@@ -205,7 +208,7 @@ class MLP(Module):
     def from_file(cls, path) -> "MLP":
         """Rebuild an MLP saved with `save()`: its shape from the file's config, then its parameters.
 
-        The file is checked whole before anything is built (`module.mlp_config_from`).
+        The file is checked whole before anything is built (`model_files.mlp_config_from`).
         """
         document = read_document(path)
         model = cls(**mlp_config_from(document, path, cls.__name__))

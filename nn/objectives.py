@@ -119,7 +119,7 @@ def _named(name: str, out: Optional[str]) -> Objective:
     return Objective(name, L.nll, False, "argmax", array)
 
 
-def _not_probabilities(loss: str, out: str, advice: str) -> str:
+def _not_probabilities(loss: str, out: Optional[str], advice: str) -> str:
     return (f"fit: loss {loss!r} reads probabilities in [0, 1], but this model's output activation is {out!r}, "
             f"whose numbers are not probabilities (the loss could go negative and training would chase it). "
             f"Use {advice}.")

@@ -28,6 +28,7 @@ import numpy as np
 
 from chainrule.engine import Value, fmt
 from chainrule.engine.checks import as_number, describe
+from chainrule.engine.formatting import short_scope
 
 from .parameters import Numbers, numbers_of
 
@@ -111,8 +112,8 @@ class Optimizer:
             new_theta, new_state = self.rule(theta, g, state, self.steps + 1)
         if not np.isfinite(new_theta).all():  # a non-finite gradient makes a non-finite update too
             where = f"{type(self).__name__}.{where}"
-            _require_finite(grads, self.params, f"{where}: the gradient of", "call backward() on a finite loss first")
-            _require_finite(new_theta, self.params, f"{where}: the update would make",
+            _require_finite(grads, self.params, f"{where}: the gradient of", "is", "call backward() on a finite loss first")
+            _require_finite(new_theta, self.params, f"{where}: the update would make", "",
                             f"lower the learning rate (lr={self.lr:g}) or clip the gradients; nothing was changed")
         return theta, g, new_theta, new_state
 
@@ -132,6 +133,23 @@ class Optimizer:
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         printer.text(repr(self))
+
+    def _repr_html_(self, rows: int = 12) -> str:
+        """Jupyter: the settings, then each parameter's value, gradient and state (the first `rows`)."""
+        from html import escape
+
+        settings = ", ".join(f"{k} = {v:g}" for k, v in self.settings().items())
+        theta, g = self.values_and_grads()
+        head = "".join(f"<th>{escape(h)}</th>" for h in ("parameter", "value", "grad", *self.STATE))
+        body = "".join(
+            "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in (
+                _full_name(p, i), fmt(float(theta[i])), fmt(float(g[i])),
+                *(fmt(float(getattr(self, key)[i])) for key in self.STATE))) + "</tr>"
+            for i, p in enumerate(self.params[:rows]))
+        more = (f"<tr><td colspan='{3 + len(self.STATE)}'>… and {len(self.params) - rows} more</td></tr>"
+                if len(self.params) > rows else "")
+        return (f"<table><caption style='text-align:left'><b>{escape(type(self).__name__)}</b>: {escape(settings)}; "
+                f"{self.steps} steps taken</caption><tr>{head}</tr>{body}{more}</table>")
 
     def __repr__(self) -> str:
         settings = ", ".join(f"{k}={v:g}" for k, v in self.settings().items())
@@ -164,14 +182,19 @@ def _name(p: Value, i: int) -> str:
     return p.label or f"θ{i}"
 
 
+def _full_name(p: Value, i: int) -> str:
+    """The label with the module that holds it, as the pictures write it: L1.N3.w1 (three w1's are three names)."""
+    return f"{short_scope(p.scope)}.{_name(p, i)}" if p.scope else _name(p, i)
+
+
 def _n(x: float) -> str:
     return f"({fmt(x)})" if x < 0 else fmt(x)
 
 
-def _require_finite(numbers: np.ndarray, params: list[Value], what: str, advice: str) -> None:
+def _require_finite(numbers: np.ndarray, params: list[Value], what: str, verb: str, advice: str) -> None:
     if not np.isfinite(numbers).all():
         i = int(np.flatnonzero(~np.isfinite(numbers))[0])
-        raise OverflowError(f"{what} {describe(params[i])} non-finite ({numbers[i]}); {advice}")
+        raise OverflowError(f"{what} {describe(params[i])} {verb + ' ' if verb else ''}non-finite ({numbers[i]}); {advice}")
 
 
 def _positive(x: float, where: str) -> float:
@@ -220,7 +243,7 @@ class SGD(Optimizer):
         return {**super().settings(), "momentum": self.momentum}
 
     def explain_update(self, i, old, g, state, new, t):
-        w, lr = _name(self.params[i], i), fmt(self.lr)
+        w, lr = _full_name(self.params[i], i), fmt(self.lr)
         if not self.momentum:
             return f"{w} ← {w} − η·g = {fmt(old)} − {lr} × {_n(g)} = {fmt(new)}"
         v = float(state["velocity"][i])
@@ -246,8 +269,11 @@ class RMSProp(Optimizer):
         s = self.rho * state["square_avg"] + (1 - self.rho) * g * g
         return theta - self.lr * g / (np.sqrt(s) + self.eps), {"square_avg": s}
 
+    def settings(self) -> dict[str, float]:
+        return {**super().settings(), "rho": self.rho, "eps": self.eps}
+
     def explain_update(self, i, old, g, state, new, t):
-        w, s = _name(self.params[i], i), float(state["square_avg"][i])
+        w, s = _full_name(self.params[i], i), float(state["square_avg"][i])
         return (f"s ← ρ·s + (1 − ρ)·g² = {fmt(self.rho)} × {fmt(float(self.square_avg[i]))} + {fmt(1 - self.rho)} × {_n(g)}² "
                 f"= {fmt(s)};  {w} ← {w} − η·g/(√s + ε) = {fmt(old)} − {fmt(self.lr)} × {_n(g)} / {fmt(math.sqrt(s) + self.eps)} "
                 f"= {fmt(new)}")
@@ -278,8 +304,11 @@ class Adam(Optimizer):
         m_hat, v_hat = m / (1 - b1**t), v / (1 - b2**t)
         return theta - self.lr * m_hat / (np.sqrt(v_hat) + self.eps), {"m": m, "v": v}
 
+    def settings(self) -> dict[str, float]:
+        return {**super().settings(), "beta1": self.beta1, "beta2": self.beta2, "eps": self.eps}
+
     def explain_update(self, i, old, g, state, new, t):
-        w = _name(self.params[i], i)
+        w = _full_name(self.params[i], i)
         m, v = float(state["m"][i]), float(state["v"][i])
         m_hat, v_hat = m / (1 - self.beta1**t), v / (1 - self.beta2**t)
         return (f"m ← β₁·m + (1 − β₁)·g = {fmt(m)};  v ← β₂·v + (1 − β₂)·g² = {fmt(v)};  "

@@ -72,7 +72,7 @@ class Parameter(Value):
         self.scope = scope
 
     @property
-    def data(self) -> float:  # type: ignore[override]
+    def data(self) -> float:
         return self.store._values[self.index]
 
     @data.setter
@@ -80,7 +80,7 @@ class Parameter(Value):
         self.store._values[self.index] = as_number(x, f"{self.label or 'parameter'}.data")
 
     @property
-    def grad(self) -> float:  # type: ignore[override]
+    def grad(self) -> float:
         return self.store._grads[self.index]
 
     @grad.setter
@@ -133,28 +133,28 @@ class StoreNumbers(Numbers):
 
     def __init__(self, params: list[Value], store: ParameterStore) -> None:
         super().__init__(params)
-        self.store = store
+        self.store = self.whole = store
 
     def values(self) -> np.ndarray:
-        return self.store.values
+        return self.whole.values
 
     def grads(self) -> np.ndarray:
-        return self.store.grads
+        return self.whole.grads
 
     def set_values(self, new: np.ndarray) -> None:
-        self.store.values[:] = new
+        self.whole.values[:] = new
 
     def set_grads(self, new: np.ndarray) -> None:
-        self.store.grads[:] = new
+        self.whole.grads[:] = new
 
 
 def numbers_of(params: list[Value]) -> Numbers:
     """The arrays behind `params`: the store's own when they are every parameter of one store in
     its order (what `model.parameters()` gives), else numbers gathered from the Values."""
-    store = getattr(params[0], "store", None) if params else None
-    if store is None or len(params) != len(store):
+    first = params[0] if params else None
+    if not isinstance(first, Parameter) or len(params) != len(first.store):
         return Numbers(params)
     for i, p in enumerate(params):
-        if getattr(p, "store", None) is not store or p.index != i:
+        if not isinstance(p, Parameter) or p.store is not first.store or p.index != i:
             return Numbers(params)
-    return StoreNumbers(params, store)
+    return StoreNumbers(params, first.store)

@@ -89,28 +89,48 @@ def _l2(l2: Any, where: str) -> float:
 
 # -- one batch: loss and gradients ------------------------------------------------------------
 
-def _array_path(model: Any, obj: Objective) -> bool:
-    return isinstance(model, MLP) and obj.array_function is not None
+ArrayLoss = Callable[..., tuple[float, np.ndarray]]
 
 
-def _batch_gradients(model: MLP, X: np.ndarray, T: np.ndarray, obj: Objective, l2: float) -> float:
+def _array_loss(model: Any, obj: Objective) -> Optional[ArrayLoss]:
+    """The loss on arrays when this model and loss take the array path (an MLP, a named loss), else None."""
+    return obj.array_function if isinstance(model, MLP) else None
+
+
+def _batch_gradients(model: MLP, X: np.ndarray, T: np.ndarray, obj: Objective, l2: float,
+                     hidden: Optional[list] = None) -> tuple[float, np.ndarray]:
     """Forward, loss and backward for one batch on the array path; gradients are added to the
-    parameters' `.grad` (into the model's gradient buffer). Returns the loss."""
+    parameters' `.grad` (into the model's gradient buffer). Returns the loss and the numbers the loss
+    read (n × k); a `hidden` list receives each hidden layer's outputs."""
+    loss = _array_loss(model, obj)
+    if loss is None:
+        raise TypeError(f"the array path needs an MLP and a named loss, got {type(model).__name__} and {obj.name!r}")
     tape = arrays.Tape()
     with np.errstate(over="ignore", invalid="ignore"):  # an overflow shows up as a non-finite loss, checked by fit
-        O = arrays.forward(model, X, tape, logits=obj.use_logits)
-        value, G = obj.array_function(O, T)
+        O = arrays.forward(model, X, tape, logits=obj.use_logits, hidden=hidden)
+        value, G = loss(O, T)
         tape.backward(G)
         if l2:
             theta = model._store.values
             value += l2 * float(theta @ theta)
             model._store.grads += (2.0 * l2) * theta
-    return value
+    return value, O
 
 
 def _loss_graph(model: Any, X: Any, y: Any, obj: Objective, l2: float, params: list[Value]) -> Value:
-    value = obj.function([obj.outputs(model, list(x)) for x in X], [_plain(t) for t in y])
-    return value + L.l2_penalty(params, l2) if l2 else value
+    return _loss_and_outputs(model, X, y, obj, l2, params)[0]
+
+
+def _loss_and_outputs(model: Any, X: Any, y: Any, obj: Objective, l2: float, params: list[Value]) -> tuple[Value, list]:
+    """The scalar graph of a batch's loss, and the outputs it read (one graph per sample)."""
+    outputs = [obj.outputs(model, list(x)) for x in X]
+    value = obj.function(outputs, [_plain(t) for t in y])
+    return (value + L.l2_penalty(params, l2) if l2 else value), outputs
+
+
+def _numbers(outputs: list) -> np.ndarray:
+    """Scalar outputs (a Value, or a list of them, per sample) as an n × k array of their numbers."""
+    return np.array([[o.data] if isinstance(o, Value) else [v.data for v in o] for o in outputs])
 
 
 def _plain(t: Any) -> Any:
@@ -125,7 +145,7 @@ def loss_graph(model: Any, X: Sequence[Any], y: Sequence[Any], loss: Union[str, 
     """
     obj = objective(loss, model)
     A = _inputs(X, model, "loss_graph")
-    return _loss_graph(model, A, list(y), obj, _l2(l2, "loss_graph"), model.parameters())
+    return _loss_graph(model, A, list(y), obj, _l2(l2, "loss_graph"), model.parameters()).named("loss")
 
 
 # -- evaluation --------------------------------------------------------------------------------
@@ -151,18 +171,18 @@ def evaluate(model: Any, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Ca
     return _evaluate(model, A, _targets(y, A, obj, model, "evaluate"), obj)
 
 
-def _evaluate(model: Any, X: np.ndarray, T: np.ndarray, obj: Objective,
-              hidden: Optional[list] = None) -> tuple[float, Optional[float]]:
-    """The loss and accuracy; with `hidden`, the array path leaves each hidden layer's outputs in it."""
-    if _array_path(model, obj):  # no tape: no dropout
+def _evaluate(model: Any, X: np.ndarray, T: np.ndarray, obj: Objective) -> tuple[float, Optional[float]]:
+    """The loss and accuracy of the model as it is now, in evaluation mode."""
+    loss = _array_loss(model, obj)
+    if loss is not None:  # no tape: no dropout
         with np.errstate(over="ignore", invalid="ignore"):
-            O = arrays.forward(model, X, logits=obj.use_logits, hidden=hidden)
-            value = obj.array_function(O, T)[0]
+            O = arrays.forward(model, X, logits=obj.use_logits)
+            value = loss(O, T)[0]
     else:
         with no_grad(), evaluation_mode(model):
             outputs = [obj.outputs(model, list(x)) for x in X]
             value = obj.function(outputs, [_plain(t) for t in T]).data
-        O = np.array([[o.data] if isinstance(o, Value) else [v.data for v in o] for o in outputs])
+        O = _numbers(outputs)
     if obj.accuracy is None:
         return value, None
     return value, float(np.mean(predicted(O, obj) == truth(T, obj.accuracy)))
@@ -179,8 +199,7 @@ def predict(model: Any, X: Sequence[Any]) -> list[Any]:
             O = arrays.forward(model, A)
     else:
         with no_grad(), evaluation_mode(model):
-            outs = [model(list(x)) for x in A]
-        O = np.array([[o.data] if isinstance(o, Value) else [v.data for v in o] for o in outs])
+            O = _numbers([model(list(x)) for x in A])
     return O[:, 0].tolist() if O.shape[1] == 1 else O.tolist()
 
 
@@ -192,12 +211,15 @@ class TrainingStep:
     `step()` trains on every sample, `step(rows)` on those rows (a mini-batch); each returns
     the batch's loss before the update. This is exactly what `fit` does for each batch, so a
     benchmark of it measures fit. With `clip_norm`/`clip_value` the gradients are clipped
-    before the update; `last_norm` is their norm before clipping.
+    before the update; `last_norm` is their norm before clipping. `last_correct` counts the
+    batch's samples the model classified right (None for a regression), and with `watch_hidden`
+    `last_alive` says for each hidden layer whether any of its units gave a number other than 0
+    (the array path only).
     """
 
     def __init__(self, model: Any, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Callable] = "mse",
                  optimizer: Optional[Optimizer] = None, l2: float = 0.0, clip_norm: Optional[float] = None,
-                 clip_value: Optional[float] = None, where: str = "TrainingStep") -> None:
+                 clip_value: Optional[float] = None, where: str = "TrainingStep", watch_hidden: bool = False) -> None:
         self.model, self.objective = model, objective(loss, model)
         self.X = _inputs(X, model, where)
         self.T = _targets(y, self.X, self.objective, model, where)
@@ -207,27 +229,34 @@ class TrainingStep:
             SGD(model.parameters(), lr=0.1)
         self.clip_norm = _optional_positive(clip_norm, f"{where}: clip_norm")
         self.clip_value = _optional_positive(clip_value, f"{where}: clip_value")
-        self.fast = _array_path(model, self.objective)
+        self.fast = _array_loss(model, self.objective) is not None
         self.last_norm = 0.0
+        self.last_correct: Optional[int] = None
+        self.watch_hidden = watch_hidden and self.fast
+        self.last_alive: list[bool] = []
 
     @cached_property
     def params(self) -> list[Value]:
         """The model's parameters as Values (walked once, and only when the scalar path needs them)."""
         return self.model.parameters()
 
-    def __call__(self, rows: Optional[Sequence[int]] = None) -> float:
+    def __call__(self, rows: Optional[Union[Sequence[int], np.ndarray]] = None) -> float:
         optimizer, obj = self.optimizer, self.objective
         optimizer.zero_grad()
         X = self.X if rows is None else self.X[rows]
+        T = self.T if rows is None else self.T[rows]
         if self.fast:
-            value = _batch_gradients(self.model, X, self.T if rows is None else self.T[rows], obj, self.l2)
+            hidden: Optional[list] = [] if self.watch_hidden else None
+            value, O = _batch_gradients(self.model, X, T, obj, self.l2, hidden)
+            self.last_alive = [bool(H.any()) for H in hidden or []]
         else:
             y = self.y if rows is None else [self.y[i] for i in rows]
-            graph = _loss_graph(self.model, X, y, obj, self.l2, self.params)
+            graph, outputs = _loss_and_outputs(self.model, X, y, obj, self.l2, self.params)
             graph.backward()
-            value = graph.data
+            value, O = graph.data, _numbers(outputs)
         if not math.isfinite(value):  # a non-finite gradient is refused by optimizer.step, by name
             raise OverflowError(f"the loss became non-finite ({value:.4g})")
+        self.last_correct = None if obj.accuracy is None else int((predicted(O, obj) == truth(T, obj.accuracy)).sum())
         self.last_norm = self._clip(optimizer)
         optimizer.step()
         return value
@@ -244,13 +273,6 @@ class TrainingStep:
         if self.clip_value is not None:
             clip_value_of(optimizer.numbers, self.clip_value)
         return norm
-
-    def squared_norm(self) -> float:
-        """‖θ‖² for the L2 term: one dot product on an MLP's buffer, else a sum over the Values."""
-        if isinstance(self.model, MLP):
-            theta = self.model._store.values
-            return float(theta @ theta)
-        return math.fsum(p.data * p.data for p in self.params)
 
 
 def _check_optimizer(model: Any, optimizer: Any, where: str) -> Optimizer:
@@ -313,6 +335,11 @@ def fit(model: Any, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Callabl
         early_stopping: Optional[int] = None, progress: Optional[bool] = None) -> History:
     """Train `model` on (X, y) and return the History.
 
+    The History records, per epoch, the training loss and accuracy as the epoch's batches measured
+    them, each before its own update (as Keras records them; with the full batch, the loss at the
+    start of the epoch: the notes' loop computes E, then updates), and the validation loss and
+    accuracy after the epoch. `nn.evaluate` gives the loss of the model as it is now.
+
     loss: "mse", "mse_half", "bce", "bce_logits", "cross_entropy", "nll", "hinge", a loss function of
     this library (the same as its name) or f(outputs, targets) -> Value. Targets are checked against
     the loss before training: bce 0/1, hinge ±1, cross_entropy and nll class indices 0 … k−1.
@@ -326,28 +353,20 @@ def fit(model: Any, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Callabl
     "until E < 0.001"). early_stopping: stop after this many epochs without a better validation
     loss. progress: a tqdm bar (default: on a terminal, for long runs).
 
-    Every argument is checked before the first step: a mistake costs no training. If the numbers
-    blow up (a learning rate too large), training stops before any parameter becomes infinite, a
-    RuntimeWarning says so, and the History so far is returned with `diverged=True` and the reason
-    in `stopped`. When every unit of a hidden layer ends up giving 0 for every sample (dead
-    ReLUs), a RuntimeWarning says so: no gradient reaches the layers before it.
+    Every argument is checked before the first step. If the numbers blow up (a learning rate too
+    large), training stops before any parameter becomes infinite, a RuntimeWarning says so, and the
+    History so far is returned with `diverged=True`. Dead ReLUs at the end (a hidden layer giving 0
+    for every sample) get a RuntimeWarning and `History.dead_layers`.
     """
     plan = _checked(model, X, y, loss, optimizer, epochs, batch_size, validation, seed, shuffle, l2, scheduler,
                     clip_norm, clip_value, stop_below, early_stopping, progress)
     history = History()
-    hidden: Optional[list] = [] if getattr(model, "activation", None) == "relu" else None  # watched for dead ReLUs
     for epoch in range(1, plan.epochs + 1):
         try:
-            norm = _train_one_epoch(plan)
-            if hidden is not None:
-                hidden.clear()
-            _record(plan, history, norm, hidden)
+            _record(plan, history, _train_one_epoch(plan))
         except OverflowError as error:
             _diverged(history, epoch, error, plan.step.optimizer)
             break
-        if plan.progress is not None:
-            plan.progress.update(1)
-            plan.progress.set_postfix(loss=f"{history.loss[-1]:.4g}")
         history.stopped = _stop_reason(plan, history, epoch)
         if history.stopped:
             break
@@ -355,8 +374,7 @@ def fit(model: Any, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Callabl
         history.stopped = f"ran all {plan.epochs} epochs"
     if plan.progress is not None:
         plan.progress.close()
-    if hidden:
-        _warn_if_dead(hidden, history)
+    _warn_if_dead(plan.step.last_alive, history)
     return history
 
 
@@ -366,7 +384,8 @@ def _checked(model: Any, X: Any, y: Any, loss: Any, optimizer: Any, epochs: Any,
     """Every argument of fit, checked before anything is trained."""
     if optimizer is None and scheduler is not None and isinstance(getattr(scheduler, "optimizer", None), Optimizer):
         optimizer = scheduler.optimizer  # the scheduler's own optimizer is the one it schedules
-    step = TrainingStep(model, X, y, loss, optimizer, l2, clip_norm, clip_value, where="fit")
+    step = TrainingStep(model, X, y, loss, optimizer, l2, clip_norm, clip_value, where="fit",
+                        watch_hidden=getattr(model, "activation", None) == "relu")  # for dead ReLUs
     epochs = _count(epochs, "epochs", 1)
     batch = len(step.X) if batch_size is None else _count(batch_size, "batch_size (or None: full batch)", 1)
     if not isinstance(shuffle, bool):
@@ -416,37 +435,47 @@ def _scheduler(scheduler: Any, optimizer: Optimizer) -> Any:
     return scheduler
 
 
-def _train_one_epoch(plan: _Plan) -> float:
-    """Every batch once, each a TrainingStep; returns the largest gradient norm (before clipping)."""
+@dataclass
+class _Epoch:
+    """What an epoch's batches measured as they trained, each before its own update."""
+
+    loss: float  # the mean over the samples of their batch's loss (with the L2 term)
+    accuracy: float  # the share of samples their batch classified right (NaN for a regression)
+    norm: float  # the largest gradient norm of the epoch's batches, before clipping
+    alive: list[bool]  # per hidden layer: did any unit give a number other than 0 in the epoch
+
+
+def _train_one_epoch(plan: _Plan) -> _Epoch:
+    """Every batch once, each a TrainingStep (forward, loss, backward, update)."""
     step, n, batch = plan.step, len(plan.step.X), plan.batch
     if batch >= n:
-        step(None)
-        return step.last_norm
+        loss = step(None)
+        correct = step.last_correct
+        return _Epoch(loss, math.nan if correct is None else correct / n, step.last_norm, step.last_alive)
     if not plan.order:
         plan.order = list(range(n))
     if plan.shuffle:
         plan.rng.shuffle(plan.order)  # mulberry32 (nn/shuffle.py): the playground page shuffles the same way
     rows = np.array(plan.order)  # one index array per epoch: its slices index the batches
-    norm = 0.0
+    total, correct, norm = 0.0, 0, 0.0
+    alive: list[bool] = []
     for start in range(0, n, batch):
-        step(rows[start:start + batch])
+        size = min(batch, n - start)
+        total += step(rows[start:start + batch]) * size
+        correct += step.last_correct or 0
         norm = max(norm, step.last_norm)
-    return norm
+        alive = [a or b for a, b in zip(alive, step.last_alive)] if alive else list(step.last_alive)
+    return _Epoch(total / n, math.nan if step.last_correct is None else correct / n, norm, alive)
 
 
-def _record(plan: _Plan, history: History, norm: float, hidden: Optional[list]) -> None:
-    """The epoch's numbers: training loss (with the L2 term being minimised) and accuracy after the
-    epoch's updates, learning rate, gradient norm, and the validation loss and accuracy."""
+def _record(plan: _Plan, history: History, epoch: _Epoch) -> None:
+    """The epoch's numbers: its training loss and accuracy (as its batches measured them, before
+    each one's update), learning rate, gradient norm, and the validation loss and accuracy after it."""
     step = plan.step
-    loss, accuracy = _evaluate(step.model, step.X, step.T, step.objective, hidden)
-    if step.l2:
-        loss += step.l2 * step.squared_norm()
-    if not math.isfinite(loss):
-        raise OverflowError(f"the loss became {loss}")
-    history.loss.append(loss)
-    history.accuracy.append(accuracy if accuracy is not None else math.nan)
+    history.loss.append(epoch.loss)
+    history.accuracy.append(epoch.accuracy)
     history.lr.append(step.optimizer.lr)
-    history.grad_norm.append(norm)
+    history.grad_norm.append(epoch.norm)
     if plan.validation is not None:
         val_loss, val_accuracy = _evaluate(step.model, *plan.validation, step.objective)
         history.val_loss.append(val_loss)
@@ -454,7 +483,10 @@ def _record(plan: _Plan, history: History, norm: float, hidden: Optional[list]) 
 
 
 def _stop_reason(plan: _Plan, history: History, epoch: int) -> str:
-    """Why training stops after this epoch ("" to go on); steps the scheduler."""
+    """Why training stops after this epoch ("" to go on); moves the progress bar, steps the scheduler."""
+    if plan.progress is not None:
+        plan.progress.update(1)
+        plan.progress.set_postfix(loss=f"{history.loss[-1]:.4g}")
     watched = history.val_loss[-1] if history.val_loss else history.loss[-1]
     if plan.scheduler is not None:
         plan.scheduler.step(watched)
@@ -476,9 +508,9 @@ def _diverged(history: History, epoch: int, error: BaseException, optimizer: Opt
     warnings.warn(f"fit: {history.stopped}", RuntimeWarning, stacklevel=3)
 
 
-def _warn_if_dead(hidden: list, history: History) -> None:
-    """Dead ReLUs: a hidden layer whose every unit gives 0 for every sample passes no gradient back."""
-    dead = [i for i, H in enumerate(hidden) if not H.any()]
+def _warn_if_dead(alive: list[bool], history: History) -> None:
+    """Dead ReLUs: a hidden layer whose every unit gave 0 for every sample of the last epoch passes no gradient back."""
+    dead = [i for i, a in enumerate(alive) if not a]
     history.dead_layers = dead
     if dead and history.loss:
         warnings.warn(

@@ -1,21 +1,19 @@
 """The lessons in notebooks/ run from top to bottom in a fresh Jupyter kernel, as a learner would.
 
 Each notebook is executed once (nbclient, a real ipykernel kernel running this interpreter, in an
-empty temporary folder; two notebooks at a time) and then checked: no errors and nothing written
-to stderr; at least one picture (image/png) and, where the lesson draws a computation graph, an
-SVG; every exercise's check cell reports "not done yet" for the empty stub (so the shipped
-notebook runs cleanly) and ✓ for the bundled solution. Notebooks are stored without outputs, and each names the sections of
-the notes it follows by their titles (listed here: the notes are not part of this repository).
+empty temporary folder; two notebooks at a time: tests/notebook_runs.py) and then checked: no errors
+and nothing written to stderr; at least one picture (image/png) and, where the lesson draws a
+computation graph, an SVG; every exercise's check cell reports "not done yet" for the empty stub (so
+the shipped notebook runs cleanly) and ✓ for the bundled solution. Notebooks are stored executed:
+their stored outputs must be what this fresh run gives (`make notebooks` stores them again). Each
+names the sections of the notes it follows by their titles (listed here: the notes are not part of
+this repository).
 """
 from __future__ import annotations
 
-import atexit
 import functools
-import json
 import re
-import shutil
 import sys
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -23,12 +21,8 @@ import pytest
 
 nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
-from jupyter_client import KernelManager  # noqa: E402  (installed with nbclient)
-from jupyter_client.kernelspec import KernelSpecManager  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
-FOLDER = ROOT / "notebooks"
-KERNEL = "chainrule-test"
+from .notebook_runs import FOLDER, ROOT, canonical, comparable, execute  # noqa: E402
 
 # notebook -> (the titles of the notes' sections it follows, whether it draws a computation graph)
 LESSONS = {
@@ -48,29 +42,6 @@ LESSONS = {
 
 def test_every_notebook_is_listed():
     assert sorted(p.stem for p in FOLDER.glob("*.ipynb")) == sorted(LESSONS)
-
-
-@functools.lru_cache(maxsize=1)
-def kernel_specs() -> KernelSpecManager:
-    """A kernel spec of our own, in a temporary folder: this interpreter (the venv's python),
-    matplotlib's inline backend. Nothing is installed into the system or the venv."""
-    folder = Path(tempfile.mkdtemp(prefix="chainrule-kernels-"))
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
-    spec = folder / KERNEL
-    spec.mkdir()
-    (spec / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "chainrule tests", "language": "python",
-        "env": {"MPLBACKEND": "module://matplotlib_inline.backend_inline"},
-    }))
-    return KernelSpecManager(kernel_dirs=[str(folder)], ensure_native_kernel=False)
-
-
-def execute(nb) -> None:
-    """Run every cell in a fresh kernel whose working directory is an empty temporary folder."""
-    km = KernelManager(kernel_name=KERNEL, kernel_spec_manager=kernel_specs())
-    with tempfile.TemporaryDirectory(prefix="chainrule-notebook-") as cwd:
-        nbclient.NotebookClient(nb, km=km, timeout=120, resources={"metadata": {"path": cwd}}).execute()
 
 
 @functools.lru_cache(maxsize=1)
@@ -121,13 +92,30 @@ def test_the_kernel_runs_this_interpreter_and_this_checkout():
     assert not Path(cwd).resolve().is_relative_to(ROOT)
 
 
+STORE_AGAIN = "run `make notebooks` to store them again, then commit the notebook"
+
+
 @pytest.mark.parametrize("name", LESSONS)
-def test_stored_without_outputs(name):
-    nb = nbformat.read(FOLDER / f"{name}.ipynb", as_version=4)
+def test_stored_executed_in_canonical_form(name):
+    text = (FOLDER / f"{name}.ipynb").read_text(encoding="utf-8")
+    nb = nbformat.reads(text, as_version=4)
     nbformat.validate(nb)
     code = [c for c in nb.cells if c.cell_type == "code"]
-    assert code
-    assert all(not c.outputs and c.execution_count is None for c in code), "clear the outputs before committing"
+    assert code and [c.execution_count for c in code] == list(range(1, len(code) + 1)), \
+        f"{name} is not stored executed from top to bottom: {STORE_AGAIN}"
+    assert nbformat.writes(canonical(nb, nb)) + "\n" == text, f"{name} is not in the stored form: {STORE_AGAIN}"
+    assert nb.metadata.kernelspec.name == "python3" and "version" not in nb.metadata.get("language_info", {})
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_stored_outputs_are_what_a_fresh_run_gives(name):
+    stored = nbformat.read(FOLDER / f"{name}.ipynb", as_version=4)
+    fresh = canonical(executed(name), stored)
+    for (index, count, outputs), (_, fresh_count, fresh_outputs) in zip(comparable(stored), comparable(fresh)):
+        assert (count, outputs) == (fresh_count, fresh_outputs), (
+            f"{name}, cell {index}: the stored outputs differ from a fresh run's; {STORE_AGAIN}\n"
+            f"cell: {stored.cells[index].source[:300]}")
+    assert len(comparable(stored)) == len(comparable(fresh))
 
 
 @pytest.mark.parametrize("name", LESSONS)

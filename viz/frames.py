@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 from chainrule.engine import Value, fmt, names
+from chainrule.engine.formatting import in_partial
 
 from .style import NOT_COMPUTED
 
@@ -52,7 +53,7 @@ def replay(root: Value, order: list[Value]) -> Replay:
     for the k-th operand edge of Value c.
     """
     index = {v: i for i, v in enumerate(order)}
-    shown = names(root)
+    shown = {v: in_partial(name) for v, name in names(root).items()}  # (T−a2).grad, ∂(T−a2)²/∂(T−a2)
     r = shown[root]
     out = Replay()
     for v in order:
@@ -67,7 +68,9 @@ def replay(root: Value, order: list[Value]) -> Replay:
                                "t": f"Seed: {r}.grad = ∂{r}/∂{r} = {fmt(step.seed)}\n"
                                     f"(how much {r} changes per unit change of {r})"})
             out.show(node, f"grad {fmt(0.0)} → {fmt(step.seed)}")
-        for u in step.updates:  # the engine lists no update into a constant
+        # the engine lists no update into a constant: its edge is passed with the node's first frame
+        constants = [f"e{c}_{k}" for k, parent in enumerate(node.parents) if parent.op == "const"]
+        for u in step.updates:
             cn, pn = shown[node], shown[u.parent]
             text = (f"{cn}.grad = ∂{r}/∂{cn} = {fmt(u.upstream)} is complete: pass it to {pn}\n"
                     f"{pn}.grad += {cn}.grad × ∂{cn}/∂{pn}\n"
@@ -75,5 +78,7 @@ def replay(root: Value, order: list[Value]) -> Replay:
                     f"{pn}.grad: {fmt(u.before)} → {fmt(u.after)}")
             out.frames.append({"c": c, "p": index[u.parent], "e": f"e{c}_{u.edge}", "b": fmt(u.before),
                                "a": fmt(u.after), "t": text})
+            if constants:
+                out.frames[-1]["q"], constants = constants, []
             out.show(u.parent, f"grad {fmt(u.before)} → {fmt(u.after)}")
     return out

@@ -23,13 +23,14 @@ from typing import Optional
 import graphviz
 
 from chainrule.engine import Value, fmt, names, topological_order
+from chainrule.engine.formatting import short_scope
 from chainrule.engine.graph import grad_number
 from chainrule.engine.files import write_atomically
 
 from .dot_program import GraphvizNotFound, configure
 from .grouping import Group, GraphTooLarge, choose_detail, count_nodes, groups_of, natural
 from .layout import choose_rankdir, run_layout
-from .style import (FONT, LABEL_FONT_SIZE, MAX_WIDTH, MIN_WIDTH, NEGATIVE, NODE_FONT_SIZE, NOT_COMPUTED, PENDING,
+from .style import (FONT, LABEL_FONT_SIZE, LOG_RANGE, MAX_WIDTH, MIN_WIDTH, NEGATIVE, NODE_FONT_SIZE, NOT_COMPUTED, PENDING,
                     POSITIVE, ROLE_STYLE, ZERO, dot_text, edge_colour, edge_width, op_symbol, role)
 
 __all__ = ["Graph", "GraphTooLarge", "draw_graph", "to_dot", "render", "role", "count_nodes", "natural",
@@ -39,8 +40,16 @@ class Graph(graphviz.Digraph):
     """A `graphviz.Digraph` whose notebook display runs our layout program quietly
     (the warnings graphviz-pure prints for every non-ASCII character are dropped)."""
 
+    described = "a computation graph"  # set by draw_graph: what the graph is of
+
     def _repr_image_svg_xml(self) -> str:
         return run_layout(self.source, "svg").decode("utf-8")
+
+    def __repr__(self) -> str:
+        """What a REPL shows (Jupyter shows the picture): the same text for the same graph, no memory address."""
+        direction = {"LR": "left to right", "TB": "top to bottom"}.get(self.graph_attr.get("rankdir", ""), "")
+        return (f"<Graph of {self.described}, drawn {direction}: Jupyter shows the picture; "
+                f"viz.render(root, 'graph.svg') writes it>")
 
 
 def small_graph_svg(root: Value, max_nodes: int = 40) -> Optional[str]:
@@ -91,9 +100,9 @@ def draw_graph(root: Value, *, rankdir: str = "auto", detail: str = "auto", cont
     level = choose_detail(order, detail, max_nodes)
     computed = grads == "show" or (grads == "auto" and grad_number(root) != 0.0)
     build = _Builder(root, order, level, computed, contributions, legend, title, grad_text or {}, tangents or {})
-    if rankdir != "auto":
-        return build(rankdir)
-    return choose_rankdir(build)
+    graph = build(rankdir) if rankdir != "auto" else choose_rankdir(build)
+    graph.described = f"{names(root)[root]}: {len(order)} values"
+    return graph
 
 
 @dataclass
@@ -132,7 +141,7 @@ class _Builder:
             # fewer crossing-minimisation passes keep that order (Graphviz would shuffle the neurons)
             self.dot.graph_attr["mclimit"] = "0.3"
         if self.legend:
-            _legend(self.dot, self.computed)
+            _legend(self.dot, self.computed, self.contributions)
         return self.dot
 
     def _keep_operand_order(self, rankdir: str) -> None:
@@ -162,7 +171,7 @@ class _Builder:
             return self.dot
         if scope not in self.clusters:
             self.clusters[scope] = graphviz.Digraph(name=f"cluster_{len(self.clusters)}")
-            self.clusters[scope].attr(label=dot_text(scope), style="rounded,dashed", color="#aaaaaa",
+            self.clusters[scope].attr(label=dot_text(short_scope(scope)), style="rounded,dashed", color="#aaaaaa",
                                       fontcolor="#666666", fontsize=LABEL_FONT_SIZE)
         return self.clusters[scope]
 
@@ -264,11 +273,14 @@ class _Builder:
         self.dot.edge(edge_id, head, id=f"{edge_id}_b", **attrs)
 
 
-def _legend(dot: graphviz.Digraph, computed: bool) -> None:
+def _legend(dot: graphviz.Digraph, computed: bool, contributions: bool) -> None:
     lines = ["number on an edge: local derivative ∂out/∂in"]
+    if contributions:
+        lines += ["→ number: contribution = local × out.grad,", "    what the edge adds to in.grad"]
     if computed:
+        low, high = (f"{10 ** e:g}" for e in LOG_RANGE)
         lines += ["blue: + contribution, vermillion: −", "grey dashed: exactly 0",
-                  "width: |contribution|, log scale 1e-6 … 1"]
+                  f"width: |contribution|, log scale {low} … {high}"]
     else:
         lines += ["grad — : backward has not reached it yet"]
     lines += ["yellow bold: parameter, grey: input", "dashed: constant, double: output"]

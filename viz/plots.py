@@ -223,8 +223,34 @@ def _boundary_panel(ax: Any, predict: Callable[[list[list[float]]], Sequence[Any
                     lines: Sequence[tuple[float, float, float]], lines_label: str) -> tuple[Any, list, list]:
     """One decision on `ax`: (the shading to key a colour bar to, or None for classes; legend handles; names)."""
     import numpy as np
-    from matplotlib.colors import LinearSegmentedColormap, ListedColormap, TwoSlopeNorm
     from matplotlib.lines import Line2D
+
+    points, labels, (gx, gy), scores = _scores_on_a_grid(predict, X, y, resolution)
+    if scores.ndim == 1:
+        shade, colour_of, boundary, subtitle = _two_classes_field(ax, gx, gy, scores, labels, threshold)
+    else:
+        shade, subtitle = None, ""
+        colour_of, boundary = _many_classes_field(ax, gx, gy, scores)
+    GX, GY = np.meshgrid(gx, gy)
+    for a, b, c in lines:
+        ax.contour(gx, gy, a * GX + b * GY + c, levels=[0.0], colors="#444444", linewidths=1.0, linestyles="--")
+    _labelled_points(ax, points, labels, colour_of)
+    handles, names = ax.get_legend_handles_labels()
+    if subtitle == "":
+        handles.append(Line2D([], [], color="black", lw=1.6))
+        names.append(boundary)
+    if lines:
+        handles.append(Line2D([], [], color="#444444", lw=1.0, ls="--"))
+        names.append(lines_label or "extra lines")
+    ax.set(title=title + subtitle, xlabel="x₁ (first input)", ylabel="x₂ (second input)",
+           xlim=(gx[0], gx[-1]), ylim=(gy[0], gy[-1]))
+    return shade, handles, names
+
+
+def _scores_on_a_grid(predict: Callable, X: Sequence[Sequence[float]], y: Sequence[Any],
+                      resolution: int) -> tuple[Any, list[float], tuple[Any, Any], Any]:
+    """The points, their labels, a grid over them (15% margin) and predict's outputs on the grid."""
+    import numpy as np
 
     if hasattr(predict, "parameters"):  # a model, not a function of the whole grid
         raise TypeError("decision_boundary: pass a function of all grid points, e.g. "
@@ -243,56 +269,60 @@ def _boundary_panel(ax: Any, predict: Callable[[list[list[float]]], Sequence[Any
     scores = np.asarray(predict(grid.tolist()), dtype=float)
     if len(scores) != len(grid):
         raise ValueError(f"decision_boundary: predict returned {len(scores)} outputs for {len(grid)} points")
-    labels = [float(t) for t in y]
+    return points, [float(t) for t in y], (gx, gy), scores
 
-    subtitle, shade = "", None
-    if scores.ndim == 1:
-        classes = _two_classes(labels)
-        field = scores.reshape(GX.shape)
-        if 0.0 <= field.min() and field.max() <= 1.0 and threshold == 0.5:
-            span = 0.5  # a probability: colour on its own scale, so p ≈ 0.5 everywhere stays white
-        else:
-            # most of the frame, not its far corners, sets the scale (beyond it the colour saturates)
-            span = max(float(np.quantile(np.abs(field - threshold), 0.9)), 1e-12)
-        cmap = LinearSegmentedColormap.from_list("classes", [PALETTE[0], "#ffffff", PALETTE[1]])
-        norm = TwoSlopeNorm(vcenter=threshold, vmin=threshold - span, vmax=threshold + span)
-        # 21 bands: the middle one straddles the threshold, so "undecided" is white
-        shade = ax.contourf(gx, gy, field, levels=np.linspace(threshold - span, threshold + span, 22), cmap=cmap,
-                            norm=norm, alpha=0.6, extend="both")
-        colour_of = {classes[0]: PALETTE[0], classes[1]: PALETTE[1]}
-        if (field > threshold).any() and (field <= threshold).any():
-            ax.contour(gx, gy, field, levels=[threshold], colors="black", linewidths=1.6)
-        else:
-            lo, hi = field.min(), field.max()
-            stays = f"= {lo:.3g} everywhere" if hi - lo < 1e-3 * span else f"stays in [{lo:.3g}, {hi:.3g}]"
-            subtitle = f"\noutput {stays} in this frame: no boundary"
-        boundary = f"boundary: output = {threshold:g}"
+
+def _two_classes_field(ax: Any, gx: Any, gy: Any, scores: Any, labels: list[float],
+                       threshold: float) -> tuple[Any, dict, str, str]:
+    """One output: shaded from one class's colour through white (undecided) to the other's, and the
+    line where it crosses the threshold. (shading, colour of each class, legend text, subtitle)."""
+    import numpy as np
+    from matplotlib.colors import LinearSegmentedColormap, TwoSlopeNorm
+
+    classes = _two_classes(labels)
+    field = scores.reshape(len(gy), len(gx))
+    if 0.0 <= field.min() and field.max() <= 1.0 and threshold == 0.5:
+        span = 0.5  # a probability: colour on its own scale, so p ≈ 0.5 everywhere stays white
     else:
-        classes = tuple(float(c) for c in range(scores.shape[1]))
-        field = scores.argmax(axis=1).reshape(GX.shape)
-        colours = [PALETTE[i % len(PALETTE)] for i in range(len(classes))]
-        ax.contourf(gx, gy, field, levels=np.arange(len(classes) + 1) - 0.5, cmap=ListedColormap(colours), alpha=0.3)
-        ax.contour(gx, gy, field, levels=np.arange(len(classes) - 1) + 0.5, colors="black", linewidths=1.2)
-        colour_of = dict(zip(classes, colours))
-        boundary = "boundary: two classes tie"
-    for a, b, c in lines:
-        ax.contour(gx, gy, a * GX + b * GY + c, levels=[0.0], colors="#444444", linewidths=1.0, linestyles="--")
+        # most of the frame, not its far corners, sets the scale (beyond it the colour saturates)
+        span = max(float(np.quantile(np.abs(field - threshold), 0.9)), 1e-12)
+    cmap = LinearSegmentedColormap.from_list("classes", [PALETTE[0], "#ffffff", PALETTE[1]])
+    norm = TwoSlopeNorm(vcenter=threshold, vmin=threshold - span, vmax=threshold + span)
+    # 21 bands: the middle one straddles the threshold, so "undecided" is white
+    shade = ax.contourf(gx, gy, field, levels=np.linspace(threshold - span, threshold + span, 22), cmap=cmap,
+                        norm=norm, alpha=0.6, extend="both")
+    subtitle = ""
+    if (field > threshold).any() and (field <= threshold).any():
+        ax.contour(gx, gy, field, levels=[threshold], colors="black", linewidths=1.6)
+    else:
+        lo, hi = field.min(), field.max()
+        stays = f"= {lo:.3g} everywhere" if hi - lo < 1e-3 * span else f"stays in [{lo:.3g}, {hi:.3g}]"
+        subtitle = f"\noutput {stays} in this frame: no boundary"
+    return shade, {classes[0]: PALETTE[0], classes[1]: PALETTE[1]}, f"boundary: output = {threshold:g}", subtitle
+
+
+def _many_classes_field(ax: Any, gx: Any, gy: Any, scores: Any) -> tuple[dict, str]:
+    """One output per class: each region in its class's colour, and the lines where two classes tie."""
+    import numpy as np
+    from matplotlib.colors import ListedColormap
+
+    classes = tuple(float(c) for c in range(scores.shape[1]))
+    field = scores.argmax(axis=1).reshape(len(gy), len(gx))
+    colours = [PALETTE[i % len(PALETTE)] for i in range(len(classes))]
+    ax.contourf(gx, gy, field, levels=np.arange(len(classes) + 1) - 0.5, cmap=ListedColormap(colours), alpha=0.3)
+    ax.contour(gx, gy, field, levels=np.arange(len(classes) - 1) + 0.5, colors="black", linewidths=1.2)
+    return dict(zip(classes, colours)), "boundary: two classes tie"
+
+
+def _labelled_points(ax: Any, points: Any, labels: list[float], colour_of: dict) -> None:
+    """The data on top, each class in its colour, labelled for the legend."""
+    classes = tuple(colour_of)
     for v in sorted(set(labels)):
         if v not in colour_of:
             raise ValueError(f"decision_boundary: label {v:g} is not one of the model's classes {classes}")
         members = points[[t == v for t in labels]]
         ax.scatter(members[:, 0], members[:, 1], s=26, color=colour_of[v], edgecolors="black", linewidths=0.6,
                    label=(f"class {v:+g}" if min(classes) < 0 else f"class {v:g}").replace("-", "−"), zorder=3)
-    handles, names = ax.get_legend_handles_labels()
-    if subtitle == "":
-        handles.append(Line2D([], [], color="black", lw=1.6))
-        names.append(boundary)
-    if lines:
-        handles.append(Line2D([], [], color="#444444", lw=1.0, ls="--"))
-        names.append(lines_label or "extra lines")
-    ax.set(title=title + subtitle, xlabel="x₁ (first input)", ylabel="x₂ (second input)",
-           xlim=(gx[0], gx[-1]), ylim=(gy[0], gy[-1]))
-    return shade, handles, names
 
 
 def activation_derivative(name: str, z: float, negative_slope: float = 0.01) -> tuple[float, float]:
@@ -393,13 +423,39 @@ def gradient_descent(ws: Sequence[float], cost: Callable[[float], float], X: Seq
     ax = axes[0][1]
     ax.scatter(X, Z, color="black", zorder=3, label="data")
     span = [min(X) - 0.2, max(X) + 0.2]
-    shown = list(enumerate(ws)) if len(ws) <= 8 else list(enumerate(ws))[:4] + list(enumerate(ws))[-3:]
-    for n, (k, w) in enumerate(shown):
-        alpha = 0.3 + 0.7 * (n + 1) / len(shown)
-        ax.plot(span, [w * s for s in span], color=POSITIVE, alpha=alpha, lw=1.2, label=f"w{k} = {w:.4g}")
+    lines = _distinct_lines(ws)
+    shown = lines if len(lines) <= 8 else lines[:4] + lines[-3:]
+    colours = _sequential_colours(len(shown))
+    for (w, iterations), colour in zip(shown, colours):
+        ax.plot(span, [w * s for s in span], color=colour, lw=1.6, label=f"{_iterations(iterations)} = {w:.4g}")
+    if len(shown) < len(lines):
+        ax.plot([], [], " ", label=f"({len(lines) - len(shown)} lines in between not drawn)")
     ax.set(xlabel="x", ylabel="z", title=f"{title}: the line z = w·x per iteration")
     _legend_outside(fig, ax)
     return _done(fig, path)
+
+
+def _distinct_lines(ws: Sequence[float]) -> list[tuple[float, list[int]]]:
+    """Each different w once (to 12 significant digits), with the iterations that reached it, in order:
+    w jumping 0 ↔ 4 is two lines, drawn once each, not one line per iteration on top of another."""
+    found: dict[str, tuple[float, list[int]]] = {}
+    for k, w in enumerate(ws):
+        found.setdefault(f"{w:.12g}", (w, []))[1].append(k)
+    return list(found.values())
+
+
+def _iterations(ks: list[int]) -> str:
+    """w0 for one iteration; w0, w2, w4, … for many."""
+    names = [f"w{k}" for k in ks]
+    return ", ".join(names) if len(names) <= 3 else ", ".join(names[:3]) + ", …"
+
+
+def _sequential_colours(n: int) -> list:
+    """n colours from dark blue (earliest) to yellow (latest), each told from its neighbours (viridis)."""
+    from matplotlib import colormaps
+
+    cmap = colormaps["viridis"]
+    return [cmap(0.85 * k / max(1, n - 1)) for k in range(n)]
 
 
 def plateau(watched: Sequence[float], lr: Sequence[float], reductions: Sequence[int], path: PathLike = None,

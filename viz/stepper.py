@@ -127,14 +127,15 @@ def _build(root: Value, who: str, title: Optional[str], rankdir: str, max_nodes:
 
 
 def program(order: list[Value]) -> list[dict]:
-    """The graph as the page's what-if recomputes it: each node's op, its parents (indices into
-    `order`), its number; for a softmax output, which output it is."""
+    """The graph as the page's what-if recomputes it: each node's op "o", its parents "p" (indices
+    into `order`), its number "d", and its setting "s" when it has one (a power's exponent, a slope,
+    an α, which output of a softmax it is)."""
     index = {v: i for i, v in enumerate(order)}
     nodes = []
     for v in order:
         node = {"o": v.op, "p": [index[p] for p in v.parents], "d": v.data}
-        if v.op == "softmax":
-            node["i"] = v.setting
+        if v.setting is not None:
+            node["s"] = v.setting
         nodes.append(node)
     return nodes
 

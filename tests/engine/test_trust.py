@@ -156,3 +156,25 @@ def test_slips_get_a_message_that_says_what_was_expected(call, words):
     with pytest.raises(TypeError, match=words) as caught:
         call()
     assert "not iterable" not in str(caught.value) and "has no len" not in str(caught.value)
+
+
+def test_explain_says_so_when_the_value_is_not_in_the_graph():
+    a, b = Value(1.0, label="a"), Value(2.0, label="b")
+    y = (a * 3).named("y")
+    assert str(explain(y, b)) == "y does not depend on b: no path leads from y to b, so ∂y/∂b = 0"
+    assert "∂y/∂v0 = 0" in str(explain(y, Value(3.0)))
+
+
+def test_a_forward_step_writes_a_negative_number_inside_a_function_once_bracketed():
+    x = Value(-0.5, label="x")
+    assert str(next(abs(x).named("y").forward_steps())) == "step 1/1: y = abs(x) = abs(-0.5) = 0.5"
+    assert str(next((x * 2.0).named("z").forward_steps())) == "step 1/1: z = x · 2 = (-0.5) × 2 = -1"
+
+
+def test_an_optimizer_names_a_gradient_that_is_not_finite_in_a_sentence():
+    from chainrule import nn
+
+    w = Value(1.0, label="w")
+    w.grad = math.inf
+    with pytest.raises(OverflowError, match=r"the gradient of w \(Value, data=1.0\) is non-finite \(inf\)"):
+        nn.SGD([w], lr=0.1).step()

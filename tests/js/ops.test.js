@@ -15,7 +15,13 @@ function close(actual, expected, tolerance, what) {
   assert.ok(Math.abs(actual - expected) <= tolerance * scale,
             `${what}: ${actual} is not ${expected} (to ${tolerance}, relative above 1)`);
 }
-function node(o, extra) { return Object.assign({ o: o, p: [] }, extra || {}); }
+// a node as the page's program gives it; the setting, which the engine stores on the node, as `s`
+function node(o, extra) {
+  const setting = o.slice(0, 2) === "**" && o.length > 2 ? { s: parseFloat(o.slice(2)) }
+    : /\(([^)]*)\)$/.test(o) ? { s: parseFloat(/\(([^)]*)\)$/.exec(o)[1]) }
+    : o === "leaky_relu" ? { s: 0.01 } : o === "elu" ? { s: 1 } : {};
+  return Object.assign({ o: o, p: [] }, setting, extra || {});
+}
 
 // [op, parents' numbers, value, local derivatives, extra node fields]: every value by hand
 const BY_HAND = [
@@ -59,8 +65,8 @@ const BY_HAND = [
   ["dot", [2, 3, 4, 5, 1], 27, [3, 2, 5, 4, 1]],       // 2·3 + 4·5 + 1: xᵢ for wᵢ, wᵢ for xᵢ, 1 for b
   ["dot", [2, 3, 4, 5], 26, [3, 2, 5, 4]],
   ["logsumexp", [0, LN3], 2 * LN2, [0.25, 0.75]],      // ln(1 + 3); softmax
-  ["softmax", [0, LN3], 0.75, [-3 / 16, 3 / 16], { i: 1 }],   // p₁(δ₁ⱼ − pⱼ)
-  ["softmax", [0, LN3], 0.25, [3 / 16, -3 / 16], { i: 0 }],
+  ["softmax", [0, LN3], 0.75, [-3 / 16, 3 / 16], { s: 1 }],   // p₁(δ₁ⱼ − pⱼ)
+  ["softmax", [0, LN3], 0.25, [3 / 16, -3 / 16], { s: 0 }],
 ];
 
 test("every operation's value and local derivatives equal the ones worked out by hand", () => {
@@ -92,7 +98,7 @@ test("every local derivative equals the central difference of the operation's va
     for (const v of points) {
       const outputs = op === "softmax" ? [0, 1, 2] : [undefined];
       for (const i of outputs) {
-        const n = node(op, { i: i }), [, locals] = ops.compute(n, v);
+        const n = node(op, i === undefined ? {} : { s: i }), [, locals] = ops.compute(n, v);
         v.forEach((x, k) => {
           const up = v.slice(), down = v.slice();
           up[k] = x + h; down[k] = x - h;
@@ -218,7 +224,7 @@ test("evaluate runs forward then backward: a reused node gets the sum over its p
   close(n.grad[1], s * (1 - s) * 0.15, 1e-16, "∂a/∂x");
   close(n.grad[2], s * (1 - s), 1e-16, "∂a/∂b");
   // a softmax output against its two inputs: ∂p₀/∂x₀ = p₀(1 − p₀), ∂p₀/∂x₁ = −p₀p₁ at p = (¼, ¾)
-  const soft = [leaf(0), leaf(LN3), { o: "softmax", p: [0, 1], i: 0 }];
+  const soft = [leaf(0), leaf(LN3), { o: "softmax", p: [0, 1], s: 0 }];
   const p = ops.evaluate(soft, [0, LN3, 0]);
   close(p.grad[0], 3 / 16, 4e-16, "∂p₀/∂x₀");
   close(p.grad[1], -3 / 16, 4e-16, "∂p₀/∂x₁");
@@ -235,9 +241,9 @@ test("where Python's engine refuses an input, evaluate says which operation and 
     [xy("**"), [-2, 2, 0], "power (**)", "ValueError", /negative base/],
     [xy("**"), [10, 400, 0], "power (**)", "OverflowError", /overflows/],
     [xy("*"), [1e200, 1e200, 0], "multiply (*)", "OverflowError", /overflows/],
-    [[leaf(1), { o: "**-1", p: [0] }], [0, 0], "power (**)", "ZeroDivisionError", /negative power/],
-    [[leaf(1), { o: "**0.5", p: [0] }], [-4, 0], "power (**)", "ValueError", /non-integer exponent/],
-    [[leaf(1), { o: "**0.5", p: [0] }], [0, 0], "power (**)", "OverflowError", /local derivative/],
+    [[leaf(1), { o: "**-1", p: [0], s: -1 }], [0, 0], "power (**)", "ZeroDivisionError", /negative power/],
+    [[leaf(1), { o: "**0.5", p: [0], s: 0.5 }], [-4, 0], "power (**)", "ValueError", /non-integer exponent/],
+    [[leaf(1), { o: "**0.5", p: [0], s: 0.5 }], [0, 0], "power (**)", "OverflowError", /local derivative/],
     [[leaf(1), { o: "log", p: [0] }], [0, 0], "log", "ValueError", /positive number/],
     [[leaf(1), { o: "log", p: [0] }], [-1, 0], "log", "ValueError", /positive number/],
     [[leaf(1), { o: "log", p: [0] }], [5e-324, 0], "log", "OverflowError", /local derivative/],  // 1/a

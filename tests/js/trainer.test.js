@@ -23,13 +23,13 @@ test("one SGD step on a single linear neuron, worked out by hand", () => {
   assert.deepEqual(t.gradients().map((g) => +g.toFixed(12)), [-5.5, -3.5]);
   close(t.parameters()[0], 1.05, 1e-15, "w ← 0.5 − 0.1 × (−5.5)");
   close(t.parameters()[1], 0.35, 1e-15, "b ← 0 − 0.1 × (−3.5)");
-  // the epoch's record: the loss after the update: o = 1.4, 2.45
+  // the epoch's record, as History.loss: the batch's loss as it was measured, before the update
   assert.equal(t.losses.length, 1);
-  close(t.losses[0], (0.6 ** 2 + 0.55 ** 2) / 2, 1e-15, "History.loss after the update");
+  assert.equal(t.losses[0], loss);
   t.setL2(0.5);
-  t.epoch();  // the record adds λ‖θ‖² to the loss
-  const [w, b] = t.parameters(), data = ((w + b - 2) ** 2 + (2 * w + b - 3) ** 2) / 2;
-  close(t.losses[1], data + 0.5 * (w * w + b * b), 1e-14, "loss + λ‖θ‖²");
+  const [w, b] = t.parameters();  // w = 1.05, b = 0.35: o = 1.4, 2.45
+  t.epoch();  // the record adds λ‖θ‖² to the loss, both at the weights the step started from
+  close(t.losses[1], (0.6 ** 2 + 0.55 ** 2) / 2 + 0.5 * (w * w + b * b), 1e-14, "loss + λ‖θ‖²");
 });
 
 // a batch's loss as a function of the parameters, for central differences
@@ -107,6 +107,9 @@ test("mini-batches follow the shuffler: one order, shuffled again each epoch, cu
   assert.deepEqual(seen, expected);
   assert.equal(t.losses.length, 3);
   assert.equal(t.steps, 9);
+  // each epoch's record: its batches' losses as measured, weighted by their sizes (2, 2, 1 of 5)
+  const b = t.batchLosses;
+  assert.equal(t.losses[2], ((0 + b[6] * 2) + b[7] * 2 + b[8] * 1) / 5);
   assert.equal(t.layerGradients.length, 9);
   // a step at a time: the record comes after an epoch's last batch only
   t.step(); t.step();

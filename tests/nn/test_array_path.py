@@ -44,7 +44,7 @@ def _array_gradients(model, X, y, loss, l2):
     A = train._inputs(X, model, "t")
     T = train._targets(y, A, obj, model, "t")
     model.zero_grad()
-    value = train._batch_gradients(model, A, T, obj, l2)
+    value, _ = train._batch_gradients(model, A, T, obj, l2)
     return value, np.array([p.grad for p in model.parameters()])
 
 

@@ -180,9 +180,11 @@ def test_keeping_the_best_model_with_deepcopy():
     opt = nn.Adam(model.parameters(), lr=0.05)
     best, best_loss = None, math.inf
     for _ in range(5):
-        loss = nn.fit(model, X, y, "bce", opt, epochs=5).loss[-1]
+        nn.fit(model, X, y, "bce", opt, epochs=5)
+        loss = nn.evaluate(model, X, y, "bce")[0]
         if loss < best_loss:
             best, best_loss = copy.deepcopy(model), loss
+    nn.fit(model, X, y, "bce", opt, epochs=5)  # the original trains on; the copy does not move
     assert nn.evaluate(best, X, y, "bce")[0] == pytest.approx(best_loss, rel=1e-12)
 
 
@@ -202,3 +204,11 @@ def test_fit_warns_when_every_relu_of_a_hidden_layer_is_dead():
         warnings.simplefilter("error")  # a healthy network: no warning
         healthy = nn.MLP(3, [4, 4, 1], activation="tanh", seed=0)
         assert nn.fit(healthy, X, y, loss="mse", optimizer=nn.SGD(healthy.parameters(), lr=0.05), epochs=5).dead_layers == []
+
+
+def test_the_array_paths_elu_is_exact_near_zero_as_the_engines():
+    Z = np.array([[-1e-12, -3e-10, -1e-8, 0.5, -2.0]])
+    A, derivative = nn.arrays.ACTIVATIONS["elu"](Z)
+    assert A.tolist()[0] == [math.expm1(z) if z <= 0 else z for z in Z[0]]
+    assert A.tolist()[0] == [Value(float(z)).elu().data for z in Z[0]]  # bit for bit the scalar engine's
+    assert derivative.tolist()[0] == [math.exp(z) if z <= 0 else 1.0 for z in Z[0]]

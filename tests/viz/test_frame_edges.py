@@ -15,3 +15,15 @@ def test_each_frame_lights_the_edge_between_its_child_and_parent():
             c, k = frame["e"][1:].split("_")
             assert int(c) == frame["c"]
             assert order[frame["c"]].edges[2 * int(k)] is order[frame["p"]]
+
+
+def test_names_of_more_than_one_symbol_are_bracketed_in_the_step_texts():
+    from chainrule.demos.two_neuron import build
+    from chainrule.viz.frames import replay, replaying
+
+    net = build()
+    order = topological_order(net.E)
+    with replaying(order):
+        texts = [f["t"] for f in replay(net.E, order).frames]
+    assert any("(T−a2).grad += (T−a2)².grad × ∂(T−a2)²/∂(T−a2)" in t for t in texts)
+    assert not any("∂T−a2" in t or "/∂T−a2" in t for t in texts)

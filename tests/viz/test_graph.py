@@ -143,7 +143,8 @@ def test_hostile_labels_titles_and_scopes_add_nothing_to_the_dot(hostile):
         assert read["graph"]["label"] == as_read
         if detail == "ops":
             assert {c["label"] for n, c in read["clusters"].items() if n != "cluster_legend"} == {as_read}
-            assert all(read["nodes"][k]["label"].startswith(as_read + "\\ndata") for k in ("v0", "v1", "v3"))
+            named = f"{hostile}.{hostile}".replace("\\", "\\\\").replace("\n", "\\n")  # scope.label: where it is
+            assert all(read["nodes"][k]["label"].startswith(named + "\\ndata") for k in ("v0", "v1", "v3"))
 
 
 @pytest.mark.parametrize("label", ["<script>alert(1)</script>", '"a|b{c}"', "back\\slash \\N", "amp & co", "<b>"])
@@ -178,18 +179,21 @@ def test_an_nn_graph_keeps_operand_order_and_neurons_in_their_clusters(rankdir):
         x0, y0, x1, y1 = (float(v) for v in c["bb"].split(","))
         return x0 if rankdir == "TB" else -y1
 
-    clusters = {c["label"]: c for n, c in read["clusters"].items() if n != "cluster_legend"}
+    clusters = {c["label"]: c for n, c in read["clusters"].items() if n != "cluster_legend"}  # L1.N0, …
     order = engine.topological_order(out)
-    for scope, cluster in clusters.items():
+    for place_name, cluster in clusters.items():
         params = [m for m in cluster["members"] if nodes[m].get("penwidth") == "2"]  # parameters
         shown = [first_line[m] for m in sorted(params, key=lambda m: place(nodes[m]["pos"]))]
+        assert all(name.startswith(place_name + ".") for name in shown)  # each named by where it is
+        shown = [name.rsplit(".", 1)[1] for name in shown]
         assert shown == sorted(shown, key=lambda s: (s == "b", s)) and shown[-1] == "b"  # w0, w1, …, b
+        scope = next(v.scope for v in order if v.scope and engine.formatting.short_scope(v.scope) == place_name)
         assert {f"v{i}" for i, v in enumerate(order) if v.scope == scope} <= cluster["members"]  # inside its box
     inputs = sorted((place(nodes[n]["pos"]), first_line[n]) for n in nodes
                     if first_line[n].startswith("x") and "rounded" in nodes[n].get("style", ""))
     assert [name for _, name in inputs] == ["x0", "x1", "x2"]
-    layer0 = sorted((box_start(c), label) for label, c in clusters.items() if label.startswith("layers.0."))
-    assert [label for _, label in layer0] == [f"layers.0.neurons.{i}" for i in range(4)]  # in reading order
+    layer0 = sorted((box_start(c), label) for label, c in clusters.items() if label.startswith("L1."))
+    assert [label for _, label in layer0] == [f"L1.N{i}" for i in range(4)]  # in reading order
     # the inputs sit before the neurons' boxes (above, or to the left), so no input edge crosses a box to get there
     across = 1 if rankdir == "TB" else 0
     edge_of_boxes = [float(c["bb"].split(",")[3 if rankdir == "TB" else 0]) for c in clusters.values()]
@@ -259,6 +263,14 @@ def test_draw_graph_returns_a_digraph_that_renders_inline():
     assert "<svg" in dg._repr_image_svg_xml()
 
 
+def test_a_graphs_repr_says_what_it_is_without_a_memory_address():
+    # a notebook stores this text beside the picture: the same graph must give the same text
+    first, second = repr(viz.draw_graph(build().E)), repr(viz.draw_graph(build().E))
+    assert first == second == ("<Graph of E: 14 values, drawn left to right: Jupyter shows the picture; "
+                               "viz.render(root, 'graph.svg') writes it>")
+    assert "drawn top to bottom" in repr(viz.draw_graph(build().E, rankdir="TB"))
+
+
 def test_drawing_changes_nothing():
     net = build()
     net.E.backward()
@@ -286,3 +298,22 @@ def test_tangents_are_drawn_beside_gradients():
     # forward and reverse agree: the output's tangent along x0 is x0's gradient
     assert f"tangent {engine.fmt(sweep.derivative)}" in source and engine.fmt(sweep.derivative) == engine.fmt(
         sweep.output.parents[0].parents[0].grad)
+
+
+def test_a_fifty_fold_gap_in_contributions_is_plainly_wider():
+    from chainrule.demos.two_neuron import build
+
+    net = build()
+    net.E.backward()
+    w1, b2 = G.edge_width(0.1 * net.z1.grad), G.edge_width(net.z2.grad)  # contributions into w1 and b2 (93× apart)
+    assert b2 / w1 >= 5 and b2 - w1 >= 3  # points of stroke: the vanishing gradient is seen
+    assert G.edge_width(0.05) - G.edge_width(0.001) >= 3 and G.edge_width(1.0) - G.edge_width(0.02) >= 3  # any 50× gap
+
+
+def test_the_legend_explains_both_numbers_on_an_edge():
+    x = Value(0.5, label="x")
+    y = (x * 3.0).named("y")
+    y.backward()
+    with_contributions = viz.draw_graph(y, contributions=True).source
+    assert "local derivative" in with_contributions and "contribution = local × out.grad" in with_contributions
+    assert "contribution = local" not in viz.draw_graph(y).source  # only when the second number is drawn

@@ -230,3 +230,16 @@ def test_importing_chainrule_and_the_demos_does_not_import_matplotlib_or_sklearn
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_gradient_descent_draws_each_distinct_line_once_in_colours_told_apart():
+    ws = [0.0, 4.0] * 5  # the notes' η = 0.4: w jumps 0 ↔ 4
+    fig = plots.gradient_descent(ws, lambda w: 5 * (w - 2) ** 2 - 10, [1.0, 2.0], [2.0, 4.0], title="η = 0.4")
+    right = fig.axes[1]
+    lines = [ln for ln in right.get_lines() if ln.get_label() != "data"]
+    assert [ln.get_label() for ln in lines] == ["w0, w2, w4, … = 0", "w1, w3, w5, … = 4"]
+    colours = [ln.get_color() for ln in lines]
+    assert colours[0] != colours[1]
+    many = plots.gradient_descent([2 - 2 * 0.5 ** k for k in range(12)], lambda w: (w - 2) ** 2, [1.0], [2.0])
+    labels = [ln.get_label() for ln in many.axes[1].get_lines()]
+    assert labels[:2] == ["w0 = 0", "w1 = 1"] and labels[-1] == "(5 lines in between not drawn)"

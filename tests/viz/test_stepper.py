@@ -7,6 +7,8 @@ import tracemalloc
 
 import pytest
 
+from chainrule.engine.formatting import in_partial
+
 from chainrule import engine
 from chainrule import nn
 from chainrule import viz
@@ -76,9 +78,10 @@ def test_each_frame_is_one_update_of_the_engine(browser, two_neuron_page):
     for child, parent, u in updates:
         page.keyboard.press("ArrowRight")
         text = page.inner_text("#formula")
-        assert f"{parent}.grad += {child}.grad × ∂{child}/∂{parent}" in text
+        c, p = in_partial(child), in_partial(parent)  # (T−a2), bracketed as the engine's step texts are
+        assert f"{p}.grad += {c}.grad × ∂{c}/∂{p}" in text
         assert f"{fmt(u.upstream)} × {fmt(u.local)} = {fmt(u.contribution)}" in text
-        assert f"{parent}.grad: {fmt(u.before)} → {fmt(u.after)}" in text
+        assert f"{p}.grad: {fmt(u.before)} → {fmt(u.after)}" in text
         assert grad_shown(page, parent) == f"grad {fmt(u.before)} → {fmt(u.after)}"
     final = build()
     final.E.backward()
@@ -100,10 +103,17 @@ def test_constants_get_no_step_and_every_step_highlights_its_edge_and_nodes(brow
     const = page.evaluate("""[...document.querySelectorAll('g.node')].filter(g =>
         g.querySelector('polygon[stroke-dasharray]')).map(g => g.id)""")
     assert const and not set(const) & {f"v{i}" for i in data["nodes"]}
+    # the constant 0.5's edge into E = 0.5 · (T − a2)² waits with the others until E passes its gradient on
+    constant_edges = [e for f in data["frames"] for e in f.get("q", [])]
+    future = "(ids) => ids.map(id => document.getElementById(id + '_a').classList.contains('future'))"
+    assert constant_edges and all(page.evaluate(future, constant_edges))
     page.keyboard.press("ArrowRight")
     assert page.evaluate(M.HIGHLIGHTS)["current"] == [f"v{data['frames'][0]['c']}"]  # the seed: the root
+    assert all(page.evaluate(future, constant_edges))
     for frame in data["frames"][1:]:
         page.keyboard.press("ArrowRight")
+        passed = [e for f in data["frames"][:data["frames"].index(frame) + 1] for e in f.get("q", [])]
+        assert not any(page.evaluate(future, passed))
         assert "0.5.grad" not in page.inner_text("#formula")
         lit = page.evaluate(M.HIGHLIGHTS)
         assert lit["current"] == [f"v{frame['c']}"] and lit["changed"] == [f"v{frame['p']}"]
@@ -292,7 +302,7 @@ def test_frames_hold_only_what_changed():
                                          viz.stepper_html(chain(n), max_nodes=1000), re.S).group(1))
                     for n in (20, 80)]
     for data in (small, large):
-        assert all(set(f) == {"c", "p", "e", "b", "a", "t"} for f in data["frames"])
+        assert all(set(f) - {"q"} == {"c", "p", "e", "b", "a", "t"} for f in data["frames"])
     per_frame = [len(json.dumps(d["frames"])) / len(d["frames"]) for d in (small, large)]
     assert per_frame[1] < 1.2 * per_frame[0]  # a frame's size does not grow with the graph
 
@@ -338,3 +348,17 @@ def test_the_layout_suits_the_screen_and_follows_a_turned_phone(browser, two_neu
     one = viz.save_stepper(build().E, tmp_path / "tb.html", rankdir="TB")
     page, _, _ = open_page(browser, one)
     assert page.evaluate(shape) is False and page.locator("template").count() == 0
+
+
+def test_an_mlp_page_names_every_value_by_where_it_is():
+    model = nn.MLP(2, [3, 1], activation="tanh", seed=0)
+    loss = nn.loss_graph(model, [[0.5, -1.0]], [1.0], "mse")
+    page = viz.stepper_html(loss)
+    data = json.loads(re.search(r'<script id="frames" type="application/json">(.*?)</script>', page, re.S).group(1))
+    names = data["names"]
+    assert "Backward through loss" in page and names[-1] == "loss"
+    shown = [n for n, node in zip(names, data["program"]) if node["o"] != "const"]
+    assert len(shown) == len(set(shown))  # three neurons' w0 are three names
+    assert {"L1.N0.w0", "L1.N2.b", "L1.N1.z", "L1.N1.a", "L2.N0.w2", "x0"} <= set(shown)
+    summary = re.findall(r'<th scope="row">([^<]+)</th>', page)
+    assert len(summary) == len(set(summary)) and "L1.N0.w0" in summary

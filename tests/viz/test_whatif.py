@@ -8,7 +8,7 @@ import pytest
 from chainrule import engine, viz
 from chainrule.engine import Value, topological_order
 
-from ..engine.test_random_graphs import BINARY, NARY, UNARY, _build, run
+from ..engine.test_random_graphs import BINARY, NARY, UNARY, _build
 from .test_stepper import line_shown, open_page
 
 

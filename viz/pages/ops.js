@@ -14,8 +14,9 @@
   var SQRT2 = Math.sqrt(2), SQRT_PI = Math.sqrt(Math.PI), SQRT_2PI = Math.sqrt(2 * Math.PI);
 
   // -- the table: [value, [∂out/∂parent, …]] from the parents' numbers v -----------------------------
-  // `node` carries what the op name does not: a softmax output's index i; `setting` is the number in
-  // the op name ("leaky_relu(0.2)", "**3"). Read it as engine/value.py's docstrings.
+  // `setting` is the operation's own number, which the engine stores on the node (the page's program
+  // gives it as `s`): the exponent n of aⁿ, leaky_relu's slope, elu's α, a softmax output's index.
+  // Read it as engine/value.py's docstrings.
   var TABLE = {
     "+": function (v) { return [v[0] + v[1], [1, 1]]; },                            // a + b:  1, 1
     "-": function (v) { return [v[0] - v[1], [1, -1]]; },                           // a − b:  1, −1
@@ -75,7 +76,7 @@
       return [s.m + Math.log(s.total), s.e.map(function (e) { return e / s.total; })];
     },
     "softmax": function (v, s, node) {                                              // pᵢ: pᵢ(δᵢⱼ − pⱼ)
-      var sh = shiftedExps(v), i = node.i, probs = sh.e.map(function (e) { return e / sh.total; }), p = probs[i];
+      var sh = shiftedExps(v), i = node.s, probs = sh.e.map(function (e) { return e / sh.total; }), p = probs[i];
       return [p, probs.map(function (q, j) { return p * ((j === i ? 1 : 0) - q); })];
     }
   };
@@ -103,11 +104,12 @@
 
   function Refusal(kind, reason) { this.kind = kind; this.reason = reason; }
 
-  // "leaky_relu(0.2)" → {name: "leaky_relu", setting: 0.2}; "**3" → {name: "**n", setting: 3}
+  // The table's name for an op as the engine writes it for display: "leaky_relu(0.2)" → "leaky_relu",
+  // "**3" → "**n" (a power of a number); the setting itself comes from the node, never from the name.
   function parseOp(op) {
-    if (op.slice(0, 2) === "**" && op.length > 2) { return { name: "**n", setting: parseFloat(op.slice(2)) }; }
-    var m = /^(.*)\(([^)]*)\)$/.exec(op);
-    return m ? { name: m[1], setting: parseFloat(m[2]) } : { name: op, setting: undefined };
+    if (op.slice(0, 2) === "**" && op.length > 2) { return { name: "**n" }; }
+    var m = /^(.*)\([^)]*\)$/.exec(op);
+    return { name: m ? m[1] : op };
   }
 
   // [value, locals] of one node from its parents' numbers v; throws a Refusal where Python's engine
@@ -116,9 +118,9 @@
   function compute(node, v) {
     var op = parseOp(node.o), rule = TABLE[op.name];
     if (!rule) { throw new Error("no what-if rule for the operation " + node.o); }
-    var refused = REFUSALS[op.name] && REFUSALS[op.name](v, op.setting);
+    var refused = REFUSALS[op.name] && REFUSALS[op.name](v, node.s);
     if (refused) { throw new Refusal(refused[0], refused[1]); }
-    var r = rule(v, op.setting, node);
+    var r = rule(v, node.s, node);
     if (!isFinite(r[0])) {
       throw new Refusal("OverflowError", op.name === "exp" ? "overflows a float (the largest finite exp is at a \u2248 709.78)"
                                                             : "overflows a float");

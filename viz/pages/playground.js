@@ -642,9 +642,9 @@
       (G.variant.detail === "ops" ? "node" : "neuron (one node per neuron: " + G.program.length + " values are too many to draw one by one)") +
       ", recomputed every step" + (S.trainer.l2 ? "; training adds \u03bb\u2016\u03b8\u2016\u00b2 (not drawn)." : ".");
   }
-  function edgeWidth(c) {  // viz/style.py's edge_width: |contribution| from 1e-6 (0.5) to 1 (6), log scale
+  function edgeWidth(c) {  // viz/style.py's edge_width: |contribution| from 1e-3 (0.5) to 1 (6), log scale
     if (c === 0) { return 1; }
-    var t = Math.min(1, Math.max(0, (Math.log10(Math.abs(c)) + 6) / 6));
+    var t = Math.min(1, Math.max(0, (Math.log10(Math.abs(c)) + 3) / 3));
     return Math.round((0.5 + t * 5.5) * 100) / 100;
   }
   // -- step into: this sample's training step, frame by frame (forward, backward edge by edge, the update) --

@@ -19,7 +19,8 @@
   var unknown = {};  // values the forward frames compute: "data —" until their frame
   (data.unknown || []).forEach(function (i) { unknown[i] = true; });
   var stepped = {};
-  frames.forEach(function (f) { if (f.e) { stepped[f.e] = true; } });
+  // an edge into a constant has no frame of its own: it is passed with the first frame of its node ("q")
+  frames.forEach(function (f) { if (f.e) { stepped[f.e] = true; } (f.q || []).forEach(function (e) { stepped[e] = true; }); });
   function each(ids, fn) { ids.forEach(function (id) { var el = $(id); if (el) { fn(el); } }); }
   function edgeParts(e) { return [e + "_a", e + "_b"]; }
 
@@ -31,6 +32,7 @@
       if (frames[i].k) { values[frames[i].n] = frames[i].d; continue; }  // a forward or update frame
       grads[frames[i].p] = frames[i].a;
       if (frames[i].e) { passed[frames[i].e] = true; }
+      (frames[i].q || []).forEach(function (e) { passed[e] = true; });
     }
     var frame = current >= 1 && current <= frames.length ? frames[current - 1] : null;
     document.querySelectorAll(".current, .changed, .through, .active, .label-active, .final").forEach(function (el) {

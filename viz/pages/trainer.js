@@ -19,8 +19,9 @@
      update     the optimizer's rule (nn/optim.py), on g = ∇L (+ weight_decay·θ)
      epoch      full batch: one step on every sample in order; mini-batches: the sample order,
                 shuffled again each epoch by the generator fit shuffles with (random.js), cut into
-                batches; then the record: the loss on every sample after the epoch's updates,
-                with λ‖θ‖² (History.loss)
+                batches; then the record, as History.loss: the loss its batches measured, each
+                before its update (with λ‖θ‖²), weighted by their sizes (Σ loss·size / n; full
+                batch: the one batch's loss)
 
    Sums: numpy adds a 1-D array pairwise (8 running sums, blocks of 128, halves above), a column
    of a matrix top to bottom, and a matrix product's terms in order; so does this file.
@@ -84,8 +85,12 @@
     leaky_relu: function (Z, D) {
       for (var q = 0; q < Z.length; q++) { var z = Z[q]; if (D) { D[q] = z > 0 ? 1 : 0.01; } Z[q] = z > 0 ? z : 0.01 * z; }
     },
-    elu: function (Z, D) {  // α = 1
-      for (var q = 0; q < Z.length; q++) { var z = Z[q], e = Math.exp(Math.min(z, 0)); if (D) { D[q] = z > 0 ? 1 : e; } Z[q] = z > 0 ? z : e - 1; }
+    elu: function (Z, D) {  // α = 1; eᶻ − 1 as expm1(z), as the engine and the array path
+      for (var q = 0; q < Z.length; q++) {
+        var z = Z[q], below = Math.min(z, 0);
+        if (D) { D[q] = z > 0 ? 1 : Math.exp(below); }
+        Z[q] = z > 0 ? z : Math.expm1(below);
+      }
     },
     gelu: function (Z, D) {  // z·Φ(z), Φ(z) = erfc(−z/√2)/2;  g′ = Φ(z) + z·φ(z)
       for (var q = 0; q < Z.length; q++) {
@@ -419,17 +424,21 @@
   // after an epoch's last batch, its record. Returns the batch's loss before the update.
   Trainer.prototype.step = function () {
     if (!this.queue.length) { this.startEpoch(); }
-    var rows = this.queue.shift(), value = this.gradient(rows === null ? this.all() : this.rows(rows));
+    var rows = this.queue[0], value = this.gradient(rows === null ? this.all() : this.rows(rows));
     if (!isFinite(value)) { throw new Divergence("the loss became non-finite (" + value + ")"); }
     this.layerGradients.push(this.meanAbsWeightGradients());
-    this.update();
+    this.update();  // throws, changing nothing, if the update would overflow
+    this.queue.shift();
     this.steps += 1;
     this.batchLosses.push(value);
+    // History.loss: the batches' losses as they were measured, weighted by size (fit's _train_one_epoch)
+    if (rows === null) { this.epochLoss = value; } else { this.epochLoss += value * rows.length; }
     if (!this.queue.length) { this.record(); }
     return value;
   };
   Trainer.prototype.startEpoch = function () {  // fit's _train_one_epoch: the batches of one epoch
     var n = this.n, batch = this.batchSize;
+    this.epochLoss = 0;
     if (!batch || batch >= n) { this.queue = [null]; return; }
     if (!this.order.length) { for (var i = 0; i < n; i++) { this.order.push(i); } }
     if (this.shuffle) { this.rng.shuffle(this.order); }
@@ -448,12 +457,9 @@
     for (var j = 0; j < next.length; j++) { this.lastUpdate[j] = next[j] - this.theta[j]; }
     this.theta = next;
   };
-  // History.loss: the loss on every sample after the epoch's updates, with λ‖θ‖²
+  // History.loss: full batch, the batch's loss before its update; mini-batches, Σ loss·size / n
   Trainer.prototype.record = function () {
-    var value = this.evaluate().loss;
-    if (this.l2) { value += this.l2 * dotSelf(this.theta); }
-    if (!isFinite(value)) { throw new Divergence("the loss became " + value); }
-    this.losses.push(value);
+    this.losses.push(this.batchSize && this.batchSize < this.n ? this.epochLoss / this.n : this.epochLoss);
   };
   // (loss, accuracy) on every sample (or on other data), without L2: fit's _evaluate
   Trainer.prototype.evaluate = function (X, y) {
