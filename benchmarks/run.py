@@ -16,9 +16,11 @@ How it measures (so that a rerun on another machine shows the same ratios):
 Workloads (benchmarks/workloads.py): one training step of micrograd's moons demo (MLP
 2-16-16-1, 100 samples, hinge + L2, SGD) in every implementation; the array path against
 PyTorch and numpy at widths 64 and 256 and batch sizes 10 to 10,000; memory per node and at
-the peak of backward; a 1,000,000-node chain; the demos' wall time, each in its own process and all in one.
+the peak of backward; a 1,000,000-node chain; the demos' wall time, each in its own process and all in one;
+the playground page in headless Chromium at 1280×800 (training steps and frames per second while it
+plays, after checking its numbers against nn.fit).
 
-    python benchmarks/run.py [--quick] [--json results.json] [--markdown speed.md]
+    python benchmarks/run.py [--quick] [--json results.json] [--markdown speed.md] [--only playground]
 
 This script installs nothing; `make bench` runs it in .venv-bench with micrograd and PyTorch and writes
 chainrule-out/bench/; `make bench-docs` writes the tracked benchmarks/results.json and docs/speed.md.
@@ -300,15 +302,87 @@ def demos(rounds: int = 3) -> dict:
     return {"each": each, "one_process": median["all"], "spread": spread}
 
 
+def playground(seconds: float = 6.0) -> dict:
+    """The playground page (viz.playground) in headless Chromium at 1280×800: MLP 2-16-16-1 on 200 moons, full
+    batch, bce, Adam. First its trainer must give nn.fit's losses and parameters after 5 epochs (to 1e-9);
+    then it plays for `seconds` of wall time, half as fast as it goes (training steps per second while
+    drawing) and half at 60 steps per second (frames per second: each redraws the 100×100 boundary).
+    Returns {} (and says why) when Playwright or Chromium is missing."""
+    import shutil
+    import tempfile
+
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        print("Playground: skipped (no playwright: pip install playwright)\n")
+        return {}
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium:
+        print("Playground: skipped (no chromium on PATH)\n")
+        return {}
+    from chainrule import nn, viz
+
+    def problem():
+        X, y = nn.data.moons(200, noise=0.15, seed=0)
+        model = nn.MLP(2, [16, 16, 1], activation="relu", output="sigmoid", seed=0)
+        return model, X, y, nn.Adam(model.parameters(), lr=0.01)
+
+    model, X, y, optimizer = problem()
+    args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--no-first-run"]
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
+        path = viz.save_playground(model, X, y, Path(tmp) / "playground.html", loss="bce", optimizer=optimizer)
+        browser = p.chromium.launch(executable_path=chromium, args=args)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            page.goto(path.as_uri())
+            page.evaluate("window.playground.step(5)")
+            history = nn.fit(model, X, y, loss="bce", optimizer=optimizer, epochs=5)
+            for what, mine, theirs in (("losses", page.evaluate("window.playground.losses()"), history.loss),
+                                       ("parameters", page.evaluate("window.playground.parameters()"),
+                                        [q.data for q in model.parameters()])):
+                worst = max(abs(a - b) / max(1e-3, abs(b)) for a, b in zip(mine, theirs))
+                if len(mine) != len(theirs) or worst > 1e-9:
+                    raise SystemExit(f"playground: the page's {what} differ from nn.fit's by {worst:.3g}")
+            rates = {}
+            for speed in ("1000", "60"):  # as fast as it goes (half of each frame trains); then 60 steps/s
+                page.select_option("#speed", speed)
+                before = page.evaluate("window.playground.play(), window.playground.status()")
+                start = time.perf_counter()
+                page.wait_for_timeout(seconds * 1000 / 2)
+                after = page.evaluate("window.playground.status()")
+                elapsed = time.perf_counter() - start
+                page.evaluate("window.playground.pause()")
+                rates[speed] = ((after["steps"] - before["steps"]) / elapsed, (after["frames"] - before["frames"]) / elapsed)
+        finally:
+            browser.close()
+    steps, fast_frames = rates["1000"]
+    paced_steps, frames = rates["60"]
+    print(f"Playground in headless Chromium at 1280×800 (MLP 2-16-16-1, 200 moons, full batch; its numbers equal "
+          f"nn.fit's first): as fast as it goes, {steps:.0f} training steps/s while drawing ({fast_frames:.1f} frames/s); "
+          f"at 60 steps/s ({paced_steps:.0f} done), {frames:.1f} frames/s. Each frame redraws the 100×100 boundary and "
+          f"the curves; the network and the sample's graph ten times a second\n")
+    return {"steps_per_second": steps, "frames_per_second": frames, "frames_per_second_at_full_speed": fast_frames,
+            "steps_per_second_at_60": paced_steps}
+
+
 def targets(results: dict) -> list[str]:
     """The issue's targets, each with the measured ratio and whether it is met."""
     lines = []
-    rows = results["moons"]["rows"]
-    med = {k: v["median_ms"] for k, v in rows.items()}
 
     def line(text: str, value: float, limit: float, at_most: bool = True) -> None:
         ok = value <= limit if at_most else value >= limit
         lines.append(f"  [{'met' if ok else 'NOT met'}] {text}: {value:.3g} ({'≤' if at_most else '≥'} {limit:g})")
+
+    if results.get("playground"):
+        line("playground: training steps per second while drawing (2-16-16-1, 200 points)",
+             results["playground"]["steps_per_second"], 60, False)
+        line("playground: frames per second at 60 steps/s (the 100×100 boundary redrawn each)",
+             results["playground"]["frames_per_second"], 20, False)
+    if "moons" not in results:
+        return lines
+    rows = results["moons"]["rows"]
+    med = {k: v["median_ms"] for k, v in rows.items()}
 
     fit = med["chainrule nn.fit step"]
     if "torch batched (1 thread)" in med:
@@ -411,6 +485,14 @@ def markdown(results: dict) -> str:
         lines += [f"| {k} (its own process) | {v:.1f} | {span(k)} |" for k, v in each.items()]
         lines += [f"| **all, in one process** (`chainrule demo all`) | {results['demos']['one_process']:.1f} | {span('all')} |",
                   f"| all, each in its own process, added up | {sum(each.values()):.1f} | |"]
+    if results.get("playground"):
+        pg = results["playground"]
+        lines += ["", "## The playground page (headless Chromium, 1280×800)", "",
+                  f"MLP 2-16-16-1 on 200 moons, full batch, after its numbers were checked against nn.fit: as fast as "
+                  f"it goes, {pg['steps_per_second']:.0f} training steps per second while drawing "
+                  f"({pg['frames_per_second_at_full_speed']:.1f} frames per second); at 60 steps per second, "
+                  f"{pg['frames_per_second']:.1f} frames per second. Each frame redraws the 100×100 boundary and the "
+                  "curves, the network and one sample's graph ten times a second."]
     lines += ["", "## Against the targets", "", "```", *[line.strip() for line in results["targets"]], "```", ""]
     return "\n".join(lines)
 
@@ -423,7 +505,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="where to write the results (default chainrule-out/bench/results.json)")
     parser.add_argument("--markdown", type=Path, default=None,
                         help="also write the results as a page (make bench-docs: docs/speed.md)")
+    parser.add_argument("--only", choices=["playground"], help="run only this row (its numbers are printed, nothing written)")
     args = parser.parse_args(argv)
+    if args.only == "playground":
+        found = {"playground": playground()}
+        print("\n".join(targets(found)))
+        return 0
     import numpy
     from threadpoolctl import threadpool_limits
 
@@ -443,6 +530,7 @@ def main(argv: list[str] | None = None) -> int:
         results["chain"] = chain()
         results["cycle_collector"] = cycle_collector()
         results["demos"] = demos()
+    results["playground"] = playground(3.0 if args.quick else 6.0)
     results["targets"] = targets(results)
     print("Targets:")
     print("\n".join(results["targets"]))

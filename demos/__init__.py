@@ -21,4 +21,5 @@ DEMOS: dict[str, tuple[str, str]] = {
     "gradient-accumulation": ("chainrule.demos.gradient_accumulation", ".grad adds up over backward() calls; zero_grad forgotten"),
     "second-derivatives": ("chainrule.demos.second_derivatives", "Hessians, the learning-rate limit η < 2/λ, Newton vs gradient descent"),
     "forward-mode": ("chainrule.demos.forward_mode", "forward mode (jvp) vs reverse mode (backprop): counting sweeps"),
+    "playground": ("chainrule.demos.playground", "a network learns two moons in front of you: one page, live"),
 }

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-from chainrule import nn
+from chainrule import nn, viz
 from chainrule.viz import plots
 
 from .common import Narrator, run_demo
@@ -57,7 +57,13 @@ def run(out: Path, seed: int = 0, say: Narrator = Narrator(), epochs: int = 100,
         compared[name] = h
         say(f"  {name:<20} {model.num_parameters():>4} parameters: train accuracy {h.accuracy[-1]:.0%}, "
             f"validation {h.val_accuracy[-1]:.0%}")
-    say("Logistic regression can only draw a straight line; the hidden layers bend it around the moons.\n")
+    say("Logistic regression can only draw a straight line; the hidden layers bend it around the moons.")
+    start = nn.MLP(2, [16, 16, 1], output="sigmoid", seed=seed)  # the MLP as it was before training
+    say.wrote(viz.save_playground(start, Xt, yt, out / "playground.html", loss="bce",
+                                  optimizer=nn.Adam(start.parameters(), lr=0.05), validation=(Xv, yv),
+                                  title="Two moons, live: MLP 2-16-16-1 (validation points hollow)"))
+    say("playground.html trains that MLP in your browser with fit's numbers; raise L2 λ there and watch the boundary "
+        "smooth.\n")
     say.wrote(plots.save(plots.decision_boundaries(
         [(_predictor(model), X, y, name) for name, model in models.items()], resolution=resolution,
         output_label="model output = P(class 1)", title="The decision on the 200 moons"), out / "boundaries.png"))

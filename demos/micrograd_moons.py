@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 from typing import Optional
 
-from chainrule import nn
+from chainrule import nn, viz
 from chainrule.viz import plots
 
 from .common import Narrator, run_demo
@@ -44,6 +44,12 @@ def run(out: Path, seed: int = 0, say: Narrator = Narrator(), steps: int = 100, 
                                       title="micrograd's moons: the learned decision")
     say.wrote(plots.save(picture, out / "boundary.png"))
     say.wrote(plots.save(plots.history(history, title="micrograd's moons"), out / "training.png"))
+    start = nn.MLP(2, [16, 16, 1], activation="relu", init="uniform", seed=seed)
+    say.wrote(viz.save_playground(start, X, y, out / "playground.html", loss="hinge", l2=1e-4,
+                                  optimizer=nn.SGD(start.parameters(), lr=1.0),
+                                  title="micrograd's moons, live: MLP 2-16-16-1, hinge + L2"))
+    say("playground.html trains the same network in your browser (η stays 1.0 there: the page has no schedule; lower "
+        "it by hand as the schedule does).")
     say.summary(f"micrograd-moons: accuracy {history.accuracy[-1]:.0%}, final loss {history.loss[-1]:.4f}, "
                 f"{seconds:.1f} s")
     return {"accuracy": history.accuracy[-1], "loss": history.loss[-1], "seconds": seconds, "first_perfect": first}

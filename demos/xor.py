@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-from chainrule import nn
+from chainrule import nn, viz
 from chainrule.viz import plots
 
 from . import inside
@@ -52,6 +52,11 @@ def run(out: Path, seed: int = 0, say: Narrator = Narrator(), resolution: int = 
     say.wrote(plots.save(plots.decision_boundary(
         lambda grid: nn.predict(logistic, grid), X, y, resolution=resolution, output_label="σ(w·x + b) = P(class 1)",
         title="XOR: logistic regression's best fit"), out / "boundary_logistic.png"))
+    start = nn.MLP(2, [4, 1], activation="tanh", output="sigmoid", seed=seed + 1)  # the same network, untrained
+    say.wrote(viz.save_playground(start, X, y, out / "playground.html", loss="bce",
+                                  optimizer=nn.Adam(start.parameters(), lr=0.1), title="XOR, live: MLP 2-4-1 (tanh)"))
+    say("playground.html trains the same network in your browser, step by step, with these numbers: watch the hidden")
+    say("units' lines turn until the four corners fall on the right sides.\n")
     hidden = inside.layer_outputs(model, X)[0][1].round(3).tolist()
     say.summary(f"xor: MLP accuracy {hist.accuracy[-1]:.0%} in {hist.epochs} epochs; logistic regression "
                 f"{log_hist.accuracy[-1]:.0%}")

@@ -32,7 +32,7 @@ from chainrule.engine.checks import as_number, describe
 from . import arrays
 from . import losses as L
 from .history import History
-from .init import generator
+from .shuffle import shuffler
 from .layers import MLP
 from .module import Module
 from .objectives import Objective, objective, output_count, predicted, truth
@@ -345,7 +345,8 @@ def fit(model: Any, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Callabl
     the loss before training: bce 0/1, hinge ±1, cross_entropy and nll class indices 0 … k−1.
     optimizer: default SGD(lr=0.1), or the scheduler's optimizer when a scheduler is given; it must
     hold every parameter of the model. batch_size: None = full batch, 1 = stochastic.
-    seed: the shuffling order (None: the library-wide generator, nn.manual_seed).
+    seed: the shuffling order, an int from 0 to 2³² − 1 (nn/shuffle.py; None: drawn from the library-wide
+    generator, nn.manual_seed).
     l2: adds λ‖θ‖² to the loss (and to the loss History records). scheduler: a scheduler on the
     same optimizer (nn.StepLR(optimizer, …)), stepped per epoch with the validation loss if given,
     else the training loss. stop_below: stop when the training loss falls below it (the notes'
@@ -398,7 +399,7 @@ def _checked(model: Any, X: Any, y: Any, loss: Any, optimizer: Any, epochs: Any,
     if progress not in (None, True, False):
         raise TypeError(f"fit: progress must be True, False or None, got {describe(progress)}")
     total_work = epochs * math.ceil(len(step.X) / batch) * len(step.X) * (1 if step.fast else 50)
-    return _Plan(step, epochs, batch, shuffle, generator(seed), _validation(validation, model, step.objective),
+    return _Plan(step, epochs, batch, shuffle, shuffler(seed), _validation(validation, model, step.objective),
                  _scheduler(scheduler, step.optimizer), stop_below, early_stopping,
                  _progress_bar(epochs, total_work, progress))
 
@@ -454,7 +455,7 @@ def _train_one_epoch(plan: _Plan) -> _Epoch:
     if not plan.order:
         plan.order = list(range(n))
     if plan.shuffle:
-        plan.rng.shuffle(plan.order)
+        plan.rng.shuffle(plan.order)  # mulberry32 (nn/shuffle.py): the playground page shuffles the same way
     rows = np.array(plan.order)  # one index array per epoch: its slices index the batches
     total, correct, norm = 0.0, 0, 0.0
     alive: list[bool] = []

@@ -8,6 +8,7 @@ from .graph import Graph, draw_graph, render, to_dot
 from .grouping import GraphTooLarge
 from .stepper import Stepper, save_stepper, stepper, stepper_html
 from .training_step import save_training_step, training_step
+from .playground import Playground, playground, save_playground
 from . import plots
 from chainrule.engine import Value as _Value
 from .graph import small_graph_svg as _small_graph_svg
@@ -20,4 +21,5 @@ except GraphvizNotFound:  # said again, with the hint, when something is drawn
     pass
 
 __all__ = ["draw_graph", "render", "to_dot", "Graph", "stepper", "Stepper", "save_stepper", "stepper_html", "training_step", "save_training_step",
+           "playground", "save_playground", "Playground",
            "plots", "GraphTooLarge", "find_dot", "configure", "GraphvizNotFound"]

@@ -2,7 +2,9 @@
 
 The pages' parts are real files in viz/pages/ (shipped in the wheel): page.html (the skeleton,
 with slots), page.css, and the scripts: ops.js (the table of operations, also run by Node's
-tests), graph.js (the drawing and its camera), stepper.js (frames, keys, what-if). Each
+tests), graph.js (the drawing and its camera), stepper.js (frames, keys, what-if); the
+playground's playground.html and playground.css, with random.js (fit's shuffler), trainer.js (fit
+in the browser) and playground.js (the page). Each
 `{{name}}` slot of the template is replaced once and what goes in is never read again, so no
 label can change the page's structure: text is HTML-escaped, the frames are JSON inside
 `<script type="application/json">` with `<`, `>` and `&` escaped, and the script writes text with
@@ -21,6 +23,8 @@ import re
 SLOT = re.compile(r"\{\{(\w+)\}\}")
 # the stepper's and the training-step page's scripts, in the order they run
 STEPPER_SCRIPTS = ("ops.js", "graph.js", "stepper.js")
+# the playground's: the table of operations, the shuffler, the trainer, the graph drawing, the page
+PLAYGROUND_SCRIPTS = ("ops.js", "random.js", "trainer.js", "graph.js", "playground.js")
 # what would end an inlined <script> or <style> early, or open a comment in it
 _BREAKS_OUT = re.compile(r"</(script|style)|<!--", re.IGNORECASE)
 
@@ -56,6 +60,14 @@ def fill(*, title: str, svg: str, others: list[str], summary: str, data: object)
     values = {"title": html.escape(title), "svg": svg, "layouts": layouts, "summary": summary,
               "data": script_json(data), "style": part("page.css"), "scripts": inline_scripts(STEPPER_SCRIPTS)}
     return SLOT.sub(lambda m: values[m.group(1)], part("page.html"))
+
+
+def fill_playground(*, title: str, data: object, drawings: str) -> str:
+    """The playground page (playground.html) with its slots filled: title (text), data (JSON), drawings
+    (<template>s of Graphviz SVG, markup we made), its CSS and scripts."""
+    values = {"title": html.escape(title), "data": script_json(data), "drawings": drawings,
+              "style": part("playground.css"), "scripts": inline_scripts(PLAYGROUND_SCRIPTS)}
+    return SLOT.sub(lambda m: values[m.group(1)], part("playground.html"))
 
 
 def summary_table(rows: list[tuple[str, str, str, str]], lr: float, root_name: str) -> str:

@@ -5,6 +5,7 @@ claims rest on the full sizes; it checks that what the demo prints is what it co
 Decision-boundary pictures are drawn on a coarse grid here (resolution=20): the grid's size
 changes the picture, not a number the demo prints.
 """
+import json
 import re
 import subprocess
 import sys
@@ -14,7 +15,7 @@ import pytest
 
 from chainrule import nn
 from chainrule.demos import DEMOS, activations, classification, digits, gradient_descent, initialization, inside
-from chainrule.demos import micrograd_moons, optimizers, vanishing_gradient, xor
+from chainrule.demos import micrograd_moons, optimizers, playground, vanishing_gradient, xor
 from chainrule.demos.common import Narrator
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,6 +31,13 @@ def told(capsys):
     """A narrator whose text the test reads afterwards: call it to get what was printed."""
     say = Narrator()
     return say, lambda: capsys.readouterr().out
+
+
+def playground_start(folder):
+    """The trainer specification of the playground.html a demo wrote (the page's starting point)."""
+    text = (folder / "playground.html").read_text(encoding="utf-8")
+    data = re.search(r'<script id="data" type="application/json">(.*?)</script>', text, re.S).group(1)
+    return json.loads(data)["problems"]["given"]["trainer"]
 
 
 def pngs(folder):
@@ -110,6 +118,9 @@ def test_xor(tmp_path, told):
     assert len(r["hidden"]) == 4 and all(len(h) == 4 for h in r["hidden"])
     assert "σ(w·x + b) = 0.5 — undecided — everywhere" in printed()
     assert pngs(tmp_path) == ["boundary.png", "boundary_logistic.png", "loss.png"]
+    start = playground_start(tmp_path)  # the page starts from the network train_xor trains, untrained
+    untrained = nn.MLP(2, [4, 1], activation="tanh", output="sigmoid", seed=1)
+    assert start["parameters"] == [p.data for p in untrained.parameters()] and start["optimizer"]["lr"] == 0.1
 
 
 def test_optimizer_building_blocks_at_a_small_size():
@@ -135,8 +146,10 @@ def test_optimizers(tmp_path, told):
     for name, h in skewed.items():
         assert (f"{name} with the 100× input ends with every ReLU" in text) == bool(h.dead_layers)
     plain, clipped = r["clip"]["no clipping"], r["clip"]["clip_norm = 1"]
-    # the unclipped run spikes and ends worse; the clipped one stays bounded and learns
-    assert max(plain.val_loss) > 10 * max(clipped.val_loss) and clipped.val_loss[-1] < plain.val_loss[-1]
+    # the unclipped run spikes (the demo says so when its worst loss is over twice the clipped run's)
+    # and ends worse; the clipped one stays bounded and learns
+    assert max(plain.val_loss) > 2 * max(clipped.val_loss) and clipped.val_loss[-1] < plain.val_loss[-1]
+    assert clipped.val_loss[-1] < clipped.val_loss[0]
     assert f"the loss jumps to {max(plain.val_loss):.3g}" in text
     assert pngs(tmp_path) == ["clipping.png", "loss.png", "plateau_lr.png"]
 
@@ -174,6 +187,9 @@ def test_classification(tmp_path, told):
     assert r["dropout"].val_loss[-1] < over[0.0].val_loss[-1]  # dropout helps the overfitting network too
     assert f"validation loss {r['dropout'].val_loss[-1]:.3f}" in text
     assert pngs(tmp_path) == ["boundaries.png", "overfit_l2.png", "overfitting.png"]
+    start = playground_start(tmp_path)
+    assert start["parameters"] == [p.data for p in nn.MLP(2, [16, 16, 1], output="sigmoid", seed=0).parameters()]
+    assert len(start["X"]) == 140 and start["loss"] == "bce"
 
 
 def test_confusion_matrix_counts_true_rows_against_predicted_columns():
@@ -196,6 +212,24 @@ def test_micrograd_moons(tmp_path, quiet):
     r = micrograd_moons.run(tmp_path, say=quiet, resolution=20)
     assert r["accuracy"] == 1.0 and r["loss"] < 0.05
     assert pngs(tmp_path) == ["boundary.png", "training.png"]
+    start = playground_start(tmp_path)
+    assert (start["loss"], start["l2"], start["optimizer"]["kind"], start["optimizer"]["lr"]) == ("hinge", 1e-4, "sgd", 1.0)
+
+
+def test_playground(tmp_path, told):
+    say, printed = told
+    r = playground.run(tmp_path, say=say)
+    text = printed()
+    start = playground_start(tmp_path)
+    model, X, y, (Xv, _) = playground.moons(0)
+    assert start["parameters"] == [p.data for p in model.parameters()] and len(start["X"]) == 160 and len(Xv) == 40
+    for name, grads in r["layer_gradients"].items():  # what it prints is what it computed
+        assert f"{name} hidden layers:" in text and ", ".join(f"{g:.2e}" for g in grads) in text
+        assert grads == inside.layer_gradients(playground.with_activation(model, name), X, y)
+    relu, sigmoid = r["layer_gradients"]["relu"], r["layer_gradients"]["sigmoid"]
+    assert sigmoid[0] < relu[0] and sigmoid[-1] / sigmoid[0] > relu[-1] / relu[0]  # the first layer hears less
+    assert f"the last layer's is {sigmoid[-1] / sigmoid[0]:.3g}× the first's" in text
+    assert r["path"] == tmp_path / "playground.html" and r["page"].html.startswith("<!DOCTYPE html>")
 
 
 def test_inside_matches_the_engines_scalar_graphs():

@@ -11,7 +11,9 @@
               state (data, grad, local derivatives on the edges), restoreEdgeLabels undoes the edges
    options: nodes (indices of the value nodes), onSetUp() after each layout is put in place,
    onLayoutChange() after the screen's shape picked another layout, onClick(x, y) for a click
-   that is not a drag. Shared by the stepper, the training-step page and the playground. */
+   that is not a drag. view.detach() stops it following the window (the playground swaps drawings);
+   view.resized() fits it again after its element changed size. Shared by the stepper, the
+   training-step page and the playground. */
 (function () {
   "use strict";
   // ≥ 1 px per unit: 12-point labels read at 12 px at least; larger when there is room, but a graph
@@ -186,15 +188,18 @@
     });
     graph.addEventListener("pointerup", release);
     graph.addEventListener("pointercancel", release);
-    window.addEventListener("resize", function () {
+    function resized() {
       var best = bestLayout();
       if (best !== shown) { useLayout(best); onLayoutChange(); } else { apply(); }
-    });
+    }
+    window.addEventListener("resize", resized);
 
     setUp();
     if (bestLayout() !== shown) { useLayout(bestLayout()); }
+    // detach: stop following the window's size (a page that swaps drawings attaches the next one)
+    function detach() { window.removeEventListener("resize", resized); }
     return { lines: lines, fit: fit, fitAll: fitAll, zoom: zoom, pan: pan, follow: follow, showNumbers: showNumbers,
-             restoreEdgeLabels: restoreEdgeLabels };
+             restoreEdgeLabels: restoreEdgeLabels, resized: resized, detach: detach };
   }
 
   window.chainruleGraph = { attach: attach };
