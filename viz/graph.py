@@ -201,7 +201,7 @@ class _Builder:
     def _lines(self, group: Group, collapsed: bool) -> list[str]:
         v = group.output
         if collapsed:
-            return [group.key[2:], f"{len(group.members)} values", f"out {fmt(v.data)}",
+            return [short_scope(group.key[2:]), f"{len(group.members)} values", f"out {fmt(v.data)}",
                     f"grad {fmt(self.grad[v]) if self.computed else NOT_COMPUTED}"]
         if v.op == "const":
             return [fmt(v.data)]
