@@ -10,10 +10,14 @@ DEMO_STAMP    := $(VENV)/.installed-demo
 LESSONS_STAMP := $(VENV)/.installed-lessons
 DEV_STAMP     := $(VENV)/.installed
 
-.PHONY: demo test lessons repl notebooks bench bench-docs clean browser python-version mutation
+.PHONY: demo playground test lessons repl notebooks bench bench-docs clean browser python-version mutation
 
 demo: $(DEMO_STAMP)
 	$(BIN)/chainrule demo two-neuron
+
+# the playground page (two moons, 2-16-16-1) written to chainrule-out/playground/ and opened in the browser
+playground: $(DEMO_STAMP)
+	$(BIN)/chainrule demo playground --open
 
 test: $(DEV_STAMP) browser
 	$(BIN)/python -m pytest

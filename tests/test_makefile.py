@@ -112,3 +112,9 @@ def test_bench_writes_outside_the_tracked_files_and_bench_docs_writes_them(tmp_p
     assert docs[-1].endswith("benchmarks/run.py --json benchmarks/results.json --markdown docs/speed.md")
     run = (ROOT / "benchmarks" / "run.py").read_text(encoding="utf-8")
     assert 'default=Path("chainrule-out/bench/results.json")' in run  # run by hand, it leaves them alone too
+
+
+def test_make_playground_opens_the_playground_with_the_demos_install_only():
+    dry = make("-n", "playground", VENV="/nonexistent/venv")
+    assert "chainrule demo playground --open" in dry.stdout
+    assert ".[dev]" not in dry.stdout and ".[lessons]" not in dry.stdout  # chainrule alone, as make demo

@@ -202,7 +202,7 @@ class _Builder:
         v = group.output
         if collapsed:
             return [short_scope(group.key[2:]), f"{len(group.members)} values", f"out {fmt(v.data)}",
-                    f"grad {fmt(self.grad[v]) if self.computed else NOT_COMPUTED}"]
+                    self.grad_text.get(v) or f"grad {fmt(self.grad[v]) if self.computed else NOT_COMPUTED}"]
         if v.op == "const":
             return [fmt(v.data)]
         lines = [self.shown[v]]  # the label, or the v1, v2, … that step texts use for it
