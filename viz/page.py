@@ -23,6 +23,8 @@ import re
 SLOT = re.compile(r"\{\{(\w+)\}\}")
 # the stepper's and the training-step page's scripts, in the order they run
 STEPPER_SCRIPTS = ("ops.js", "graph.js", "stepper.js")
+# the training-step page also applies the optimizer's rule again in a what-if (trainer.js's optimizerStep)
+TRAINING_STEP_SCRIPTS = ("ops.js", "random.js", "trainer.js", "graph.js", "stepper.js")
 # the playground's: the table of operations, the shuffler, the trainer, the graph drawing, the page
 PLAYGROUND_SCRIPTS = ("ops.js", "random.js", "trainer.js", "graph.js", "playground.js")
 # what would end an inlined <script> or <style> early, or open a comment in it
@@ -50,7 +52,8 @@ def script_json(data: object) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def fill(*, title: str, svg: str, others: list[str], summary: str, data: object) -> str:
+def fill(*, title: str, svg: str, others: list[str], summary: str, data: object,
+         scripts: tuple[str, ...] = STEPPER_SCRIPTS) -> str:
     """The page with its slots filled: title (text), svg, others and summary (markup we made), data (JSON).
 
     others: more layouts of the same graph, kept inert in <template>s until the script picks
@@ -58,7 +61,7 @@ def fill(*, title: str, svg: str, others: list[str], summary: str, data: object)
     """
     layouts = "".join(f'<template class="layout">{other}</template>' for other in others)
     values = {"title": html.escape(title), "svg": svg, "layouts": layouts, "summary": summary,
-              "data": script_json(data), "style": part("page.css"), "scripts": inline_scripts(STEPPER_SCRIPTS)}
+              "data": script_json(data), "style": part("page.css"), "scripts": inline_scripts(scripts)}
     return SLOT.sub(lambda m: values[m.group(1)], part("page.html"))
 
 

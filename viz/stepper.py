@@ -27,7 +27,7 @@ from .graph import check_options, draw_graph
 from .grouping import GraphTooLarge, count_nodes, natural
 from .style import NOT_COMPUTED, role
 from .layout import SLIDE, in_rows_forms, run_layout
-from .page import fill, summary_table
+from .page import STEPPER_SCRIPTS, TRAINING_STEP_SCRIPTS, fill, summary_table
 
 LEARNING_RATE = 0.4  # the notes' η in the two-neuron example
 
@@ -119,12 +119,14 @@ def _build(root: Value, who: str, title: Optional[str], rankdir: str, max_nodes:
             "forward": f"Forward pass done: every value is computed.\nBackward has not started: every grad "
                        f"is {NOT_COMPUTED}.\nPress → (or ▶) to seed {name}.grad = ∂{name}/∂{name} = 1."}
     summary, default_title = summary_table(rows, lr, name), f"Backward through {name}, step by step"
+    scripts = STEPPER_SCRIPTS
     if extra is not None:
         data.update(frames=extra["before"] + frames.frames + extra["after"], unknown=extra["unknown"],
-                    forward=extra["intro"])
+                    forward=extra["intro"], step=extra.get("step"))
         summary, default_title = extra["summary"], extra["title"]
+        scripts = TRAINING_STEP_SCRIPTS if extra.get("step") else STEPPER_SCRIPTS
     title = title or default_title
-    page = fill(title=title, svg=layouts[0], others=layouts[1:], summary=summary, data=data)
+    page = fill(title=title, svg=layouts[0], others=layouts[1:], summary=summary, data=data, scripts=scripts)
     return Stepper(page, title, len(data["frames"]), height)
 
 

@@ -53,6 +53,7 @@ def training_step(loss: Loss, optimizer: Any, *, title: Optional[str] = None, ra
                   "t": f"Update {u.index}/{u.total}: {u.text}"} for u in plan if u.parameter in index]
         new_loss = _loss_after(rebuild, plan) if rebuild is not None else None
         return {"before": before, "after": after, "unknown": [index[v] for v in order if v.edges],
+                "step": _what_if_step(optimizer, index),
                 "summary": _summary(shown, root, plan, optimizer, new_loss),
                 "intro": "Nothing is computed yet: every value and every grad is —.\n"
                          "Press → (or ▶) to run the forward pass one value at a time.",
@@ -64,6 +65,21 @@ def training_step(loss: Loss, optimizer: Any, *, title: Optional[str] = None, ra
 # What the engine raises where it refuses numbers (an overflow, a log of a negative, a division by zero)
 _REFUSALS = (OverflowError, ValueError, ZeroDivisionError)
 LossAfter = Union[float, OverflowError, ValueError, ZeroDivisionError]
+
+
+def _what_if_step(optimizer: Any, index: dict) -> Optional[dict]:
+    """What a what-if needs to take the whole step again in the page: the optimizer's kind, settings and
+    state (playground.optimizer_spec) for the parameters drawn, and where each of them is in the graph.
+    None for an optimizer the page's trainer does not know."""
+    from .playground import optimizer_spec
+
+    try:
+        spec = optimizer_spec(optimizer)
+    except TypeError:
+        return None
+    drawn = [i for i, p in enumerate(optimizer.params) if p in index]
+    spec["state"] = {key: [values[i] for i in drawn] for key, values in spec["state"].items()}
+    return {"optimizer": spec, "parameters": [index[optimizer.params[i]] for i in drawn]}
 
 
 def _loss_after(rebuild: Callable[[], Value], plan: list) -> LossAfter:

@@ -98,3 +98,32 @@ def test_the_bad_step_page_steps_to_its_summary_in_the_browser(browser, tmp_path
     page.keyboard.press("End")
     assert "After the update, L overflows" in page.inner_text("#summary")
     assert not errors and all(r.startswith("file:") for r in requests)
+
+
+@pytest.mark.parametrize("make", [lambda ps: nn.SGD(ps, lr=0.4), lambda ps: nn.Adam(ps, lr=0.1)], ids=["sgd", "adam"])
+def test_a_what_if_at_the_end_takes_the_whole_step_again_from_the_edited_number(browser, tmp_path, make):
+    net = build()
+    params = [net.w1, net.b1, net.w2, net.b2]
+    path = viz.save_training_step(lambda: forward(net.x1, *params, net.T).E, make(params), tmp_path / "step.html")
+    page, _, errors = open_page(browser, path)
+    page.keyboard.press("End")
+    assert page.inner_text("#counter") == "done"
+    names = page.evaluate("() => JSON.parse(document.getElementById('frames').textContent).names")
+    page.evaluate("(i) => window.chainrule.enterWhatIf(i)", names.index("w2"))
+    page.fill("#whatif-value", "2")
+    text = page.inner_text("#whatif-text")
+    # Python: w2 = 2 from the step's start, forward, backward, the optimizer's update, the loss after it
+    again = build()
+    again.w2.data = 2.0
+    ps = [again.w1, again.b1, again.w2, again.b2]
+    loss = forward(again.x1, *ps, again.T).E
+    loss.backward()
+    optimizer = make(ps)
+    before = [p.data for p in ps]
+    optimizer.step()
+    after = forward(again.x1, *ps, again.T).E.data
+    fmt = lambda x: page.evaluate("(x) => window.chainrule.fmt(x)", x)  # noqa: E731
+    assert text.startswith("From the step's start") and f"E = {fmt(loss.data)}" in text
+    for name, old, p in zip(["w1", "b1", "w2", "b2"], before, ps):
+        assert f"{name} {fmt(old)} → {fmt(p.data)}" in text
+    assert text.rstrip().endswith(f"and after it, E = {fmt(after)}") and errors == []

@@ -155,13 +155,33 @@
     var nudge = up.problem || down.problem
       ? "the nudge (f(x + h) \u2212 f(x \u2212 h)) / 2h is undefined: so is the graph at " + name + " \u00b1 h, h = " + fmt(h)
       : fmt((up.data[root] - down.data[root]) / (2 * h)) + " by the nudge (f(x + h) \u2212 f(x \u2212 h)) / 2h, h = " + fmt(h);
-    var text = top + " = " + fmt(state.data[root]) + "   (with " + name + " = " + fmt(original[i]) +
+    var text = (data.step ? "From the step's start (every parameter as it was before the update):\n" : "") +
+      top + " = " + fmt(state.data[root]) + "   (with " + name + " = " + fmt(original[i]) +
       ": " + fmt(original[root]) + ")\n" +
       "\u2202" + top + "/\u2202" + name + " = " + fmt(state.grad[i]) + " by backprop, " + nudge +
-      "\nEvery value, local derivative and grad in the graph is computed again.";
+      "\nEvery value, local derivative and grad in the graph is computed again." + stepAgain(state);
     drawn = { x: x, text: text };
     mark(null);
     $("whatif-text").textContent = text;
+  }
+  // On the training-step page: the update and the new loss from the edited numbers, with the
+  // optimizer's own rule (trainer.js, as nn/optim.py writes it) and its state before this step.
+  function stepAgain(state) {
+    var step = data.step;
+    if (!step || !window.chainruleTrainer) { return ""; }
+    var theta = step.parameters.map(function (j) { return state.data[j]; });
+    var g = step.parameters.map(function (j) { return state.grad[j]; });
+    var next;
+    try { next = window.chainruleTrainer.optimizerStep(step.optimizer, theta, g).theta; } catch (e) {
+      return "\nThe update from there: " + e.message + ".";
+    }
+    var moved = step.parameters.map(function (j, k) { return names[j] + " " + fmt(theta[k]) + " \u2192 " + fmt(next[k]); });
+    var values = state.data.slice();
+    step.parameters.forEach(function (j, k) { values[j] = next[k]; });
+    var after = ops.evaluate(program, values);
+    var loss = after.problem ? "cannot be computed: " + problemText(after) : fmt(after.data[root]);
+    return "\nThe update from there (" + step.optimizer.kind + "): " + moved.join(", ") +
+           "\nand after it, " + names[root] + " = " + loss;
   }
   // Where Python's engine would refuse: the operation, its node and operands, and the exception.
   function problemText(state) {
