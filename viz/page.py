@@ -18,7 +18,11 @@ import functools
 import html
 import importlib.resources
 import json
+import os
 import re
+from pathlib import Path
+
+from chainrule.engine.files import write_atomically
 
 SLOT = re.compile(r"\{\{(\w+)\}\}")
 # the stepper's and the training-step page's scripts, in the order they run
@@ -87,3 +91,32 @@ def summary_table(rows: list[tuple[str, str, str, str]], lr: float, root_name: s
             f"w ← w − η·grad with η = {eta}:</p>"
             f'<table><thead><tr><th scope="col">value</th><th scope="col">grad</th>'
             f'<th scope="col">update (parameters)</th></tr></thead><tbody>{body}</tbody></table>')
+
+
+class Page:
+    """A self-contained page: shows inline in Jupyter (in a sandboxed iframe of its own, which keeps its
+    ids, styles and keys away from the notebook), `.save(path)` writes it to one .html file."""
+
+    SANDBOX = "allow-scripts"  # it may run its own script and nothing else
+
+    def __init__(self, html_page: str, title: str, height: int) -> None:
+        self.html = html_page
+        self.title = title
+        self.height = height
+
+    def _repr_html_(self) -> str:
+        return (f'<iframe srcdoc="{html.escape(self.html, quote=True)}" sandbox="{self.SANDBOX}" '
+                f'title="{html.escape(self.title, quote=True)}" style="box-sizing: border-box; width: 100%; '
+                f'height: {int(self.height)}px; border: 1px solid #ddd; border-radius: 6px"></iframe>')
+
+    def save(self, path: str | os.PathLike) -> Path:
+        """Write the page to one self-contained .html file (whole or not at all); returns the path."""
+        return write_atomically(html_path(path, f"{type(self).__name__}.save"), self.html.encode("utf-8"))
+
+
+def html_path(path: str | os.PathLike, who: str) -> Path:
+    """`path` as a Path, if it names an .html file (checked before any work: a wrong name costs nothing)."""
+    path = Path(path)
+    if path.suffix.lower() not in (".html", ".htm"):
+        raise ValueError(f"{who}: the file should end in .html, got {path.name!r}")
+    return path

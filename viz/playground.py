@@ -16,7 +16,6 @@ operations. One sample's graph has the same shape for every input, so one layout
 """
 from __future__ import annotations
 
-import html
 import os
 import re
 from pathlib import Path
@@ -26,7 +25,6 @@ import numpy as np
 
 from chainrule import nn
 from chainrule.engine import Value, names, topological_order
-from chainrule.engine.files import write_atomically
 from chainrule.nn import MLP, RMSProp, SGD, Adam
 from chainrule.nn.init import generator
 from chainrule.nn.optim import Optimizer
@@ -37,7 +35,8 @@ from .graph import draw_graph
 from .grouping import choose_detail, groups_of
 from .layout import run_layout
 from .page import fill_playground
-from .stepper import html_path, program
+from .page import Page, html_path
+from .stepper import program
 
 # Above these the page could not animate smoothly (a step and a boundary frame per screen refresh)
 MAX_PARAMETERS = 10_000
@@ -221,29 +220,19 @@ def _target_nodes(model: MLP, loss: str, target: float, order: list[Value]) -> l
 THREE_CLASSES = {"n_per_class": 60, "noise": 0.1, "turns": 0.6}  # three spiral arms: softmax + cross-entropy
 
 
-class Playground:
+class Playground(Page):
     """The playground page; displays inline in Jupyter, `.save(path)` writes it."""
 
+    SANDBOX = "allow-scripts allow-downloads"  # its own script, and the model and data it offers as files
+
     def __init__(self, html_page: str, title: str, parameters: int, points: int, height: int = 900):
-        self.html = html_page
-        self.title = title
+        super().__init__(html_page, title, height)
         self.parameters = parameters
         self.points = points
-        self.height = height
 
     def __repr__(self) -> str:
         return (f"<Playground {self.title!r}: {self.parameters} parameters, {self.points} points; shows itself in "
                 "Jupyter, .save('playground.html') writes it>")
-
-    def _repr_html_(self) -> str:
-        # an iframe of its own, sandboxed: it may run its own script (and download files) and nothing else
-        return (f'<iframe srcdoc="{html.escape(self.html, quote=True)}" sandbox="allow-scripts allow-downloads" '
-                f'title="{html.escape(self.title, quote=True)}" style="box-sizing: border-box; width: 100%; '
-                f'height: {int(self.height)}px; border: 1px solid #ddd; border-radius: 6px"></iframe>')
-
-    def save(self, path: str | os.PathLike) -> Path:
-        """Write the page to one self-contained .html file (whole or not at all); returns the path."""
-        return write_atomically(html_path(path, "Playground.save"), self.html.encode("utf-8"))
 
 
 def playground(model: MLP, X: Sequence[Any], y: Sequence[Any], *, loss: str = "mse",

@@ -20,48 +20,27 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from chainrule.engine import Value, fmt, names, topological_order
-from chainrule.engine.files import write_atomically
 
 from .frames import replay, replaying
 from .graph import check_options, draw_graph
 from .grouping import GraphTooLarge, count_nodes, natural
 from .style import NOT_COMPUTED, role
 from .layout import SLIDE, in_rows_forms, run_layout
-from .page import STEPPER_SCRIPTS, TRAINING_STEP_SCRIPTS, fill, summary_table
+from .page import STEPPER_SCRIPTS, TRAINING_STEP_SCRIPTS, Page, fill, html_path, summary_table
 
 LEARNING_RATE = 0.4  # the notes' η in the two-neuron example
 
 
-class Stepper:
+class Stepper(Page):
     """The stepper page for one graph; displays inline in Jupyter, `.save(path)` writes it."""
 
     def __init__(self, html_page: str, title: str, steps: int, height: int = 640):
-        self.html = html_page
-        self.title = title
+        super().__init__(html_page, title, height)
         self.steps = steps
-        self.height = height
 
     def __repr__(self) -> str:
         return (f"<Stepper {self.title!r}: {self.steps} steps; shows itself in Jupyter, "
                 ".save('page.html') writes it>")
-
-    def _repr_html_(self) -> str:
-        # An iframe keeps the page's ids, styles and keys away from the notebook; sandboxed,
-        # it may run its own script and nothing else.
-        return (f'<iframe srcdoc="{html.escape(self.html, quote=True)}" sandbox="allow-scripts" '
-                f'title="{html.escape(self.title, quote=True)}" style="box-sizing: border-box; width: 100%; '
-                f'height: {int(self.height)}px; border: 1px solid #ddd; border-radius: 6px"></iframe>')
-
-    def save(self, path: str | os.PathLike) -> Path:
-        """Write the page to one self-contained .html file (whole or not at all); returns the path."""
-        return write_atomically(html_path(path, "Stepper.save"), self.html.encode("utf-8"))
-
-
-def html_path(path: str | os.PathLike, who: str) -> Path:
-    path = Path(path)
-    if path.suffix.lower() not in (".html", ".htm"):
-        raise ValueError(f"{who}: the file should end in .html, got {path.name!r}")
-    return path
 
 
 def stepper(root: Value, *, title: Optional[str] = None, rankdir: str = "auto", max_nodes: int = 300,

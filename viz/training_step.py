@@ -21,7 +21,8 @@ from typing import Any, Callable, Optional, Union
 
 from chainrule.engine import Value, fmt, names
 
-from .stepper import LEARNING_RATE, Stepper, _build, html_path
+from .page import html_path
+from .stepper import LEARNING_RATE, Stepper, _build
 
 Loss = Union[Value, Callable[[], Value]]
 

@@ -98,7 +98,7 @@ def test_the_file_is_checked_first_and_written_atomically(tmp_path, monkeypatch)
     model = nn.MLP(2, [3, 1], output="sigmoid", seed=0)
     with pytest.raises(ValueError, match=r"save_playground: the file should end in .html, got 'p.svg'"):
         viz.save_playground(model, X, y, tmp_path / "p.svg", loss="bce")
-    module = importlib.import_module("chainrule.viz.playground")
+    module = importlib.import_module("chainrule.viz.page")  # where every page is written
     written = []
     monkeypatch.setattr(module, "write_atomically", lambda path, data: written.append((path, data)) or path)
     viz.save_playground(model, X, y, tmp_path / "p.html", loss="bce")

@@ -325,7 +325,7 @@ def test_stepper_checks_its_arguments(tmp_path):
 
 
 def test_the_page_is_written_atomically(tmp_path, monkeypatch):
-    S = importlib.import_module("chainrule.viz.stepper")  # the module; viz.stepper is the function
+    S = importlib.import_module("chainrule.viz.page")  # where every page is written
     written = []
     monkeypatch.setattr(S, "write_atomically", lambda path, data: written.append(path) or path)
     viz.save_stepper(build().E, tmp_path / "s.html")
