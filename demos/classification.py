@@ -46,6 +46,28 @@ def _predictor(model: nn.MLP):
 def run(out: Path, seed: int = 0, say: Narrator = Narrator(), epochs: int = 100, overfit_epochs: int = 200,
         resolution: int = 100) -> dict:
     X, y = nn.data.moons(200, noise=0.15, seed=seed)
+    models, compared = line_against_mlp(out, X, y, seed, epochs, say)
+    say.wrote(plots.save(plots.decision_boundaries(
+        [(_predictor(model), X, y, name) for name, model in models.items()], resolution=resolution,
+        output_label="model output = P(class 1)", title="The decision on the 200 moons"), out / "boundaries.png"))
+    data = overfit_data(seed)
+    runs, none, strong = penalties(data, seed, overfit_epochs, say)
+    _, dropped = overfit(0.0, seed, overfit_epochs, data, dropout=DROPOUT)
+    better = "lower" if dropped.val_loss[-1] < none.val_loss[-1] else "not lower"
+    say(f"Dropout, the notes' next module: the same network with p = {DROPOUT:g} dropout after each hidden layer "
+        f"(no penalty): train loss {dropped.loss[-1]:.3f}, validation loss {dropped.val_loss[-1]:.3f} — {better} than "
+        f"without ({none.val_loss[-1]:.3f}). Each step trains a random half-network, so no unit can rely on one "
+        "other; evaluation uses them all.\n")
+    draw_overfitting(out, data, runs, resolution, say)
+    say.summary("classification: validation accuracy logistic {:.0%}, MLP {:.0%}; overfit net validation loss "
+                "{:.3f} (λ=0) → {:.3f} (λ={:g})".format(compared["logistic regression"].val_accuracy[-1],
+                                                       compared["MLP 2-16-16-1"].val_accuracy[-1],
+                                                       none.val_loss[-1], strong.val_loss[-1], L2_VALUES[-1]))
+    return {"compared": compared, "overfit": {l2: h for l2, (_, h) in runs.items()}, "dropout": dropped}
+
+
+def line_against_mlp(out: Path, X: list, y: list, seed: int, epochs: int, say: Narrator) -> tuple[dict, dict]:
+    """Logistic regression and an MLP on the same split; writes the MLP's playground. (models, histories)."""
     (Xt, yt), (Xv, yv) = nn.data.split(X, y, (0.7, 0.3), seed=seed)
     say(f"Two moons, 140 training and 60 validation points, binary cross-entropy, Adam η = 0.05, {epochs} epochs.\n")
     models = {"logistic regression": nn.MLP(2, [1], output="sigmoid", seed=seed),
@@ -64,18 +86,18 @@ def run(out: Path, seed: int = 0, say: Narrator = Narrator(), epochs: int = 100,
                                   title="Two moons, live: MLP 2-16-16-1 (validation points hollow)"))
     say("playground.html trains that MLP in your browser with fit's numbers; raise L2 λ there and watch the boundary "
         "smooth.\n")
-    say.wrote(plots.save(plots.decision_boundaries(
-        [(_predictor(model), X, y, name) for name, model in models.items()], resolution=resolution,
-        output_label="model output = P(class 1)", title="The decision on the 200 moons"), out / "boundaries.png"))
+    return models, compared
 
+
+def penalties(data: tuple, seed: int, epochs: int, say: Narrator) -> tuple[dict, nn.History, nn.History]:
+    """The small-data network with each L2 penalty; (runs by λ, the run without, the strongest)."""
     size = nn.MLP(2, [24, 24, 1]).num_parameters()
-    say(f"Overfitting: a 2-24-24-1 network ({size} parameters) on only 30 noisy points, {overfit_epochs} epochs, "
+    say(f"Overfitting: a 2-24-24-1 network ({size} parameters) on only 30 noisy points, {epochs} epochs, "
         "Adam η = 0.01;")
     say("100 validation points. L2 penalty λ‖θ‖² added to the loss:")
-    data = overfit_data(seed)
     runs = {}
     for l2 in L2_VALUES:
-        model, h = overfit(l2, seed, overfit_epochs, data)
+        model, h = overfit(l2, seed, epochs, data)
         runs[l2] = (model, h)
         say(f"  λ = {l2:<6g} train loss {h.loss[-1]:.3f}, accuracy {h.accuracy[-1]:.0%}   |   "
             f"validation loss {h.val_loss[-1]:.3f}, accuracy {h.val_accuracy[-1]:.0%}")
@@ -87,12 +109,10 @@ def run(out: Path, seed: int = 0, say: Narrator = Narrator(), epochs: int = 100,
             "that prefers small weights.\n")
     else:
         say("In this run the penalty did not improve the validation loss.\n")
-    _, dropped = overfit(0.0, seed, overfit_epochs, data, dropout=DROPOUT)
-    better = "lower" if dropped.val_loss[-1] < none.val_loss[-1] else "not lower"
-    say(f"Dropout, the notes' next module: the same network with p = {DROPOUT:g} dropout after each hidden layer "
-        f"(no penalty): train loss {dropped.loss[-1]:.3f}, validation loss {dropped.val_loss[-1]:.3f} — {better} than "
-        f"without ({none.val_loss[-1]:.3f}). Each step trains a random half-network, so no unit can rely on one "
-        "other; evaluation uses them all.\n")
+    return runs, none, strong
+
+
+def draw_overfitting(out: Path, data: tuple, runs: dict, resolution: int, say: Narrator) -> None:
     (Xt2, yt2), _ = data
     say.wrote(plots.save(plots.decision_boundaries(
         [(_predictor(model), Xt2, yt2, f"λ = {l2:g}: validation loss {h.val_loss[-1]:.3f}") for l2, (model, h) in runs.items()],
@@ -104,11 +124,6 @@ def run(out: Path, seed: int = 0, say: Narrator = Narrator(), epochs: int = 100,
         series[f"λ = {l2:g} training"], styles[f"λ = {l2:g} training"] = h.loss, {"color": colour, "ls": "--"}
     say.wrote(plots.save(plots.curves(series, log=True, styles=styles, ylabel="cross-entropy (training: + λ‖θ‖²)",
                                       title="Training (dashed) vs validation (solid) loss"), out / "overfitting.png"))
-    say.summary("classification: validation accuracy logistic {:.0%}, MLP {:.0%}; overfit net validation loss "
-                "{:.3f} (λ=0) → {:.3f} (λ={:g})".format(compared["logistic regression"].val_accuracy[-1],
-                                                       compared["MLP 2-16-16-1"].val_accuracy[-1],
-                                                       none.val_loss[-1], strong.val_loss[-1], L2_VALUES[-1]))
-    return {"compared": compared, "overfit": {l2: h for l2, (_, h) in runs.items()}, "dropout": dropped}
 
 
 def main(argv: Optional[list[str]] = None) -> int:

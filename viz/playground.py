@@ -149,16 +149,12 @@ def _build(model: MLP, loss: str, target: Any) -> tuple[Value, list[Value]]:
 
 
 def _variant(model: MLP, loss: str, target: Any, classes: bool) -> dict:
+    """One sample's graph for the page: its program (ops.js recomputes it), where its leaves come from
+    (parameters, inputs, the target's constants), its hidden activations, and its drawing with the ids
+    of every node, edge and label the page writes numbers on."""
     root, order = _build(model, loss, target)
     index = {v: i for i, v in enumerate(order)}
-    leaves = []
-    for i, v in enumerate(order):
-        if v.op == "param":
-            leaves.append([i, "p", v.index])
-        elif not v.parents and v.op != "const":
-            leaves.append([i, "x", int(v.label[1:])])
-    if not classes:  # the target's constants: the nodes that change when the target does
-        leaves += [[i, "y"] for i in _target_nodes(model, loss, target, order)]
+    leaves = _leaves(model, loss, target, order, classes)
     last = len(model.layers) - 1
     hidden = [i for i, v in enumerate(order) if v.op == model.activation and v.scope
               and v.scope.startswith("layers.") and int(v.scope.split(".")[1]) < last]
@@ -169,6 +165,31 @@ def _variant(model: MLP, loss: str, target: Any, classes: bool) -> dict:
     of, groups = groups_of(order, detail)
     nodes = [[g.id, index[g.output], len(g.members) > 1] for g in groups
              if not (len(g.members) == 1 and g.output.op == "const" and not _is_target(g.output, leaves, index))]
+    edges, labels = _drawn_edges(order, of)
+    ops = [[f"o{i}", i] for i, v in enumerate(order) if v.parents and len(of[v].members) == 1]
+    shown = names(root)
+    return {"detail": detail, "program": program(order), "names": [shown[v] for v in order], "leaves": leaves,
+            "hidden": hidden, "svg": _compact(svg[svg.index("<svg"):]), "nodes": nodes, "edges": edges,
+            "labels": labels, "ops": ops, "root": len(order) - 1}
+
+
+def _leaves(model: MLP, loss: str, target: Any, order: list[Value], classes: bool) -> list[list]:
+    """[node, "p", parameter index] for a parameter, [node, "x", input index] for an input, and (one
+    target drawn) [node, "y"] for each constant that changes with the target."""
+    leaves: list[list] = []
+    for i, v in enumerate(order):
+        if v.op == "param":
+            leaves.append([i, "p", v.index])
+        elif not v.parents and v.op != "const":
+            leaves.append([i, "x", int(v.label[1:])])
+    if not classes:
+        leaves += [[i, "y"] for i in _target_nodes(model, loss, target, order)]
+    return leaves
+
+
+def _drawn_edges(order: list[Value], of: dict) -> tuple[list, list]:
+    """The drawing's edges, each with the (child, operand) pairs it stands for (an edge between two
+    collapsed neurons stands for many), and the edge labels that show one local derivative."""
     edges, labels, aggregated = [], [], {}
     for c, v in enumerate(order):
         gv = of[v]
@@ -183,10 +204,7 @@ def _variant(model: MLP, loss: str, target: Any, classes: bool) -> dict:
                 head = "o" + gv.id[1:] if len(gv.members) == 1 else gv.id
                 aggregated.setdefault(f"{gp.id}_{head}", []).append([c, k])
     edges += [[[f"{key}_a", f"{key}_b"] if len(pairs) > 1 else [key], pairs] for key, pairs in aggregated.items()]
-    ops = [[f"o{i}", i] for i, v in enumerate(order) if v.parents and len(of[v].members) == 1]
-    shown = names(root)
-    return {"detail": detail, "program": program(order), "names": [shown[v] for v in order], "leaves": leaves, "hidden": hidden, "svg": _compact(svg[svg.index("<svg"):]),
-            "nodes": nodes, "edges": edges, "labels": labels, "ops": ops, "root": len(order) - 1}
+    return edges, labels
 
 
 def _compact(svg: str) -> str:
@@ -273,25 +291,35 @@ def playground(model: MLP, X: Sequence[Any], y: Sequence[Any], *, loss: str = "m
     where = "playground"
     spec = trainer_spec(model, X, y, loss, optimizer, l2, batch_size, seed, where)
     val = _validation(validation, model, loss, where)
-    points = len(spec["X"]) + (len(val["X"]) if val else 0)
-    if points > MAX_POINTS:
-        raise ValueError(f"{where}: {points:,} points; the page trains and draws at most {MAX_POINTS:,} (training and "
-                         "validation together) at animation speed. Give it a sample of them (nn.data.split), or train "
-                         "on all of them with nn.fit and plot the result with viz.plots.decision_boundary")
+    _check_points(len(spec["X"]) + (len(val["X"]) if val else 0), where)
     labels = _classes(spec, loss, where)
     problems = {"given": {"trainer": spec, "validation": val, "graph": sample_graph(model, loss, labels),
                           "labels": labels, "name": "the data from Python"}}
     problems["three"] = _three_classes(model, spec, seed)
     title = title or f"Training, live: MLP {'-'.join(map(str, spec['sizes']))}, {loss}"
-    drawings = []  # each layout in a <template> of its own (inert markup, not escaped JSON)
+    drawings = _templates(problems)
+    data = {"problems": problems, "start": "given", "title": title, "limits": {"parameters": MAX_PARAMETERS,
+            "points": MAX_POINTS}}
+    page = fill_playground(title=title, data=data, drawings=drawings)
+    return Playground(page, title, model.num_parameters(), len(spec["X"]), height)
+
+
+def _check_points(points: int, where: str) -> None:
+    if points > MAX_POINTS:
+        raise ValueError(f"{where}: {points:,} points; the page trains and draws at most {MAX_POINTS:,} (training and "
+                         "validation together) at animation speed. Give it a sample of them (nn.data.split), or train "
+                         "on all of them with nn.fit and plot the result with viz.plots.decision_boundary")
+
+
+def _templates(problems: dict) -> str:
+    """Each sample-graph layout in a <template> of its own (inert markup, not escaped JSON); each variant
+    keeps the id of its template in place of its SVG."""
+    drawings = []
     for problem in problems.values():
         for variant in problem["graph"]["variants"].values():
             variant["template"] = f"layout-{len(drawings)}"
             drawings.append(f'<template id="{variant["template"]}">{variant.pop("svg")}</template>')
-    data = {"problems": problems, "start": "given", "title": title, "limits": {"parameters": MAX_PARAMETERS,
-            "points": MAX_POINTS}}
-    page = fill_playground(title=title, data=data, drawings="".join(drawings))
-    return Playground(page, title, model.num_parameters(), len(spec["X"]), height)
+    return "".join(drawings)
 
 
 def save_playground(model: MLP, X: Sequence[Any], y: Sequence[Any], path: str | os.PathLike, **options: Any) -> Path:

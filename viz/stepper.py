@@ -17,7 +17,7 @@ import math
 import os
 import re
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
 from chainrule.engine import Value, fmt, names, topological_order
 
@@ -61,39 +61,22 @@ def _build(root: Value, who: str, title: Optional[str], rankdir: str, max_nodes:
     """The page: backward's frames, laid out once per direction.
 
     around: for the training-step page, a function (order, backward frames) -> {"before": frames,
-    "after": frames, "unknown": node indices, "summary": markup, "intro": text, "title": text}:
-    the forward pass before backward and the update after it (viz/training_step.py)."""
-    if not isinstance(root, Value):
-        raise TypeError(f"{who}: root must be a Value, got {type(root).__name__}")
-    check_options(who, rankdir)
-    if not isinstance(lr, (int, float)) or isinstance(lr, bool) or not lr > 0:
-        raise ValueError(f"{who}: lr must be a positive number, got {lr!r}")
-    order = topological_order(root)
-    size = count_nodes(order, "ops")
-    if size > max_nodes:  # before any replay: a huge graph costs nothing to refuse
-        raise GraphTooLarge(f"{who}: this graph has {size} nodes to draw, over max_nodes={max_nodes}; "
-                            "step through a smaller graph (one sample, a small network) or raise max_nodes")
+    "after": frames, "unknown": node indices, "summary": markup, "intro": text, "title": text, "step":
+    what a what-if needs to take the step again}: the forward pass before backward and the update
+    after it (viz/training_step.py)."""
+    order = _checked(root, who, rankdir, max_nodes, lr)
     shown = names(root)
     with replaying(order):
         frames = replay(root, order)
         extra = around(order, frames.frames) if around is not None else None  # with this pass's grads
-        # laid out once per direction, with room for the widest grad line each node will show
-        graphs = [draw_graph(root, rankdir=direction, detail="ops", legend=False, max_nodes=max_nodes, grads="show",
-                             grad_text=frames.widest) for direction in (("LR", "TB") if rankdir == "auto" else (rankdir,))]
-        if rankdir == "auto":  # a long chain also in two rows, as text wraps, for a laptop's screen
-            graphs += in_rows_forms(graphs[0], rows=(2,))  # (three would beat top-to-bottom on a phone held upright)
-        layouts = [run_layout(g.source, "svg").decode("utf-8") for g in graphs]
+        layouts = _layouts(root, rankdir, max_nodes, frames.widest)
         final = {i: f"grad {fmt(v.grad)}" for i, v in enumerate(order) if v.op != "const"}
-        leaves = sorted(((i, v) for i, v in enumerate(order) if role(v, root) in ("parameter", "input")),
-                        key=lambda item: (item[1].op != "param", natural(shown[item[1]])))
-        rows = [(role(v, root), shown[v], fmt(v.grad),
-                 f"{fmt(v.data)} − {lr:g} × {fmt(v.grad)} = {fmt(v.data - lr * v.grad)}"  # the SGD rule
-                 if v.op == "param" else "") for _, v in leaves]
+        leaves, rows = _leaves_and_rows(order, root, shown, lr)
     # without JavaScript: the final grads, in the layout closest to a slide's shape
     layouts = sorted((with_grad_lines(svg[svg.index("<svg"):], final) for svg in layouts),
                      key=lambda svg: abs(math.log(svg_aspect(svg) / SLIDE)))
     name = shown[root]
-    data = {"frames": frames.frames, "nodes": sorted(final), "leaves": [i for i, _ in leaves],
+    data = {"frames": frames.frames, "nodes": sorted(final), "leaves": leaves,
             "program": program(order), "names": [shown[v] for v in order],
             "forward": f"Forward pass done: every value is computed.\nBackward has not started: every grad "
                        f"is {NOT_COMPUTED}.\nPress → (or ▶) to seed {name}.grad = ∂{name}/∂{name} = 1."}
@@ -107,6 +90,42 @@ def _build(root: Value, who: str, title: Optional[str], rankdir: str, max_nodes:
     title = title or default_title
     page = fill(title=title, svg=layouts[0], others=layouts[1:], summary=summary, data=data, scripts=scripts)
     return Stepper(page, title, len(data["frames"]), height)
+
+
+def _checked(root: Any, who: str, rankdir: str, max_nodes: int, lr: Any) -> list[Value]:
+    """The graph in topological order, once every argument is checked; a graph too big is refused
+    before anything is replayed (a huge graph costs nothing to refuse)."""
+    if not isinstance(root, Value):
+        raise TypeError(f"{who}: root must be a Value, got {type(root).__name__}")
+    check_options(who, rankdir)
+    if not isinstance(lr, (int, float)) or isinstance(lr, bool) or not lr > 0:
+        raise ValueError(f"{who}: lr must be a positive number, got {lr!r}")
+    order = topological_order(root)
+    size = count_nodes(order, "ops")
+    if size > max_nodes:
+        raise GraphTooLarge(f"{who}: this graph has {size} nodes to draw, over max_nodes={max_nodes}; "
+                            "step through a smaller graph (one sample, a small network) or raise max_nodes")
+    return order
+
+
+def _layouts(root: Value, rankdir: str, max_nodes: int, widest: dict) -> list[str]:
+    """The graph's SVG laid out once per direction, with room for the widest grad line each node will show."""
+    graphs = [draw_graph(root, rankdir=direction, detail="ops", legend=False, max_nodes=max_nodes, grads="show",
+                         grad_text=widest) for direction in (("LR", "TB") if rankdir == "auto" else (rankdir,))]
+    if rankdir == "auto":  # a long chain also in two rows, as text wraps, for a laptop's screen
+        graphs += in_rows_forms(graphs[0], rows=(2,))  # (three would beat top-to-bottom on a phone held upright)
+    return [run_layout(g.source, "svg").decode("utf-8") for g in graphs]
+
+
+def _leaves_and_rows(order: list[Value], root: Value, shown: dict, lr: float) -> tuple[list[int], list]:
+    """The inputs and parameters (parameters first, in natural order), and the summary's row for each:
+    (role, name, grad, the SGD step w − η·grad for a parameter)."""
+    leaves = sorted(((i, v) for i, v in enumerate(order) if role(v, root) in ("parameter", "input")),
+                    key=lambda item: (item[1].op != "param", natural(shown[item[1]])))
+    rows = [(role(v, root), shown[v], fmt(v.grad),
+             f"{fmt(v.data)} − {lr:g} × {fmt(v.grad)} = {fmt(v.data - lr * v.grad)}" if v.op == "param" else "")
+            for _, v in leaves]
+    return [i for i, _ in leaves], rows
 
 
 def program(order: list[Value]) -> list[dict]:
