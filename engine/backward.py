@@ -68,10 +68,11 @@ def chain_rule(order: list[Value], root: Value, seed: float) -> None:
         if node.edges:  # computed values start from 0; leaves keep what they hold
             node.grad = 0.0
     root.grad += seed  # ∂root/∂root
-    for node in reversed(order):  # a node after every node that uses it: its grad is complete
+    for node in reversed(order):  # a node after every node that uses it:
+        g = node.grad  # ∂root/∂node is complete
         pairs = iter(node.edges)  # (parent, ∂node/∂parent), (parent, ∂node/∂parent), …
         for parent, local in zip(pairs, pairs):
-            parent.grad += local * node.grad
+            parent.grad += local * g
 
 
 def backward(root: Value, grad: Any = 1.0) -> None:

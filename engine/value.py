@@ -433,11 +433,13 @@ def power_op(n: float) -> str:
 
 
 def _node(op: str, data: float, edges: tuple, setting: float | None = None) -> Value:
-    """The output of an operation: its number, its edges (recorded unless in `no_grad()`) and its setting."""
-    if not _isfinite(data):
+    """The output of an operation: its number, its edges (recorded unless in `no_grad()`) and its setting.
+    A result that is not a finite number is refused, naming the operation and its operands."""
+    try:
+        return Value(data, "", op, edges if not paused or recording() else (), setting)
+    except ValueError:  # the constructor checks the number; say which operation made it, and from what
         raise OverflowError(f"{_OP_NAMES.get(op, op)}: the result is {data} for "
-                            f"{', '.join(describe(p) for p in edges[::2])}; a Value must hold a finite number")
-    return Value(data, "", op, edges if not paused or recording() else (), setting)
+                            f"{', '.join(describe(p) for p in edges[::2])}; a Value must hold a finite number") from None
 
 
 def _lift(x: Any, op: str, partner: Value) -> Value:

@@ -85,13 +85,18 @@ class Parameter(Value):
 
     @grad.setter
     def grad(self, g: Any) -> None:
+        # a float goes straight in (backward writes one per edge); not checked for finiteness: backward
+        # checks a whole pass and undoes it if needed
+        self.store._grads[self.index] = g if type(g) is float else self._gradient_number(g)
+
+    def _gradient_number(self, g: Any) -> float:
+        """`p.grad = None` is "no gradient yet", 0; a Value (create_graph) cannot live in the buffer."""
         if isinstance(g, Value):
             raise TypeError(
                 f"{self.label or 'a parameter'}.grad: a model parameter's gradient lives in its model's buffer, "
                 "as a number; backward(create_graph=True) would store a Value there. Use "
                 "engine.grad(loss, model.parameters(), create_graph=True) to get the gradients as Values.")
-        # not checked for finiteness: backward checks a whole pass and undoes it if needed
-        self.store._grads[self.index] = 0.0 if g is None else float(g)
+        return 0.0 if g is None else float(g)
 
     def __reduce__(self) -> tuple:
         # copy and pickle: the store (shared by every parameter of a model, copied once) and the place in it
