@@ -202,4 +202,4 @@ def _stepping(root: Value, seed: float) -> Iterator[BackwardStep]:
                 parent.grad += local * node.grad
                 if parent.op != "const":
                     updates.append(EdgeUpdate(node, parent, local, node.grad, before, parent.grad, names, k))
-            yield BackwardStep(index, len(shown), node, root, root.grad if index == 1 else None, updates, names)
+            yield BackwardStep(index, len(shown), node, root, seed if index == 1 else None, updates, names)
