@@ -1,0 +1,81 @@
+"""What a learner reads at the edges: comparisons of equal numbers, a zero written in a product of
+local derivatives, the notebook display of a gradient that is None or a number, and the errors of
+second derivatives at a power's base 0 and of a value that is not a number."""
+import math
+
+import numpy as np
+import pytest
+
+from chainrule import engine
+from chainrule.engine import Value, explain
+
+
+def test_comparisons_of_equal_numbers_are_strict_or_not_as_written():
+    one = Value(1.0, label="one")
+    assert not one < 1 and one <= 1 and not one > 1 and one >= 1
+    assert not one < Value(1.0) and not one > Value(1.0)
+    assert one < 1.5 and one > 0.5 and not one <= 0.5 and not one >= 1.5
+    assert sorted([Value(2.0), one, Value(-1.0)], key=lambda v: v.data)[0].data == -1.0
+
+
+@pytest.mark.parametrize("compare,symbol", [(lambda v: v < "a", "<"), (lambda v: v <= "a", "<="),
+                                            (lambda v: v > "a", ">"), (lambda v: v >= "a", ">=")])
+def test_each_comparison_names_itself_when_the_other_side_is_no_number(compare, symbol):
+    with pytest.raises(TypeError) as info:
+        compare(Value(1.0))
+    assert str(info.value) == f"compare ({symbol}): expected a real number (int or float) or a Value, got 'a' (str)"
+
+
+def test_a_zero_local_derivative_is_written_without_brackets():
+    """Only negative numbers are bracketed in a product: × 0 ×, × (-1) ×."""
+    x = Value(-2.0, label="x")
+    y = (x.relu() + x * -1.0).named("y")  # ∂relu/∂x = 0 at x < 0
+    assert str(explain(y, x)) == """\
+∂y/∂x by the chain rule: multiply the local derivatives along each path from y to x, then add the paths.
+path 1: ∂y/∂v1 · ∂v1/∂x
+      = 1 × 0 = 0
+path 2: ∂y/∂v2 · ∂v2/∂x
+      = 1 × (-1) = -1
+∂y/∂x = -1   (sum over 2 paths)"""
+    steps = [str(s) for s in y.backward_steps()]
+    assert steps[1].endswith("\n  x.grad += v2.grad × ∂v2/∂x = 1 × (-1) = -1   (x.grad: 0 → -1)")
+    assert steps[2].endswith("\n  x.grad += v1.grad × ∂v1/∂x = 1 × 0 = 0   (x.grad: -1 → -1)")
+
+
+def test_the_notebook_display_shows_a_gradient_that_is_none_or_a_number():
+    x = Value(0.5, label="x")
+    x.grad = None
+    assert "<th style='text-align:left'>grad</th><td style='text-align:left'>None</td>" in x._repr_html_()
+    x.grad = 0.125
+    assert "<th style='text-align:left'>grad</th><td style='text-align:left'>0.125</td>" in x._repr_html_()
+
+
+@pytest.mark.parametrize("b,which", [(1.0, "∂²/∂a∂b = aᵇ⁻¹(1 + b·ln a)"), (1.5, "∂²/∂a² = b(b−1)·aᵇ⁻²")])
+def test_a_second_derivative_of_a_power_at_base_zero_says_which_one_is_infinite(b, which):
+    """At a = 0: ∂²(aᵇ)/∂a∂b = aᵇ⁻¹(1 + b ln a) is infinite for b = 1; ∂²/∂a² = b(b − 1)aᵇ⁻² for 1 < b < 2."""
+    with pytest.raises(OverflowError) as info:
+        engine.hessian(lambda a, e: a ** e, [Value(0.0, label="base"), b])
+    assert str(info.value) == (f"second derivative of a ** b at a = 0, b = {b:g}: {which} is infinite there "
+                               "(a is base (Value, data=0.0)); differentiate at a point with a > 0")
+
+
+def test_only_an_array_gets_the_hint_about_batches():
+    """The hint about batches is for arrays (a shape and a dtype); bytes seen through a memoryview have a
+    shape and no dtype, and are refused without it."""
+    with pytest.raises(TypeError) as info:
+        Value(np.zeros(2))
+    assert str(info.value).endswith("; a Value holds one number: for a batch of samples use nn.fit / nn.predict, "
+                                    "or build a list of Values")
+    with pytest.raises(TypeError) as info:
+        Value(memoryview(b"ab"))
+    assert str(info.value).startswith("Value: expected a real number (int or float) or a Value, got <memory at")
+    assert str(info.value).endswith("(memoryview)")
+
+
+def test_a_power_of_values_at_base_zero_has_the_first_derivatives_of_the_limit():
+    """0ᵇ for b ≥ 1: ∂/∂a = b·0ᵇ⁻¹ (1 at b = 1, 0 beyond), ∂/∂b = 0 (the limit of aᵇ ln a)."""
+    for b, d_a in ((1.0, 1.0), (2.5, 0.0)):
+        a, e = Value(0.0), Value(b)
+        (a ** e).backward()
+        assert (a.grad, e.grad) == (d_a, 0.0)
+        assert not math.isnan(a.grad)
