@@ -79,3 +79,43 @@ def test_a_power_of_values_at_base_zero_has_the_first_derivatives_of_the_limit()
         (a ** e).backward()
         assert (a.grad, e.grad) == (d_a, 0.0)
         assert not math.isnan(a.grad)
+
+
+@pytest.mark.parametrize("call,symbol,name", [(lambda w: "a" + w, "+", "add"), (lambda w: "a" - w, "-", "subtract"),
+                                              (lambda w: "a" * w, "*", "multiply"), (lambda w: "a" / w, "/", "divide")])
+def test_a_number_on_the_left_that_is_no_number_names_the_value_on_the_right(call, symbol, name):
+    with pytest.raises(TypeError) as info:
+        call(Value(0.15, label="w1"))
+    assert str(info.value) == (f"{name} ({symbol}): expected a real number (int or float) or a Value, got 'a' (str) "
+                               "(the other operand is w1 (Value, data=0.15))")
+
+
+@pytest.mark.parametrize("a", [2.0, -2.0])
+def test_leaky_relu_and_elu_keep_their_setting_on_both_sides_of_zero(a):
+    """The slope and α live on the node (the pages and the second-derivative table read them there)."""
+    assert Value(a).leaky_relu(0.2).setting == 0.2 and Value(a).leaky_relu().setting == 0.01
+    assert Value(a).elu(0.5).setting == 0.5 and Value(a).elu().setting == 1.0
+
+
+def test_the_notebook_display_of_a_value_row_by_row():
+    """A table of label, data, grad, op and parents (a parent without a label by its number), then the
+    graph drawn by the function viz installs, for a computed Value only."""
+    a = Value(2.0, label="a")
+    out = a * 0.5
+    out.grad = 0.25
+    row = "<tr><th style='text-align:left'>{}</th><td style='text-align:left'>{}</td></tr>"
+    table = "".join(row.format(k, v) for k, v in (("label", "—"), ("data", "1"), ("grad", "0.25"), ("op", "*"),
+                                                    ("parents", "a, 0.5")))
+    caption = "<table><caption style='text-align:left'><b>Value</b></caption>"
+    saved = Value.graph_svg
+    try:
+        Value.graph_svg = None  # chainrule.viz not imported: no picture
+        assert out._repr_html_() == f"{caption}{table}</table>"
+        Value.graph_svg = lambda root: f"<svg>{root.op}</svg>"
+        assert out._repr_html_() == (f"{caption}{table}</table>"
+                                     "<div style='max-width:100%;overflow:auto'><svg>*</svg></div>")
+        assert "<svg>" not in a._repr_html_()  # a leaf: nothing to draw
+        Value.graph_svg = lambda root: None  # a graph too big to show
+        assert out._repr_html_() == f"{caption}{table}</table>"
+    finally:
+        Value.graph_svg = saved
