@@ -119,3 +119,32 @@ def test_the_notebook_display_of_a_value_row_by_row():
         assert out._repr_html_() == f"{caption}{table}</table>"
     finally:
         Value.graph_svg = saved
+
+
+class _Printer:
+    """What IPython hands to _repr_pretty_: text is collected."""
+
+    def __init__(self):
+        self.written = []
+
+    def text(self, s):
+        self.written.append(s)
+
+
+def test_ipython_and_jupyter_show_the_same_text_print_shows():
+    from chainrule import gradcheck
+
+    x = Value(0.5, label="x")
+    y = (x * x).named("y")
+    shown = [next(iter(y.backward_steps())), next(iter(y.forward_steps())), explain(y, x),
+             gradcheck(lambda u: u * u, [0.5])]
+    for obj in shown:
+        printer = _Printer()
+        obj._repr_pretty_(printer, False)
+        assert printer.written == [str(obj)] and str(obj).startswith(("step 1/", "∂y/∂x", "     input"))
+    x._repr_pretty_(printer := _Printer(), False)
+    assert printer.written == ["Value('x', data=0.5, grad=0.0)"]  # the abandoned stepper was undone
+    e, g = explain(y, x), gradcheck(lambda u: u * u, [0.5])
+    assert e._repr_html_() == "<pre>" + str(e).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") + "</pre>"
+    assert g._repr_html_() == "<pre>" + str(g).replace("<", "&lt;").replace(">", "&gt;") + "</pre>"
+    assert "<-- disagrees" not in str(g) and g._repr_html_().startswith("<pre>     input       value")
