@@ -480,7 +480,8 @@ def _power_of_values(base: Value, exponent: Value) -> Value:
         if b <= 0.0:
             raise ZeroDivisionError(f"power (**): {describe(base)} ** {describe(exponent)} "
                                     "raises zero to a non-positive power")
-        _require_finite("**", "b·a^(b−1)", (1.0 if b >= 1.0 else math.inf,), base, exponent)
+        if b < 1.0:  # b·0^(b−1) is infinite: the slope is vertical at 0
+            _require_finite("**", "b·a^(b−1)", (math.inf,), base, exponent)
         return _node("**", 0.0, (base, 1.0 if b == 1.0 else 0.0, exponent, 0.0))
     try:
         out = a**b

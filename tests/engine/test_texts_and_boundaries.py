@@ -148,3 +148,18 @@ def test_ipython_and_jupyter_show_the_same_text_print_shows():
     assert e._repr_html_() == "<pre>" + str(e).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") + "</pre>"
     assert g._repr_html_() == "<pre>" + str(g).replace("<", "&lt;").replace(">", "&gt;") + "</pre>"
     assert "<-- disagrees" not in str(g) and g._repr_html_().startswith("<pre>     input       value")
+
+
+def test_a_power_of_values_refuses_an_infinite_local_derivative_by_name():
+    """(10³⁰⁰)^1.02 = 10³⁰⁶ is finite, its ∂/∂b = aᵇ·ln a ≈ 6.9e308 is not; 0^b has a vertical slope for b < 1."""
+    with pytest.raises(OverflowError) as info:
+        Value(1e300, label="a") ** Value(1.02, label="b")
+    assert str(info.value) == ("power (**): the local derivative b·a^(b−1) and aᵇ·ln a is not finite at "
+                               "a (Value, data=1e+300), b (Value, data=1.02)")
+    for b in (0.5, 0.999):
+        with pytest.raises(OverflowError) as info:
+            Value(0.0, label="a") ** Value(b, label="b")
+        assert str(info.value) == (f"power (**): the local derivative b·a^(b−1) is not finite at a (Value, data=0.0), "
+                                   f"b (Value, data={b!r})")
+    for b in (1.0, 1.5):  # finite slopes: 1 at b = 1, 0 beyond
+        assert (Value(0.0) ** Value(b)).local_grads == ((1.0 if b == 1.0 else 0.0), 0.0)
