@@ -74,7 +74,7 @@ def chain_rule(order: list[Value], root: Value, seed: float) -> None:
             parent.grad += local * node.grad
 
 
-def backward(root: Value, grad: Any = 1.0) -> None:
+def backward(root: Value, grad: Any) -> None:
     """Fill `.grad` of every Value `root` depends on with ∂root/∂value (times `grad`)."""
     seed = checked_seed(root, grad)
     open_steppers.undo()

@@ -77,6 +77,9 @@ def test_stepping_uses_the_seed_one_by_default():
     y = (x * x).named("y")  # dy/dx = 2x = 6
     steps = list(y.backward_steps())
     assert steps[0].seed == 1.0 and y.grad == 1.0 and x.grad == 6.0
+    x.grad = 0.0
+    steps = list(engine.backward_steps(y))  # the function form too
+    assert steps[0].seed == 1.0 and y.grad == 1.0 and x.grad == 6.0
 
 
 def test_a_step_that_passes_nothing_back_says_why():
@@ -176,3 +179,23 @@ def test_micrograd_backward_reads_none_as_no_gradient_yet():
     y.grad, x.grad = 2.0, None
     y._backward()  # x: None is 0, plus ∂y/∂x · y.grad = w · 2
     assert x.grad == 6.0 and w.grad == 4.0
+
+
+# -- the gradients put aside during a pass -------------------------------------------------------
+
+def test_the_gradients_put_aside_cost_eight_bytes_each():
+    """all_or_nothing keeps every .grad to put back on failure: packed as 8-byte doubles when all are numbers
+    (a list would also keep each old float object alive, 24 bytes more apiece); as they are otherwise."""
+    import sys
+    from array import array
+
+    from chainrule.engine.backward import _saved_grads
+
+    nodes = [Value(float(i)) for i in range(1000)]
+    for i, v in enumerate(nodes):
+        v.grad = i / 7
+    saved = _saved_grads(nodes)
+    assert isinstance(saved, array) and saved.itemsize == 8 and list(saved) == [i / 7 for i in range(1000)]
+    assert sys.getsizeof(saved) <= 8 * 1000 + 100
+    nodes[3].grad = None
+    assert _saved_grads(nodes)[3] is None and _saved_grads(nodes)[4] == 4 / 7

@@ -163,3 +163,29 @@ def test_a_power_of_values_refuses_an_infinite_local_derivative_by_name():
                                    f"b (Value, data={b!r})")
     for b in (1.0, 1.5):  # finite slopes: 1 at b = 1, 0 beyond
         assert (Value(0.0) ** Value(b)).local_grads == ((1.0 if b == 1.0 else 0.0), 0.0)
+
+
+def test_explain_prints_up_to_32_paths_by_default():
+    """Σ of n copies of x has n paths to x (one per edge), each of local derivative 1."""
+    x = Value(1.0, label="x")
+    printed, counted = explain(engine.sum([x] * 32), x), explain(engine.sum([x] * 33), x)
+    assert len(printed.paths) == 32 and printed.total == 32.0
+    assert counted.paths == [] and counted.path_count == 33 and str(counted).startswith("There are 33 paths")
+
+
+def test_explain_of_a_value_that_does_not_depend_on_wrt_totals_zero():
+    x, z = Value(1.0, label="x"), Value(2.0, label="z")
+    e = explain((x * 3.0).named("y"), z)
+    assert (e.path_count, e.paths, e.total) == (0, [], 0.0)
+    assert str(e) == "y does not depend on z: no path leads from y to z, so ∂y/∂z = 0"
+
+
+def test_explain_refuses_an_overflow_also_when_it_prints_no_path():
+    x = Value(1e-200, label="x")
+    y = (x * 1e200 * 1e200).named("y")  # one path, whose product 1e400 overflows
+    for max_paths in (32, 0):  # printed, or only counted
+        with pytest.raises(OverflowError) as info:
+            explain(y, x, max_paths=max_paths)
+        assert str(info.value) == ("explain: ∂root/∂wrt overflows a float along the paths from y (Value, data=1e+200) "
+                                   "to x (Value, data=1e-200); backward would refuse this too. Scale the graph's "
+                                   "numbers down.")
