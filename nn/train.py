@@ -62,7 +62,10 @@ def _inputs(X: Any, model: Any, where: str) -> np.ndarray:
 
 
 def _iterator_hint(x: Any) -> str:
-    return "" if hasattr(x, "__len__") else f"; got a {type(x).__name__}: make it a list first, list(…)"
+    """Advice for an iterator (a generator, map, zip), which numpy cannot read as rows: list() it first."""
+    if hasattr(x, "__len__") or not hasattr(x, "__iter__"):  # a list, or no collection at all (a number)
+        return ""
+    return f"; got a {type(x).__name__}: make it a list first, list(…)"
 
 
 def _targets(y: Any, A: np.ndarray, obj: Objective, model: Any, where: str) -> np.ndarray:
