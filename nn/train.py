@@ -363,9 +363,12 @@ def fit(model: Any, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Callabl
     plan = _checked(model, X, y, loss, optimizer, epochs, batch_size, validation, seed, shuffle, l2, scheduler,
                     clip_norm, clip_value, stop_below, early_stopping, progress)
     history = History()
+    alive: list[bool] = []  # per hidden layer: did any unit give a number other than 0 in the last epoch
     for epoch in range(1, plan.epochs + 1):
         try:
-            _record(plan, history, _train_one_epoch(plan))
+            trained = _train_one_epoch(plan)
+            _record(plan, history, trained)
+            alive = trained.alive
         except OverflowError as error:
             _diverged(history, epoch, error, plan.step.optimizer)
             break
@@ -376,7 +379,7 @@ def fit(model: Any, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Callabl
         history.stopped = f"ran all {plan.epochs} epochs"
     if plan.progress is not None:
         plan.progress.close()
-    _warn_if_dead(plan.step.last_alive, history)
+    _warn_if_dead(alive, history)
     return history
 
 
