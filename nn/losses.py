@@ -20,13 +20,9 @@ def _rows(predictions: Any, targets: Any, where: str) -> list[tuple[list[Any], l
         return list(x) if isinstance(x, (list, tuple)) else [x]
 
     preds, targs = as_list(predictions), as_list(targets)
-    single = all(not isinstance(p, (list, tuple)) for p in preds) and all(not isinstance(t, (list, tuple)) for t in targs)
-    if single and len(preds) == len(targs):  # one output per sample (or one multi-output sample)
-        pairs = [([p], [t]) for p, t in zip(preds, targs)]
-    else:
-        if len(preds) != len(targs):
-            raise ValueError(f"{where}: {len(preds)} predictions but {len(targs)} targets")
-        pairs = [(as_list(p), as_list(t)) for p, t in zip(preds, targs)]
+    if len(preds) != len(targs):
+        raise ValueError(f"{where}: {len(preds)} predictions but {len(targs)} targets")
+    pairs = [(as_list(p), as_list(t)) for p, t in zip(preds, targs)]  # a number is a sample of one output
     if not pairs:
         raise ValueError(f"{where}: no predictions given")
     out = []
@@ -187,8 +183,11 @@ def check_labels(loss: str, targets: Any, outputs: int) -> None:
                              f"got values from {y.min():g} to {y.max():g}" if y.ndim == 1 else
                              f"{where}: expects labels {LABELS[loss]}, got targets of shape {y.shape}")
     if loss in ("mse", "mse_half"):
+        if y.ndim > 2:
+            raise ValueError(f"{where}: each target must be a number or a list of {outputs} numbers, got targets of "
+                             f"shape {y.shape}")
         width = 1 if y.ndim == 1 else y.shape[1]
-        if y.ndim > 2 or width != outputs:
+        if width != outputs:
             raise ValueError(f"{where}: the model has {outputs} outputs but each target has {width} numbers")
 
 
