@@ -29,14 +29,11 @@ def _torch():
 
 
 def _torch_activation(torch: Any, name: str) -> Any:
-    """The PyTorch module for chainrule's activation `name`, with chainrule's settings."""
-    if name == "leaky_relu":
-        return torch.nn.LeakyReLU(0.01)
-    if name == "elu":
-        return torch.nn.ELU(alpha=1.0)
+    """The PyTorch module for chainrule's activation `name`: PyTorch's defaults are chainrule's settings
+    (LeakyReLU's slope 0.01, ELU's α = 1, the exact GELU); a softmax acts on each sample's outputs."""
     if name == "softmax":
         return torch.nn.Softmax(dim=-1)
-    return getattr(torch.nn, _TORCH_NAMES[name])()  # GELU() is the exact form
+    return getattr(torch.nn, _TORCH_NAMES[name])()
 
 
 def to_torch(model: MLP) -> Any:
@@ -78,7 +75,7 @@ def from_torch(sequential: Any, activation: str = "relu", output: str = "linear"
     the MLP has there (`activation` for hidden layers, `output` for the last): checked, so that
     the MLP computes what the Sequential computes."""
     torch = _torch()
-    activations.check(activation, "from_torch: activation", allow_softmax=False)
+    activations.check(activation, "from_torch: activation", activations.HIDDEN)
     activations.check(output, "from_torch: output")
     layers: list[tuple[Any, list[Any]]] = []  # each Linear with the modules after it
     for module in sequential:

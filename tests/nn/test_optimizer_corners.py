@@ -101,3 +101,24 @@ def test_clipping_no_parameters_does_nothing_and_reports_zero():
     assert nn.clip_grad_norm([w], 3.0) == 3.0 and w.grad == 3.0  # at the limit: unchanged
     nn.clip_grad_value([w], 2.0)
     assert w.grad == 2.0
+
+
+def test_parameters_from_two_places_are_gathered_and_written_back():
+    """A model's parameter beside a Value of one's own: the numbers are gathered from both (not the model's
+    buffer, which holds only one of them) and both move."""
+    neuron = nn.Neuron(1, seed=0)
+    mine = Value.parameter(0.5, "mine")
+    w = neuron.w[0]
+    w.grad, mine.grad = 1.0, 2.0
+    start = w.data
+    opt = nn.SGD([w, mine], lr=0.1)
+    assert opt.numbers.store is None
+    opt.step()
+    assert (w.data, mine.data) == (start - 0.1, 0.5 - 0.2)
+
+
+def test_a_gradient_set_by_hand_as_a_large_int_is_a_number():
+    w = Value.parameter(0.5, "w")
+    w.grad = 10 ** 20  # no int64 could hold it
+    nn.SGD([w], lr=1e-20).step()
+    assert w.data == 0.5 - 1.0

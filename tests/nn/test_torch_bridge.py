@@ -90,3 +90,42 @@ def test_from_torch_reads_a_layer_without_bias_as_bias_zero():
     assert model.layers[0].W.tolist() == [[0.5, -1.0], [2.0, 0.25]]
     assert model.layers[0].b.tolist() == [0.0, 0.0]
     assert [v.data for v in model([1.0, 2.0])] == [0.5 * 1 - 1.0 * 2, 2.0 * 1 + 0.25 * 2]
+
+
+def test_biases_cross_exactly_both_ways():
+    """0.1 is no float32: a bias copied through single precision would come back as 0.10000000149."""
+    model = nn.MLP(2, [2, 1], seed=0)
+    model.layers[0].b[:] = [0.1, -0.3]
+    seq = nn.to_torch(model)
+    assert seq[0].bias.tolist() == [0.1, -0.3]
+    with torch.no_grad():
+        seq[2].bias.copy_(torch.tensor([0.7], dtype=torch.float64))
+    back = nn.from_torch(seq)
+    assert back.layers[0].b.tolist() == [0.1, -0.3] and back.layers[1].b.tolist() == [0.7]
+
+
+def test_a_softmax_over_dimension_one_is_a_softmax_over_each_samples_outputs():
+    seq = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.Softmax(dim=1))
+    assert nn.from_torch(seq, output="softmax").output == "softmax"
+
+
+def test_the_refusals_word_for_word():
+    with pytest.raises(ValueError) as info:
+        nn.from_torch(torch.nn.Sequential())
+    assert str(info.value) == "from_torch: the Sequential has no Linear layers"
+    slope = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.LeakyReLU(0.2), torch.nn.Linear(3, 1))
+    with pytest.raises(ValueError) as info:
+        nn.from_torch(slope, activation="leaky_relu")
+    assert str(info.value) == (
+        "from_torch: Linear layer 0 is followed by LeakyReLU, but the MLP would use activation='leaky_relu' there; an "
+        "MLP has one activation after each Linear layer, or none: Sigmoid, Tanh, ReLU, LeakyReLU, ELU, GELU, Softmax "
+        "(LeakyReLU(0.01), ELU(1.0), exact GELU)")
+
+
+def test_without_pytorch_the_bridge_says_how_to_get_it(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "torch", None)  # as if it were not installed
+    with pytest.raises(ImportError) as info:
+        nn.to_torch(nn.MLP(1, [1], seed=0))
+    assert str(info.value) == "PyTorch is not installed: pip install torch (it is optional for chainrule)"
