@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from chainrule import nn
-from chainrule.nn import train
+from chainrule.engine import Value
+from chainrule.nn import arrays, train
 
 X, Y = nn.data.xor()
 
@@ -43,7 +44,7 @@ def test_a_module_of_your_own_takes_samples_of_any_width_and_is_predicted_in_eva
             self.drop = nn.Dropout(0.5, seed=0)
 
         def __call__(self, x):
-            z = self.w(x)
+            z = self.drop([self.w(x)])[0]  # dropped half the time while training
             return [z, z * 2.0]
 
     model = Pair()
@@ -136,7 +137,9 @@ def test_the_dead_relu_warning_word_for_word():
     model.layers[1].b[:] = [-10.0, -10.0]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        history = nn.fit(model, [[1.0], [2.0]], [0.0, 1.0], "mse", nn.SGD(model.parameters(), lr=0.1), epochs=2)
+        history = nn.fit(model, [[1.0], [2.0]], [0.0, 1.0], "mse", nn.SGD(model.parameters(), lr=0.1), epochs=3,
+                         batch_size=1)
+    assert history.loss[0] != history.loss[-1] != history.loss[1]  # the output layer's bias still learns
     assert history.dead_layers == [1]
     assert [str(w.message) for w in caught] == [
         f"fit: every unit of hidden layer 1 outputs 0 for every sample (dead ReLUs): no gradient reaches the layers "
@@ -229,3 +232,104 @@ def test_the_bar_shows_by_itself_on_a_terminal_for_more_than_two_million_sample_
     assert real(5, 10**9, False) is None
     monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
     assert real(5, 10**9, None) is None
+
+
+def test_evaluate_is_the_array_losss_number_exactly_and_warns_of_nothing_numpy_overflows():
+    model = nn.MLP(2, [3, 2], activation="tanh", output="softmax", seed=0)
+    X, labels = [[0.5, -1.0], [2.0, 0.25], [1.0, 1.0]], [1, 0, 1]
+    O = arrays.forward(model, np.array(X), logits=True)
+    assert nn.evaluate(model, X, labels, "cross_entropy")[0] == arrays.cross_entropy(O, np.array(labels))[0]
+    one_hot = [[0.0, 1.0], [1.0, 0.0], [1.0, 0.0]]  # mse on a softmax: accuracy by the argmax of each row
+    P = arrays.forward(model, np.array(X))
+    by_hand = np.mean(np.argmax(P, axis=1) == np.array([1, 0, 0]))
+    assert nn.evaluate(model, X, one_hot, "mse")[1] == by_hand
+    step = nn.TrainingStep(model, X, one_hot, "mse")
+    step()
+    assert step.last_correct == round(3 * by_hand) and step.last_alive == []  # nothing watched unless asked
+    huge = nn.MLP(2, [3, 2], activation="linear", seed=0)
+    huge.layers[0].W[:] = 1e300
+    huge.layers[1].W[:] = 1e300  # (1e300)² overflows in the products, then inf − inf is nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # an overflow is a number (inf or nan) here, not a numpy warning
+        assert not math.isfinite(nn.evaluate(huge, X, one_hot, "mse")[0])
+        assert not math.isfinite(nn.evaluate(huge, X, labels, "cross_entropy")[0])
+        assert not all(math.isfinite(v) for row in nn.predict(huge, X) for v in row)
+
+
+def test_a_model_of_ones_own_trains_with_its_own_loss_and_any_scheduler():
+    class Line(nn.Module):
+        def __init__(self):
+            self.w = Value.parameter(0.0, "w")
+            self.b = Value.parameter(0.0, "b")
+
+        def __call__(self, x):
+            return self.w * x[0] + self.b
+
+    seen = []
+
+    class Tracker:  # a scheduler of one's own: a step(), no optimizer attribute
+        def step(self, loss):
+            seen.append(loss)
+
+    def squared(outputs, targets):
+        return nn.mse(outputs, targets)
+
+    model = Line()
+    X1, y1 = nn.data.line(4)
+    history = nn.fit(model, X1, [int(v) if v == int(v) else v for v in y1], squared,
+                     nn.SGD(model.parameters(), lr=0.5), epochs=3, scheduler=Tracker(), batch_size=2)
+    assert seen == history.loss and all(math.isnan(a) for a in history.accuracy)  # a regression: no accuracy
+    assert nn.loss_graph(model, [[0.5], [1.0]], [1.0, 2.0], squared).data == pytest.approx(
+        ((model.w.data * 0.5 + model.b.data - 1) ** 2 + (model.w.data + model.b.data - 2) ** 2) / 2, rel=1e-15)
+    with pytest.raises(ValueError) as info:
+        nn.fit(model, X1, y1, squared, nn.SGD([model.w], lr=0.1), epochs=1)
+    assert str(info.value) == ("fit: the optimizer misses 1 of the model's 2 parameters (b); they would never move. "
+                               "Build it on model.parameters()")
+    with pytest.raises(ValueError) as info:
+        nn.evaluate(model, X1, y1[:1], squared)
+    assert str(info.value) == "evaluate: 4 samples but 1 targets; they must match one to one"
+
+
+def test_the_optimizer_of_a_models_own_parameters_is_checked_without_walking_them(monkeypatch):
+    model = xor_model()
+    opt = nn.SGD(model.parameters(), lr=0.1)
+
+    def walked(*args, **kwargs):
+        raise AssertionError("fit walked the model's parameters")
+    monkeypatch.setattr(model, "named_parameters", walked)
+    assert nn.fit(model, X, Y, "bce", opt, epochs=2).epochs == 2
+
+
+def test_fit_trains_a_hundred_epochs_by_default():
+    assert nn.fit(xor_model(), X, Y, "bce").epochs == 100
+
+
+def test_a_divergence_reports_the_first_line_of_the_error_without_its_full_stop():
+    model = nn.MLP(1, [1], seed=0)
+
+    def exploding(outputs, targets):
+        raise OverflowError("the score passed MAX.\nsecond line")
+    with pytest.warns(RuntimeWarning):
+        history = nn.fit(model, [[1.0]], [1.0], exploding, nn.SGD(model.parameters(), lr=0.5), epochs=2)
+    assert history.stopped.startswith("diverged at epoch 1: the score passed MAX. The learning rate (lr=0.5)")
+    model.layers[0].W[:] = [[1e-20]]  # the loss 1e300·w·x = 1e290 is finite; its gradient 1e300·x = 1e310 is not
+    with pytest.warns(RuntimeWarning):
+        history = nn.fit(model, [[1e10]], [0.0], lambda o, t: o[0] * 1e300, nn.SGD(model.parameters(), lr=0.5), epochs=1)
+    assert history.stopped == (
+        "diverged at epoch 1: backward: the gradient of w0 (Value, data=1e-20) overflowed to inf; every .grad is left "
+        "as it was before this pass. Scale the loss or the inputs down (or lower the learning rate). The learning rate "
+        "(lr=0.5) is too large for this problem: lower it (try 0.05) or clip the gradients (clip_norm=1.0). The "
+        "parameters keep their last finite values.")
+
+
+def test_true_and_false_are_labels_one_and_zero():
+    bools = [False, True, True, False]
+    a, b = xor_model(), xor_model()
+    assert nn.fit(a, X, bools, "bce", epochs=3, batch_size=2, shuffle=False).loss == \
+        nn.fit(b, X, Y, "bce", epochs=3, batch_size=2, shuffle=False).loss
+    assert nn.evaluate(a, X, bools, "bce") == nn.evaluate(a, X, Y, "bce")
+
+
+def test_loss_graph_reads_a_flat_x_for_a_one_input_model():
+    model = nn.MLP(1, [1], seed=0)
+    assert nn.loss_graph(model, [0.5, 2.0], [1.0, 4.0]).data == nn.loss_graph(model, [[0.5], [2.0]], [1.0, 4.0]).data

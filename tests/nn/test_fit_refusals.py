@@ -52,6 +52,8 @@ CASES = [
      PART.format(8, "layers.0.neurons.1.b, layers.0.neurons.2.w.0, layers.0.neurons.2.w.1, …")),
     ("optimizer of all but three", lambda m: nn.fit(m, X, y, optimizer=nn.SGD(m.parameters()[:10], lr=0.1)), ValueError,
      PART.format(3, "layers.1.neurons.0.w.1, layers.1.neurons.0.w.2, layers.1.neurons.0.b")),
+    ("optimizer of all but four", lambda m: nn.fit(m, X, y, optimizer=nn.SGD(m.parameters()[:9], lr=0.1)), ValueError,
+     PART.format(4, "layers.1.neurons.0.w.0, layers.1.neurons.0.w.1, layers.1.neurons.0.w.2, …")),
     ("optimizer of all but two", lambda m: nn.fit(m, X, y, optimizer=nn.SGD(m.parameters()[:11], lr=0.1)), ValueError,
      PART.format(2, "layers.1.neurons.0.w.2, layers.1.neurons.0.b")),
     ("clip_norm", lambda m: nn.fit(m, X, y, clip_norm=0), ValueError, "fit: clip_norm must be > 0, got 0.0"),
