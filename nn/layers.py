@@ -175,9 +175,7 @@ class MLP(Module):
                 isinstance(s, int) and not isinstance(s, bool) and s > 0 for s in sizes):
             raise ValueError(f"MLP: sizes must be a non-empty list of positive ints, got {sizes!r}")
         activations.check(activation, "MLP (activation)", activations.HIDDEN)
-        activations.check(output, "MLP (output)")
-        if not callable(init):
-            resolve(init, activation)  # fail early on an unknown name
+        activations.check(output, "MLP (output)")  # an unknown init name is refused by the first layer, as early
         self._config = {"nin": nin, "sizes": list(sizes), "activation": activation, "output": output,
                         "init": init if isinstance(init, str) else getattr(init, "__name__", "custom"), "seed": seed,
                         "dropout": dropout}

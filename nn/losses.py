@@ -55,7 +55,7 @@ def binary_cross_entropy(probabilities: Any, targets: Any) -> Value:
         for p, y in zip(ps, ts):
             if not 0.0 <= y <= 1.0:
                 raise ValueError(f"binary_cross_entropy: targets must be in [0, 1], got {y}")
-            p = p if isinstance(p, Value) else Value.constant(p)
+            p = Value.constant(p)  # a number becomes a constant; a Value stays as it is
             if not 0.0 <= p.data <= 1.0:
                 raise ValueError(
                     f"binary_cross_entropy: {describe(p)} is not a probability (it must lie in [0, 1]); put a "
@@ -81,7 +81,7 @@ def binary_cross_entropy_with_logits(logits: Any, targets: Any) -> Value:
     terms = []
     for zs, ts in _rows(logits, targets, "binary_cross_entropy_with_logits"):
         for z, y in zip(zs, ts):
-            z = z if isinstance(z, Value) else Value.constant(z)
+            z = Value.constant(z)
             terms.append(z.softplus() - y * z)
     return engine.mean(terms)
 
@@ -119,7 +119,7 @@ def nll(probabilities: Sequence[Any], targets: Any) -> Value:
     """Categorical cross-entropy on probabilities (the notes' −Σ y log ŷ with one-hot y): −log p_y."""
     terms = []
     for p, y in _samples(probabilities, targets, "nll"):
-        q = p[y] if isinstance(p[y], Value) else Value.constant(p[y])
+        q = Value.constant(p[y])
         if q.data <= 0.0:
             raise ValueError(f"nll: probability 0 for the true class {y} gives an infinite loss; use cross_entropy on logits")
         terms.append(-q.log())

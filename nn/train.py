@@ -51,8 +51,7 @@ def _inputs(X: Any, model: Any, where: str) -> np.ndarray:
     if A.ndim == 1 and getattr(model, "nin", None) == 1:
         A = A[:, None]
     if A.ndim != 2 or len(A) == 0:
-        raise ValueError(f"{where}: X must be a non-empty list of samples, each a list of numbers (got shape {A.shape})"
-                         f"{_iterator_hint(X)}")
+        raise ValueError(f"{where}: X must be a non-empty list of samples, each a list of numbers (got shape {A.shape})")
     nin = getattr(model, "nin", A.shape[1])
     if A.shape[1] != nin:
         raise ValueError(f"{where}: each sample must have {nin} inputs for this model, got {A.shape[1]}")
@@ -77,9 +76,13 @@ def _targets(y: Any, A: np.ndarray, obj: Objective, model: Any, where: str) -> n
         raise ValueError(f"{where}: {len(A)} samples but {len(y)} targets; they must match one to one")
     if obj.array_function is not None or obj.name in L.LABELS:
         L.check_labels(obj.name, y, output_count(model, A[0]))
+    try:
+        T = np.asarray(y, dtype=float)
+    except (TypeError, ValueError):  # a loss of one's own: its targets are not checked by name
+        raise ValueError(f"{where}: targets must be numbers, one per sample or a list of them per sample (all of "
+                         f"one length); got {y!r:.80}") from None
     if obj.name in ("cross_entropy", "nll"):
-        return np.asarray(y, dtype=float).astype(int)
-    T = np.asarray(y, dtype=float)
+        return T.astype(int)
     return T[:, None] if T.ndim == 1 else T
 
 

@@ -39,6 +39,10 @@ def test_the_moons_noise_is_the_seeds_gaussian_draws():
     order = rng.permutation(20)  # then the shuffle (the same for both)
     assert y_noisy == y
     assert np.array(noisy) - np.array(clean) == pytest.approx(0.2 * draws[order], abs=1e-15)
+    t_out, t_in = np.linspace(0, math.pi, 10), np.linspace(0, math.pi, 10)  # the points in order, then shuffled
+    unshuffled = [(math.cos(t), math.sin(t)) for t in t_out] + [(1 - math.cos(t), 0.5 - math.sin(t)) for t in t_in]
+    assert np.array(clean) == pytest.approx(np.array(unshuffled)[order], abs=1e-15)
+    assert y == [0.0 if i < 10 else 1.0 for i in order]
     assert nn.data.moons() == nn.data.moons(100, 0.1, 0, "01")  # the defaults
     X, labels = nn.data.moons(6, labels="pm1")
     assert labels == [2 * v - 1 for v in nn.data.moons(6)[1]]
@@ -88,3 +92,19 @@ def test_each_refusal_word_for_word(call, message):
     with pytest.raises(ValueError) as info:
         call()
     assert str(info.value) == message
+
+
+def test_split_cuts_the_seeds_shuffle_into_the_fractions():
+    X, y = [[float(i)] for i in range(10)], list(range(10))
+    order = np.random.default_rng(0).permutation(10).tolist()
+    (a, ya), (b, yb) = nn.data.split(X, y, (0.7, 0.3))
+    assert ya == order[:7] and yb == order[7:] and a == [[float(i)] for i in order[:7]]
+    assert nn.data.split(X, y) == nn.data.split(X, y, (0.6, 0.2, 0.2), seed=0)
+    for fractions in ((1.5, -0.5), (1.0, 0.0), ()):
+        with pytest.raises(ValueError, match="fractions must be positive and sum to 1"):
+            nn.data.split(X, y, fractions)
+
+
+def test_a_single_point_is_a_data_set():
+    assert nn.data.line(1) == ([[0.0]], [0.0])
+    assert len(nn.data.spirals(1, classes=2)[0]) == 2

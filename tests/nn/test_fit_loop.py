@@ -333,3 +333,39 @@ def test_true_and_false_are_labels_one_and_zero():
 def test_loss_graph_reads_a_flat_x_for_a_one_input_model():
     model = nn.MLP(1, [1], seed=0)
     assert nn.loss_graph(model, [0.5, 2.0], [1.0, 4.0]).data == nn.loss_graph(model, [[0.5], [2.0]], [1.0, 4.0]).data
+
+
+def test_a_model_of_ones_own_with_a_named_loss_and_one_sample():
+    class Line(nn.Module):
+        def __init__(self):
+            self.w = Value.parameter(0.5, "w")
+
+        def __call__(self, x):
+            return self.w * x[0]
+
+    model = Line()
+    history = nn.fit(model, [[2.0]], [3.0], "mse", nn.SGD(model.parameters(), lr=0.1), epochs=1)
+    assert history.loss == [(1.0 - 3.0) ** 2] and model.w.data == 0.5 - 0.1 * 2 * (1.0 - 3.0) * 2.0
+    with pytest.raises(ValueError) as info:
+        nn.predict(model, [1.0, 2.0])  # without a declared nin, a flat list is no list of samples
+    assert str(info.value) == "predict: X must be a non-empty list of samples, each a list of numbers (got shape (2,))"
+
+
+def test_targets_of_a_loss_of_ones_own_must_be_numbers_of_one_shape():
+    """They were met by numpy's own "setting an array element with a sequence" before."""
+    model = nn.MLP(1, [1], seed=0)
+
+    def first_of_each(outputs, targets):
+        return nn.mse(outputs, [t[0] for t in targets])
+
+    with pytest.raises(ValueError) as info:
+        nn.fit(model, [[1.0], [2.0]], [[1.0], [2.0, 5.0]], first_of_each, epochs=1)
+    assert str(info.value) == ("fit: targets must be numbers, one per sample or a list of them per sample (all of one "
+                               "length); got [[1.0], [2.0, 5.0]]")
+    assert nn.fit(model, [[1.0], [2.0]], [[1.0, 0.0], [2.0, 5.0]], first_of_each, epochs=1).epochs == 1
+
+
+def test_loss_graph_without_l2_is_the_loss_itself():
+    model = nn.MLP(1, [1], seed=0)
+    assert nn.loss_graph(model, [[1.0]], [2.0]).op == "mean"
+    assert nn.loss_graph(model, [[1.0]], [2.0], l2=0.1).op == "+"

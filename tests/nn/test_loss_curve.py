@@ -17,6 +17,7 @@ def read_chart(history):
     summary, svg = html.split("</pre>", 1)
     assert summary == "<pre>" + history.summary()
     root = ET.fromstring(svg)
+    assert all(not (element.tail or "").strip() for element in root)  # nothing written between the elements
     path = root.find(f"{SVG}path")
     left, top, bottom, right = map(float, re.fullmatch(r"M(\d+),(\d+) V(\d+) H(\d+)", path.get("d")).groups())
     assert path.get("stroke-opacity") == "0.6" and path.get("fill") == "none"

@@ -196,3 +196,34 @@ def test_parameters_are_found_by_walking_public_attributes():
 
     assert [(n, p.data) for n, p in Two().named_parameters()] == [("a", 2.0), ("pair.0", 3.0)]
     assert Two().parameters()[0].setting is None and Two().parameters()[0].label == "a"
+
+
+def test_a_layers_neurons_take_its_activation_seed_and_scope():
+    layer = nn.Layer(2, 2, activation="tanh", seed=3, name="block")
+    assert [n.activation for n in layer.neurons] == ["tanh", "tanh"]
+    assert layer.neurons[1]([1.0, 2.0]).scope == "block.neurons.1"
+    assert nn.Layer(2, 2, seed=3).state_dict() == nn.Layer(2, 2, seed=3).state_dict()
+    assert nn.MLP(2, [3, 1], dropout=0.3, seed=0).dropout[0].p == 0.3
+    assert repr(nn.MLP(2, [3, 1], dropout=0.3)) == ("MLP(2, [3, 1], activation='relu', output='linear', dropout=0.3) "
+                                                   "with 13 parameters")
+
+
+def test_a_module_of_ones_own_is_listed_zeroed_and_shown_as_it_is_built():
+    class Head(nn.Module):
+        def __init__(self):
+            self.head = nn.Neuron(2, seed=0)
+            self.extra = [nn.Neuron(1, seed=1)]
+            self._helper = nn.Neuron(3, seed=2)  # private: not a part a learner sees
+            self.bias = Value.parameter(0.25, "bias")
+
+    model = Head()
+    assert model.summary_rows() == [("head", "Neuron(2, activation='relu')", 3),
+                                    ("extra.0", "Neuron(1, activation='relu')", 2)]
+    assert model._repr_html_() == (
+        "<table><caption style='text-align:left'><b>Head</b>: 6 parameters</caption><tr><th>part</th><th>what</th>"
+        "<th>parameters</th></tr><tr><td>head</td><td>Neuron(2, activation=&#x27;relu&#x27;)</td><td style='text-align:"
+        "right'>3</td></tr><tr><td>extra.0</td><td>Neuron(1, activation=&#x27;relu&#x27;)</td><td style='text-align:"
+        "right'>2</td></tr></table>")
+    model.bias.grad = 2.0
+    model.zero_grad()
+    assert model.bias.grad == 0.0 and type(model.bias.grad) is float
