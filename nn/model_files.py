@@ -89,7 +89,7 @@ def read_document(path: str | os.PathLike) -> dict[str, Any]:
 
 
 
-def mlp_config_from(document: dict[str, Any], path: str | os.PathLike, model: str = "MLP") -> dict[str, Any]:
+def mlp_config_from(document: dict[str, Any], path: str | os.PathLike, model: str) -> dict[str, Any]:
     """Check a document from `read_document` against an MLP's shape; return a config safe for `MLP(**config)`.
 
     Everything is checked before anything is built: the model name (`model`: the MLP class's

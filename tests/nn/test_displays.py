@@ -83,3 +83,29 @@ def test_parameters_outside_a_model_are_shown_by_label_or_position():
     caption, rows = cells(opt._repr_html_())
     assert caption == "SGD: lr = 0.1, weight_decay = 0, momentum = 0.9; 0 steps taken"
     assert rows == [["parameter", "value", "grad", "velocity"], ["a", "0.5", "0", "0"], ["θ1", "-2", "0", "0"]]
+
+
+def test_an_optimizer_shows_twelve_parameters_by_default_and_says_how_many_more():
+    model = nn.MLP(2, [3, 1], seed=0)  # 13 parameters
+    opt = nn.SGD(model.parameters(), lr=0.1)
+    caption, rows = cells(opt._repr_html_())
+    assert len(rows) == 1 + 12 + 1 and rows[-1] == ["… and 1 more"]
+    theta = [p.data for p in model.parameters()]
+    names = [name.replace(".w.", ".w") for name, _ in model.named_parameters()]  # the labels are w0, w1, b
+    assert rows[1:13] == [[n, fmt(t), "0", "0"] for n, t in zip(names[:12], theta)]
+    html = opt._repr_html_(rows=13)
+    assert "more" not in html and html.count("<tr>") == 14
+    assert html.startswith("<table><caption style='text-align:left'><b>SGD</b>: lr = 0.1, weight_decay = 0, momentum = 0; "
+                           "0 steps taken</caption><tr><th>parameter</th><th>value</th><th>grad</th><th>velocity</th></tr>"
+                           f"<tr><td>layers.0.neurons.0.w0</td><td>{fmt(theta[0])}</td><td>0</td><td>0</td></tr>")
+    model.parameters()[0].label = ""  # a scoped parameter without a label: by its position
+    assert cells(opt._repr_html_())[1][1][0] == "layers.0.neurons.0.θ0"
+
+
+def test_an_update_step_shows_in_ipython_as_printed():
+    w = nn.parameters.Parameter(nn.parameters.ParameterStore(1), 0)
+    assert w.label == "" and w.setting is None and repr(w) == "Value(data=0.0, grad=0.0, op='param')"
+    w.grad = 1.0
+    (step,) = nn.SGD([w], lr=0.5).plan()
+    step._repr_pretty_(printer := Printer(), False)
+    assert printer.written == [str(step)] == ["step 1/1: θ0 ← θ0 − η·g = 0 − 0.5 × 1 = -0.5"]

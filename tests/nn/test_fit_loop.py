@@ -369,3 +369,20 @@ def test_loss_graph_without_l2_is_the_loss_itself():
     model = nn.MLP(1, [1], seed=0)
     assert nn.loss_graph(model, [[1.0]], [2.0]).op == "mean"
     assert nn.loss_graph(model, [[1.0]], [2.0], l2=0.1).op == "+"
+
+
+def test_only_hidden_layers_are_watched_whatever_the_output():
+    model = nn.MLP(1, [2, 1], activation="relu", output="sigmoid", seed=0)
+    step = nn.TrainingStep(model, [[1.0]], [1.0], "bce", watch_hidden=True)
+    step()
+    assert len(step.last_alive) == 1
+
+
+def test_predict_meets_an_overflow_with_numbers_not_warnings():
+    huge = nn.MLP(2, [3, 2], activation="linear", output="softmax", seed=0)
+    huge.layers[0].W[:] = 1e300
+    huge.layers[1].W[:] = 1e300  # the scores overflow to inf; the softmax of inf − inf is nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = nn.predict(huge, [[0.5, -1.0]])
+    assert not all(math.isfinite(v) for v in out[0])

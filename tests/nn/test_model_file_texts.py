@@ -106,3 +106,24 @@ def test_long_values_are_cut_at_sixty_characters():
     assert _short("x" * 58) == repr("x" * 58)  # 60 characters with its quotes: kept whole
     assert _short("x" * 59) == repr("x" * 59)[:57] + "…"  # 61: cut to 57 and an ellipsis
     assert len(_short(10 ** 400)) == 58
+
+
+def test_three_missing_names_are_all_shown(saved, tmp_path):
+    _, _, document = saved
+
+    def three_missing(d):
+        d["config"]["sizes"] = [1, 1]
+        d["parameters"] = {**{f"x{i}": 0.0 for i in range(3)}, "layers.0.neurons.0.w.0": 0.0}
+    path = variant(tmp_path, document, three_missing)
+    with pytest.raises(ValueError) as info:
+        nn.MLP.from_file(path)
+    assert str(info.value) == (f"MLP.from_file: {path} lacks 3 of the parameters of the MLP(1, [1, 1]) it declares: "
+                               "['layers.0.neurons.0.b', 'layers.1.neurons.0.b', 'layers.1.neurons.0.w.0']")
+
+
+def test_a_dropout_that_is_text_is_refused_by_name(saved, tmp_path):
+    _, _, document = saved
+    path = variant(tmp_path, document, lambda d: d["config"].update(dropout="0.5"))
+    with pytest.raises(ValueError) as info:
+        nn.MLP.from_file(path)
+    assert str(info.value) == f"MLP.from_file: {path}: dropout must be a number in [0, 1), got '0.5'"

@@ -102,3 +102,11 @@ def test_settings_at_the_edges_of_what_is_allowed():
     plateau = nn.ReduceLROnPlateau(sgd(), threshold=0.0, patience=0, cooldown=0, min_lr=0.0)
     assert (plateau.threshold, plateau.patience) == (0.0, 0)
     assert nn.StepLR(sgd(), 1, gamma=1.0).gamma == 1.0 and nn.LinearLR(sgd(), 1, end_factor=1.0).end_factor == 1.0
+
+
+def test_schedules_count_their_epochs():
+    step, linear = nn.StepLR(sgd(), 2), nn.LinearLR(sgd(), 3)
+    for _ in range(5):
+        step.step()
+        linear.step()
+    assert (step.epoch, linear.epoch) == (5, 3)  # LinearLR stops counting where its fall ends
