@@ -79,7 +79,7 @@ def _nothing_to_pass(node: Value) -> str:
     """Why a step passes nothing back: the node is a leaf, or every parent it has is a constant."""
     if not node.is_leaf:
         return "a node whose parents are all constants"
-    if node.op in ("", "param", "const"):
+    if node.op in ("", "param"):  # an input or a parameter (a constant gets no step of its own)
         return "a leaf"
     return "a leaf (made inside no_grad(), it recorded no parents)"
 

@@ -352,8 +352,8 @@ class Value:
         from html import escape
 
         g = self.grad
-        shown_grad = ("None" if g is None else f"{fmt(g.data)} (a Value: a graph, from backward(create_graph=True))"
-                      if isinstance(g, Value) else fmt(g))
+        shown_grad = (f"{fmt(g.data)} (a Value: a graph, from backward(create_graph=True))" if isinstance(g, Value)
+                      else fmt(g))  # fmt(None) is "None"
         rows = [("label", self.label or "—"), ("data", fmt(self.data)), ("grad", shown_grad), ("op", self.op or "input")]
         if self.edges:
             rows.append(("parents", ", ".join(p.label or fmt(p.data) for p in self.parents)))

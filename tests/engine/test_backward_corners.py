@@ -199,3 +199,9 @@ def test_the_gradients_put_aside_cost_eight_bytes_each():
     assert sys.getsizeof(saved) <= 8 * 1000 + 100
     nodes[3].grad = None
     assert _saved_grads(nodes)[3] is None and _saved_grads(nodes)[4] == 4 / 7
+
+
+def test_a_parameter_met_in_a_stepped_pass_is_a_leaf():
+    w = Value.parameter(3.0, "w")
+    y = (w * w).named("y")
+    assert [str(s) for s in y.backward_steps()][-1] == "step 2/2 at w: w is a leaf: ∂y/∂w = 6 is complete"

@@ -175,3 +175,11 @@ def test_a_node_the_engine_did_not_make_has_no_second_derivative_rule():
         grad(odd, [x], create_graph=True)
     assert str(info.value) == "no second-derivative rule for the operation 'twice'"
     assert grad(odd, [x]) == [2.0]  # first derivatives need only the stored number
+
+
+def test_the_derivative_of_x_to_the_one_is_a_constant_whose_graph_holds_no_x():
+    x = Value(2.0, label="x")
+    (g,) = grad(x ** 1, [x], create_graph=True)
+    assert g.data == 1.0 and x not in engine.topological_order(g)
+    (g3,) = grad(x ** 3, [x], create_graph=True)
+    assert g3.data == 12.0 and x in engine.topological_order(g3)  # 3x² does hold x

@@ -189,3 +189,9 @@ def test_explain_refuses_an_overflow_also_when_it_prints_no_path():
         assert str(info.value) == ("explain: ∂root/∂wrt overflows a float along the paths from y (Value, data=1e+200) "
                                    "to x (Value, data=1e-200); backward would refuse this too. Scale the graph's "
                                    "numbers down.")
+
+
+def test_a_parent_without_a_label_is_shown_by_its_number():
+    a = Value(2.0, label="a")
+    assert "<th style='text-align:left'>parents</th><td style='text-align:left'>0.25, a</td>" in \
+        (Value(0.25) * a)._repr_html_()
