@@ -109,3 +109,13 @@ def test_an_update_step_shows_in_ipython_as_printed():
     (step,) = nn.SGD([w], lr=0.5).plan()
     step._repr_pretty_(printer := Printer(), False)
     assert printer.written == [str(step)] == ["step 1/1: θ0 ← θ0 − η·g = 0 − 0.5 × 1 = -0.5"]
+
+
+def test_a_small_optimizers_table_in_full():
+    from chainrule.engine import Value
+
+    a, b = Value.parameter(0.5, "a"), Value.parameter(-2.0, "b")
+    assert nn.SGD([a, b], lr=0.1)._repr_html_() == (
+        "<table><caption style='text-align:left'><b>SGD</b>: lr = 0.1, weight_decay = 0, momentum = 0; 0 steps taken"
+        "</caption><tr><th>parameter</th><th>value</th><th>grad</th><th>velocity</th></tr><tr><td>a</td><td>0.5</td>"
+        "<td>0</td><td>0</td></tr><tr><td>b</td><td>-2</td><td>0</td><td>0</td></tr></table>")

@@ -373,9 +373,10 @@ def test_loss_graph_without_l2_is_the_loss_itself():
 
 def test_only_hidden_layers_are_watched_whatever_the_output():
     model = nn.MLP(1, [2, 1], activation="relu", output="sigmoid", seed=0)
-    step = nn.TrainingStep(model, [[1.0]], [1.0], "bce", watch_hidden=True)
-    step()
-    assert len(step.last_alive) == 1
+    for loss in ("bce", "mse"):  # the sigmoid left out (bce reads the logits) or applied (mse)
+        step = nn.TrainingStep(model, [[1.0]], [1.0], loss, watch_hidden=True)
+        step()
+        assert len(step.last_alive) == 1
 
 
 def test_predict_meets_an_overflow_with_numbers_not_warnings():
@@ -386,3 +387,9 @@ def test_predict_meets_an_overflow_with_numbers_not_warnings():
         warnings.simplefilter("error")
         out = nn.predict(huge, [[0.5, -1.0]])
     assert not all(math.isfinite(v) for v in out[0])
+
+
+def test_targets_read_as_text_are_numbers():
+    """A column read from a text file may hold "1.5": the losses read it as the number."""
+    model = nn.MLP(1, [1], seed=0)
+    assert nn.evaluate(model, [[1.0], [2.0]], ["1.5", "2"]) == nn.evaluate(model, [[1.0], [2.0]], [1.5, 2.0])
