@@ -1,6 +1,6 @@
 """Mutation testing of engine/ and nn/ with mutmut: does a small change to the code make a test fail?
 
-    python mutation/run.py                       both packages (what `make mutation` runs; about 25 min on two cores)
+    python mutation/run.py                       both packages (what `make mutation` runs; about 20 min on two cores)
     python mutation/run.py engine                one package
     python mutation/run.py engine/value.py nn/optim.py    only these files (each against its package's tests)
 
