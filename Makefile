@@ -90,7 +90,7 @@ bench-docs: $(BENCH)/.installed
 	$(BENCH)/bin/python benchmarks/run.py --json benchmarks/results.json --markdown docs/speed.md
 
 # Mutation testing of engine/ and nn/ (mutation/run.py): each package against its own unit tests.
-# Slow (engine/ about 15 min, nn/ about 50 min on two cores), so not part of `make test` or CI.
+# Slow (engine/ about 12 min, nn/ about 6 min on two cores: 17 min measured), so not part of `make test` or CI.
 # A subset: make mutation FILES="engine/value.py nn/optim.py" (or FILES=nn).
 $(VENV)/.mutation: $(DEV_STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,mutation]'

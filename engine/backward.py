@@ -75,7 +75,7 @@ def chain_rule(order: list[Value], root: Value, seed: float) -> None:
             parent.grad += local * g
 
 
-def backward(root: Value, grad: Any = 1.0) -> None:
+def backward(root: Value, grad: Any) -> None:
     """Fill `.grad` of every Value `root` depends on with ∂root/∂value (times `grad`)."""
     seed = checked_seed(root, grad)
     open_steppers.undo()
@@ -203,4 +203,4 @@ def _stepping(root: Value, seed: float) -> Iterator[BackwardStep]:
                 parent.grad += local * node.grad
                 if parent.op != "const":
                     updates.append(EdgeUpdate(node, parent, local, node.grad, before, parent.grad, names, k))
-            yield BackwardStep(index, len(shown), node, root, root.grad if index == 1 else None, updates, names)
+            yield BackwardStep(index, len(shown), node, root, seed if index == 1 else None, updates, names)

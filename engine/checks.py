@@ -50,7 +50,7 @@ def _hint(x: Any) -> str:
 
 def argument_list(x: Any, who: str, what: str = "inputs") -> list[Any]:
     """`x` as a list, one entry per argument of f; a single number (the common slip) gets an example."""
-    if isinstance(x, (str, bytes)) or not hasattr(x, "__iter__") or hasattr(x, "_describe"):
+    if isinstance(x, (str, bytes)) or not hasattr(x, "__iter__"):  # a Value has no __iter__: refused here too
         tangent = ", [1.0]" if who == "jvp" else ""
         raise TypeError(f"{who}: {what} must be a list with one entry per argument of f, e.g. {who}(f, [0.5]{tangent}) "
                         f"for f(x); got {describe(x)}")

@@ -119,7 +119,7 @@ def explain(root: Value, wrt: Value, max_paths: int = 32) -> Explanation:
             deriv[node] = d
     path_count = count.get(root, 0)
     total = deriv.get(root, 0.0)
-    paths = _paths(root, wrt, count) if root is not wrt and 0 < path_count <= max_paths else []
+    paths = _paths(root, wrt, count) if root is not wrt and path_count <= max_paths else []  # none when 0
     if not math.isfinite(total) or any(not math.isfinite(math.prod(local for _, _, local in p)) for p in paths):
         raise OverflowError(f"explain: ∂root/∂wrt overflows a float along the paths from {describe(root)} to "
                             f"{describe(wrt)}; backward would refuse this too. Scale the graph's numbers down.")

@@ -60,8 +60,8 @@ def mean(values: Iterable[Any]) -> Value:
     n = len(items)
     try:
         total = math.fsum([v.data for v in items]) / n
-    except OverflowError:  # the sum overflows, the mean need not: divide first
-        total = _fsum([v.data / n for v in items], "mean", items)
+    except OverflowError:  # the sum overflows, the mean need not: divide first (Σ xᵢ/n ≤ max |xᵢ|, finite)
+        total = math.fsum([v.data / n for v in items])
     return _node("mean", total, _edges(items, (1.0 / n,) * n))
 
 
@@ -122,8 +122,7 @@ def _shifted_exps(items: list[Value]) -> tuple[float, list[float], float]:
 # function forms of the unary operations: exp(x) reads like the maths
 
 def _unary(method: str, x: Any, *args: Any) -> Value:
-    v = x if isinstance(x, Value) else Value.constant(x, method)
-    return getattr(v, method)(*args)
+    return getattr(Value.constant(x, method), method)(*args)  # a Value passes through constant() as it is
 
 
 def exp(x: Any) -> Value:

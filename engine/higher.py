@@ -80,7 +80,7 @@ def hessian(f: Callable[..., Value], inputs: Sequence[Any]) -> list[list[float]]
     if not isinstance(y, Value):
         raise TypeError(f"hessian: f must return a Value, it returned {describe(y)}")
     first = [g for g in grad(y, xs, create_graph=True) if isinstance(g, Value)]  # with create_graph: all Values
-    return [[float(d) if not isinstance(d, Value) else d.data for d in grad(gi, xs)] for gi in first]
+    return [[float(d) for d in grad(gi, xs)] for gi in first]  # without create_graph, grad gives numbers
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,7 @@ def backward_create_graph(root: Value, seed: float) -> None:
     saved = [node.grad for node in order]
     try:
         for node in order:
-            value = g.get(node, 0.0)
+            value = g[node]  # every node of root's graph has its gradient: root depends on it
             previous = node.grad
             plain_zero = node.edges or previous is None or (type(previous) is float and previous == 0.0)
             node.grad = value if plain_zero else previous + value

@@ -60,11 +60,10 @@ class BackwardStep:
         n, r = _wrap(self.names[self.node]), _wrap(self.names[self.root])
         head = f"step {self.index}/{self.total} at {n}"
         lines = []
-        if self.seed is not None:
-            lines.append(f"{head}: seed {n}.grad = ∂{r}/∂{n} = {fmt(self.seed)}")
+        if self.seed is not None:  # a leaf keeps what it held: the seed is added to it
+            lines.append(f"{head}: seed {n}.grad {'+=' if self.node.is_leaf else '='} ∂{r}/∂{n} = {fmt(self.seed)}")
         if not self.updates:
-            what = "a leaf" if self.node.is_leaf else "a node with no recorded parents"
-            text = f"{n} is {what}: ∂{r}/∂{n} = {fmt(self.node.grad)} is complete"
+            text = f"{n} is {_nothing_to_pass(self.node)}: ∂{r}/∂{n} = {fmt(self.node.grad)} is complete"
             lines.append(text if lines else f"{head}: {text}")
         else:
             if not lines:
@@ -74,6 +73,15 @@ class BackwardStep:
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:  # IPython shows the text
         printer.text(str(self))
+
+
+def _nothing_to_pass(node: Value) -> str:
+    """Why a step passes nothing back: the node is a leaf, or every parent it has is a constant."""
+    if not node.is_leaf:
+        return "a node whose parents are all constants"
+    if node.op in ("", "param"):  # an input or a parameter (a constant gets no step of its own)
+        return "a leaf"
+    return "a leaf (made inside no_grad(), it recorded no parents)"
 
 
 def _signed(x: float) -> str:

@@ -352,8 +352,8 @@ class Value:
         from html import escape
 
         g = self.grad
-        shown_grad = ("None" if g is None else f"{fmt(g.data)} (a Value: a graph, from backward(create_graph=True))"
-                      if isinstance(g, Value) else fmt(g))
+        shown_grad = (f"{fmt(g.data)} (a Value: a graph, from backward(create_graph=True))" if isinstance(g, Value)
+                      else fmt(g))  # fmt(None) is "None"
         rows = [("label", self.label or "—"), ("data", fmt(self.data)), ("grad", shown_grad), ("op", self.op or "input")]
         if self.edges:
             rows.append(("parents", ", ".join(p.label or fmt(p.data) for p in self.parents)))
@@ -482,7 +482,8 @@ def _power_of_values(base: Value, exponent: Value) -> Value:
         if b <= 0.0:
             raise ZeroDivisionError(f"power (**): {describe(base)} ** {describe(exponent)} "
                                     "raises zero to a non-positive power")
-        _require_finite("**", "b·a^(b−1)", (1.0 if b >= 1.0 else math.inf,), base, exponent)
+        if b < 1.0:  # b·0^(b−1) is infinite: the slope is vertical at 0
+            _require_finite("**", "b·a^(b−1)", (math.inf,), base, exponent)
         return _node("**", 0.0, (base, 1.0 if b == 1.0 else 0.0, exponent, 0.0))
     try:
         out = a**b

@@ -1,6 +1,6 @@
 """Mutation testing of engine/ and nn/ with mutmut: does a small change to the code make a test fail?
 
-    python mutation/run.py                       both packages (what `make mutation` runs; about an hour)
+    python mutation/run.py                       both packages (what `make mutation` runs; about 20 min on two cores)
     python mutation/run.py engine                one package
     python mutation/run.py engine/value.py nn/optim.py    only these files (each against its package's tests)
 
@@ -8,10 +8,17 @@ Each package is mutated against its own unit folder only: engine/ against tests/
 tests/nn. mutmut copies the code it mutates into a `mutants/` folder and puts that folder first on
 sys.path; the tests import `chainrule.engine`, which the editable install maps to the top-level
 folder engine/. So each package is staged under build/mutation/PACKAGE/ in the layout the tests
-import, chainrule/PACKAGE/, and mutmut finds `chainrule` (and so `chainrule.PACKAGE`) in its
-mutants/ folder before the editable install's finder is asked; the other packages still come from
-the editable install. mutmut's own forced-fail run checks that the tests really call mutated code,
+import, chainrule/PACKAGE/, with chainrule/__init__.py copied beside it (mutmut's `also_copy`:
+without it mutants/chainrule would be a namespace package, and `from chainrule import Value`
+would fail), and mutmut finds `chainrule` (and so `chainrule.PACKAGE`) in its mutants/ folder
+before the editable install's finder is asked; the other packages (`chainrule.viz`, …) still come
+from the editable install. mutmut's own forced-fail run checks that the tests really call mutated code,
 and `check_a_known_mutant` below checks that a mutant every test run must notice was killed.
+
+PyTorch is in the `mutation` extra (pyproject.toml), so nn/torch_bridge.py is mutated and tested
+like any other file: tests/nn/test_torch_bridge.py skips itself without torch, and then every
+mutant of that file would survive (or, excluded, go unmeasured). A run of nn/ without torch stops
+at once and says so (`check_torch`).
 
 A mutant that cannot change anything a caller can observe is listed in mutation/equivalent.txt with
 one line of why; the score is killed / (mutants − equivalent). Survivors are written, with their
@@ -46,6 +53,7 @@ KILLED, SURVIVED, NO_TESTS, TIMEOUT = "killed", "survived", "no tests", "timeout
 PYPROJECT = """\
 [tool.mutmut]
 source_paths = ["chainrule/{package}"]
+also_copy = ["chainrule/__init__.py", "chainrule/__main__.py"]
 {only}pytest_add_cli_args = ["-n", "0", "-p", "no:cacheprovider"]
 pytest_add_cli_args_test_selection = ["tests/{package}"]
 
@@ -153,6 +161,17 @@ def read_equivalents(path: Path = EQUIVALENT) -> dict[tuple, str]:
     return found
 
 
+def check_torch(package: str) -> None:
+    """nn/torch_bridge.py's tests need PyTorch (the `mutation` extra installs it): without it they skip."""
+    if package != "nn":
+        return
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        sys.exit("PyTorch is not installed, so tests/nn/test_torch_bridge.py would skip and every mutant of "
+                 "nn/torch_bridge.py survive: run `make mutation` (it installs the mutation extra, torch included)")
+
+
 def check_a_known_mutant(package: str, mutants: list[Mutant], files: list[str]) -> None:
     """The tests import the mutated copy: a mutant that any test of the package must notice was killed."""
     file, before, after = KNOWN[package]
@@ -239,6 +258,7 @@ def main() -> None:
         start = time.monotonic()
         where = BUILD / package
         if not args.no_run:
+            check_torch(package)
             where = stage(package, files)
             run_mutmut(where, args.max_children)
         mutants = [m for m in collect(where) if not files or m.file in files]

@@ -16,11 +16,11 @@ ELEMENTWISE: dict[str, Callable[[Value], Value]] = {
 }
 LAYERWISE = ("softmax",)
 NAMES = (*ELEMENTWISE, *LAYERWISE)
+HIDDEN = tuple(ELEMENTWISE)  # what a neuron or a hidden layer may use: softmax acts on a whole output layer
 
 
-def check(name: str, where: str, allow_softmax: bool = True) -> str:
-    """`name` if it is a known activation, otherwise a clear error listing the choices."""
-    allowed = NAMES if allow_softmax else tuple(ELEMENTWISE)
+def check(name: str, where: str, allowed: tuple[str, ...] = NAMES) -> str:
+    """`name` if it is one of the `allowed` activations, otherwise a clear error listing them."""
     if name not in allowed:
         raise ValueError(f"{where}: unknown activation {name!r}; choose one of {', '.join(allowed)}")
     return name

@@ -54,10 +54,10 @@ def _sigmoid_pair(Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _elu(Z: np.ndarray, alpha: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
-    below = np.minimum(Z, 0.0)  # only read where z ≤ 0
+    negative = np.minimum(Z, 0.0)  # eᶻ only where z ≤ 0: nothing overflows
     positive = Z > 0
-    # eᶻ − 1 as expm1(z): exact near 0, as Value.elu computes it
-    return np.where(positive, Z, alpha * np.expm1(below)), np.where(positive, 1.0, alpha * np.exp(below))
+    # eᶻ − 1 as expm1(z), as Value.elu: exact near 0, where exp(z) − 1 would lose most digits (z = −1e−9)
+    return np.where(positive, Z, alpha * np.expm1(negative)), np.where(positive, 1.0, alpha * np.exp(negative))
 
 
 def _gelu(Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

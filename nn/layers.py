@@ -57,7 +57,7 @@ class Neuron(Module):
                  seed: int | None = None, *, _row: tuple[ParameterStore, int] | None = None, name: str = "",
                  fan_out: int = 1) -> None:
         _positive_int(nin, "Neuron: nin")
-        self.activation = activations.check(activation, "Neuron", allow_softmax=False)
+        self.activation = activations.check(activation, "Neuron", activations.HIDDEN)
         if _row is None:  # a neuron of its own: its own buffer, weights drawn now
             store, start = ParameterStore(nin + 1), 0
             draw, rng = resolve(init, activation), generator(seed)
@@ -176,10 +176,8 @@ class MLP(Module):
         if isinstance(sizes, (int, str)) or not sizes or not all(
                 isinstance(s, int) and not isinstance(s, bool) and s > 0 for s in sizes):
             raise ValueError(f"MLP: sizes must be a non-empty list of positive ints, got {sizes!r}")
-        activations.check(activation, "MLP (activation)", allow_softmax=False)
-        activations.check(output, "MLP (output)")
-        if not callable(init):
-            resolve(init, activation)  # fail early on an unknown name
+        activations.check(activation, "MLP (activation)", activations.HIDDEN)
+        activations.check(output, "MLP (output)")  # an unknown init name is refused by the first layer, as early
         self._config = {"nin": nin, "sizes": list(sizes), "activation": activation, "output": output,
                         "init": init if isinstance(init, str) else getattr(init, "__name__", "custom"), "seed": seed,
                         "dropout": dropout}

@@ -20,13 +20,9 @@ def _rows(predictions: Any, targets: Any, where: str) -> list[tuple[list[Any], l
         return list(x) if isinstance(x, (list, tuple)) else [x]
 
     preds, targs = as_list(predictions), as_list(targets)
-    single = all(not isinstance(p, (list, tuple)) for p in preds) and all(not isinstance(t, (list, tuple)) for t in targs)
-    if single and len(preds) == len(targs):  # one output per sample (or one multi-output sample)
-        pairs = [([p], [t]) for p, t in zip(preds, targs)]
-    else:
-        if len(preds) != len(targs):
-            raise ValueError(f"{where}: {len(preds)} predictions but {len(targs)} targets")
-        pairs = [(as_list(p), as_list(t)) for p, t in zip(preds, targs)]
+    if len(preds) != len(targs):
+        raise ValueError(f"{where}: {len(preds)} predictions but {len(targs)} targets")
+    pairs = [(as_list(p), as_list(t)) for p, t in zip(preds, targs)]  # a number is a sample of one output
     if not pairs:
         raise ValueError(f"{where}: no predictions given")
     out = []
@@ -59,7 +55,7 @@ def binary_cross_entropy(probabilities: Any, targets: Any) -> Value:
         for p, y in zip(ps, ts):
             if not 0.0 <= y <= 1.0:
                 raise ValueError(f"binary_cross_entropy: targets must be in [0, 1], got {y}")
-            p = p if isinstance(p, Value) else Value.constant(p)
+            p = Value.constant(p)  # a number becomes a constant; a Value stays as it is
             if not 0.0 <= p.data <= 1.0:
                 raise ValueError(
                     f"binary_cross_entropy: {describe(p)} is not a probability (it must lie in [0, 1]); put a "
@@ -85,7 +81,7 @@ def binary_cross_entropy_with_logits(logits: Any, targets: Any) -> Value:
     terms = []
     for zs, ts in _rows(logits, targets, "binary_cross_entropy_with_logits"):
         for z, y in zip(zs, ts):
-            z = z if isinstance(z, Value) else Value.constant(z)
+            z = Value.constant(z)
             terms.append(z.softplus() - y * z)
     return engine.mean(terms)
 
@@ -123,7 +119,7 @@ def nll(probabilities: Sequence[Any], targets: Any) -> Value:
     """Categorical cross-entropy on probabilities (the notes' −Σ y log ŷ with one-hot y): −log p_y."""
     terms = []
     for p, y in _samples(probabilities, targets, "nll"):
-        q = p[y] if isinstance(p[y], Value) else Value.constant(p[y])
+        q = Value.constant(p[y])
         if q.data <= 0.0:
             raise ValueError(f"nll: probability 0 for the true class {y} gives an infinite loss; use cross_entropy on logits")
         terms.append(-q.log())
@@ -188,8 +184,11 @@ def check_labels(loss: str, targets: Any, outputs: int) -> None:
                              f"got values from {y.min():g} to {y.max():g}" if y.ndim == 1 else
                              f"{where}: expects labels {LABELS[loss]}, got targets of shape {y.shape}")
     if loss in ("mse", "mse_half"):
+        if y.ndim > 2:
+            raise ValueError(f"{where}: each target must be a number or a list of {outputs} numbers, got targets of "
+                             f"shape {y.shape}")
         width = 1 if y.ndim == 1 else y.shape[1]
-        if y.ndim > 2 or width != outputs:
+        if width != outputs:
             raise ValueError(f"{where}: the model has {outputs} outputs but each target has {width} numbers")
 
 

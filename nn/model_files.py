@@ -89,7 +89,7 @@ def read_document(path: str | os.PathLike) -> dict[str, Any]:
 
 
 
-def mlp_config_from(document: dict[str, Any], path: str | os.PathLike, model: str = "MLP") -> dict[str, Any]:
+def mlp_config_from(document: dict[str, Any], path: str | os.PathLike, model: str) -> dict[str, Any]:
     """Check a document from `read_document` against an MLP's shape; return a config safe for `MLP(**config)`.
 
     Everything is checked before anything is built: the model name (`model`: the MLP class's
@@ -123,9 +123,9 @@ def _check_config(config: dict[str, Any], where: str) -> None:
     if not _positive_int(nin) or not isinstance(sizes, list) or not sizes or not all(map(_positive_int, sizes)):
         raise ValueError(f"{where}: its config needs nin (a positive int) and sizes (a non-empty list of positive "
                          f"ints), got nin={_short(nin)}, sizes={_short(sizes)}")
-    for key, allow_softmax in (("activation", False), ("output", True)):
+    for key, allowed in (("activation", activations.HIDDEN), ("output", activations.NAMES)):
         if key in config:
-            activations.check(config[key], f"{where}: {key}", allow_softmax)
+            activations.check(config[key], f"{where}: {key}", allowed)
     seed = config.get("seed")
     if isinstance(seed, bool) or not isinstance(seed, (int, type(None))):
         raise ValueError(f"{where}: seed must be an int or null, got {_short(seed)}")

@@ -76,17 +76,16 @@ class Optimizer:
         already moved are put back and the optimizer's state is left as it was."""
         theta, g, new_theta, new_state = self._next("step_steps")
         steps = self._update_steps(theta, g, new_theta, new_state)  # numbers copied out before any write
-        done, finished = 0, False
+        finished = False
         try:
             for step in steps:
                 step.parameter.data = step.after
-                done += 1
                 yield step
             self._commit(new_state)
             finished = True
         finally:
-            if not finished:  # abandoned half-way: put back what moved
-                for step in steps[:done]:
+            if not finished:  # abandoned half-way: every parameter as it was (one not yet moved already is)
+                for step in steps:
                     step.parameter.data = step.before
 
     def plan(self) -> list[UpdateStep]:
@@ -112,8 +111,9 @@ class Optimizer:
             new_theta, new_state = self.rule(theta, g, state, self.steps + 1)
         if not np.isfinite(new_theta).all():  # a non-finite gradient makes a non-finite update too
             where = f"{type(self).__name__}.{where}"
-            _require_finite(grads, self.params, f"{where}: the gradient of", "is", "call backward() on a finite loss first")
-            _require_finite(new_theta, self.params, f"{where}: the update would make", "",
+            _require_finite(grads, self.params, f"{where}: the gradient of {{}} is non-finite",
+                            "call backward() on a finite loss first")
+            _require_finite(new_theta, self.params, f"{where}: the update would make {{}} non-finite",
                             f"lower the learning rate (lr={self.lr:g}) or clip the gradients; nothing was changed")
         return theta, g, new_theta, new_state
 
@@ -191,10 +191,11 @@ def _n(x: float) -> str:
     return f"({fmt(x)})" if x < 0 else fmt(x)
 
 
-def _require_finite(numbers: np.ndarray, params: list[Value], what: str, verb: str, advice: str) -> None:
+def _require_finite(numbers: np.ndarray, params: list[Value], what: str, advice: str) -> None:
+    """Refuse the first non-finite number, naming its parameter in `what` ("… {} is non-finite")."""
     if not np.isfinite(numbers).all():
         i = int(np.flatnonzero(~np.isfinite(numbers))[0])
-        raise OverflowError(f"{what} {describe(params[i])} {verb + ' ' if verb else ''}non-finite ({numbers[i]}); {advice}")
+        raise OverflowError(f"{what.format(describe(params[i]))} ({numbers[i]}); {advice}")
 
 
 def _positive(x: float, where: str) -> float:
@@ -325,7 +326,7 @@ def clip_grad_norm(parameters: Iterable[Value], max_norm: float) -> float:
     """
     params = list(parameters)
     max_norm = _positive(max_norm, "clip_grad_norm: max_norm")
-    return clip_norm_of(numbers_of(params), max_norm) if params else 0.0
+    return clip_norm_of(numbers_of(params), max_norm)  # 0 for no parameters
 
 
 def clip_norm_of(numbers: Numbers, max_norm: float) -> float:
@@ -340,9 +341,7 @@ def clip_norm_of(numbers: Numbers, max_norm: float) -> float:
 def clip_grad_value(parameters: Iterable[Value], clip_value: float) -> None:
     """Clamp every gradient into [−clip_value, clip_value]."""
     params = list(parameters)
-    c = _positive(clip_value, "clip_grad_value: clip_value")
-    if params:
-        clip_value_of(numbers_of(params), c)
+    clip_value_of(numbers_of(params), _positive(clip_value, "clip_grad_value: clip_value"))
 
 
 def clip_value_of(numbers: Numbers, clip_value: float) -> None:

@@ -136,8 +136,7 @@ class Numbers:
 class StoreNumbers(Numbers):
     """The numbers of every parameter of one store, in its order: the store's own arrays."""
 
-    def __init__(self, params: list[Value], store: ParameterStore) -> None:
-        super().__init__(params)
+    def __init__(self, store: ParameterStore) -> None:  # the list of parameters is not needed: the store is it
         self.store = self.whole = store
 
     def values(self) -> np.ndarray:
@@ -162,4 +161,4 @@ def numbers_of(params: list[Value]) -> Numbers:
     for i, p in enumerate(params):
         if not isinstance(p, Parameter) or p.store is not first.store or p.index != i:
             return Numbers(params)
-    return StoreNumbers(params, first.store)
+    return StoreNumbers(first.store)

@@ -51,8 +51,7 @@ def _inputs(X: Any, model: Any, where: str) -> np.ndarray:
     if A.ndim == 1 and getattr(model, "nin", None) == 1:
         A = A[:, None]
     if A.ndim != 2 or len(A) == 0:
-        raise ValueError(f"{where}: X must be a non-empty list of samples, each a list of numbers (got shape {A.shape})"
-                         f"{_iterator_hint(X)}")
+        raise ValueError(f"{where}: X must be a non-empty list of samples, each a list of numbers (got shape {A.shape})")
     nin = getattr(model, "nin", A.shape[1])
     if A.shape[1] != nin:
         raise ValueError(f"{where}: each sample must have {nin} inputs for this model, got {A.shape[1]}")
@@ -62,7 +61,10 @@ def _inputs(X: Any, model: Any, where: str) -> np.ndarray:
 
 
 def _iterator_hint(x: Any) -> str:
-    return "" if hasattr(x, "__len__") else f"; got a {type(x).__name__}: make it a list first, list(…)"
+    """Advice for an iterator (a generator, map, zip), which numpy cannot read as rows: list() it first."""
+    if hasattr(x, "__len__") or not hasattr(x, "__iter__"):  # a list, or no collection at all (a number)
+        return ""
+    return f"; got a {type(x).__name__}: make it a list first, list(…)"
 
 
 def _targets(y: Any, A: np.ndarray, obj: Objective, model: Any, where: str) -> np.ndarray:
@@ -74,9 +76,13 @@ def _targets(y: Any, A: np.ndarray, obj: Objective, model: Any, where: str) -> n
         raise ValueError(f"{where}: {len(A)} samples but {len(y)} targets; they must match one to one")
     if obj.array_function is not None or obj.name in L.LABELS:
         L.check_labels(obj.name, y, output_count(model, A[0]))
+    try:
+        T = np.asarray(y, dtype=float)
+    except (TypeError, ValueError):  # a loss of one's own: its targets are not checked by name
+        raise ValueError(f"{where}: targets must be numbers, one per sample or a list of them per sample (all of "
+                         f"one length); got {y!r:.80}") from None
     if obj.name in ("cross_entropy", "nll"):
-        return np.asarray(y, dtype=float).astype(int)
-    T = np.asarray(y, dtype=float)
+        return T.astype(int)
     return T[:, None] if T.ndim == 1 else T
 
 
@@ -361,9 +367,12 @@ def fit(model: Any, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Callabl
     plan = _checked(model, X, y, loss, optimizer, epochs, batch_size, validation, seed, shuffle, l2, scheduler,
                     clip_norm, clip_value, stop_below, early_stopping, progress)
     history = History()
+    alive: list[bool] = []  # per hidden layer: did any unit give a number other than 0 in the last epoch
     for epoch in range(1, plan.epochs + 1):
         try:
-            _record(plan, history, _train_one_epoch(plan))
+            trained = _train_one_epoch(plan)
+            _record(plan, history, trained)
+            alive = trained.alive
         except OverflowError as error:
             _diverged(history, epoch, error, plan.step.optimizer)
             break
@@ -374,7 +383,7 @@ def fit(model: Any, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Callabl
         history.stopped = f"ran all {plan.epochs} epochs"
     if plan.progress is not None:
         plan.progress.close()
-    _warn_if_dead(plan.step.last_alive, history)
+    _warn_if_dead(alive, history)
     return history
 
 

@@ -100,3 +100,51 @@ def test_a_stale_temporary_that_cannot_be_removed_does_not_stop_the_save(tmp_pat
     monkeypatch.setattr(os, "unlink", refuse)
     write_atomically(path, b"new")
     assert path.read_bytes() == b"new" and leftovers(tmp_path) == [stale.name]
+
+
+def test_missing_folders_are_made_however_deep(tmp_path):
+    path = write_atomically(tmp_path / "a" / "b" / "c" / "model.json", b"deep")
+    assert path.read_bytes() == b"deep"
+
+
+def test_a_new_file_is_read_write_for_everyone_less_the_umask(tmp_path):
+    """0666 less the umask: never executable."""
+    old = os.umask(0o002)
+    try:
+        path = write_atomically(tmp_path / "model.json", b"x")
+    finally:
+        os.umask(old)
+    assert mode(path) == 0o664
+
+
+def test_the_temporary_is_named_after_the_file_this_process_and_32_random_bits(tmp_path, monkeypatch):
+    seen = []
+    real_replace = os.replace
+
+    def replace(src, dst):
+        seen.append(os.path.basename(src))
+        real_replace(src, dst)
+    monkeypatch.setattr(os, "replace", replace)
+    write_atomically(tmp_path / "model.json", b"x")
+    import re
+    assert re.fullmatch(rf"\.model\.json\.{os.getpid()}\.[0-9a-f]{{8}}\.chainrule-tmp", seen[0])
+
+
+def test_an_interrupt_before_the_temporary_exists_is_raised_as_it_is(tmp_path, monkeypatch):
+    """Ctrl-C while opening the temporary: the KeyboardInterrupt itself, not a complaint that there is no
+    temporary to remove."""
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(os, "open", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomically(tmp_path / "model.json", b"x")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_folder_that_cannot_be_listed_does_not_stop_the_save(tmp_path, monkeypatch):
+    """Looking for stale temporaries is best effort."""
+    def refuse(path):
+        raise PermissionError(13, "Permission denied", str(path))
+    monkeypatch.setattr(os, "scandir", refuse)
+    path = write_atomically(tmp_path / "model.json", b"new")
+    assert path.read_bytes() == b"new"

@@ -18,7 +18,8 @@ EVERY_OP = [
     lambda a, b: a.normal_cdf(), lambda a, b: abs(a - 3), lambda a, b: engine.sum([a, b, a]),
     lambda a, b: engine.mean([a, b]), lambda a, b: engine.dot([a, b], [b, 2.0], a),
     lambda a, b: engine.logsumexp([a, b, 1.0]), lambda a, b: engine.softmax([a, b, 0.5])[1],
-    lambda a, b: engine.softmax([a, b, 0.5])[0],
+    lambda a, b: engine.softmax([a, b, 0.5])[0], lambda a, b: engine.dot([a, b], [b, 2.0]),
+    lambda a, b: a ** 1, lambda a, b: a ** 0,
 ]
 
 
@@ -146,3 +147,39 @@ def test_jvp_equals_pytorch_func_jvp():
                                        tuple(torch.tensor(t, dtype=torch.float64) for t in v))
     assert ours.value == pytest.approx(value.item(), rel=1e-12)
     assert ours.derivative == pytest.approx(derivative.item(), rel=1e-12)
+
+
+def test_powers_one_and_zero_and_elu_at_zero_differentiate_twice_as_their_forward_pass_does():
+    """x¹: d/dx = 1, d²/dx² = 0 and x⁰: 0 and 0, also at x = 0 where n·xⁿ⁻¹ would divide by zero; ELU at
+    x = 0 takes the side x ≤ 0 in the forward pass (α·eˣ = α), and so does its second derivative."""
+    for x0 in (0.0, 2.0):
+        x = Value(x0)
+        assert [g.data for g in grad(x ** 1, [x], create_graph=True)] == [1.0]
+        assert [g.data for g in grad(x ** 0, [x], create_graph=True)] == [0.0]
+        assert hessian(lambda a: a ** 1, [x0]) == [[0.0]] and hessian(lambda a: a ** 0, [x0]) == [[0.0]]
+    x = Value(0.0)
+    (g,) = grad(x.elu(0.5), [x], create_graph=True)
+    assert g.data == 0.5 == x.elu(0.5).local_grads[0]
+    assert hessian(lambda a: a.elu(0.5), [0.0]) == [[0.5]]  # d/dx α·eˣ at 0
+
+
+def test_a_node_the_engine_did_not_make_has_no_second_derivative_rule():
+    """A node made by hand carries no setting and maybe no known operation: the table says which."""
+    x = Value(2.0, label="x")
+    square = Value(4.0, "", "**2", (x, 4.0))  # looks like x ** 2, but without its exponent stored
+    with pytest.raises(ValueError) as info:
+        grad(square, [x], create_graph=True)
+    assert str(info.value) == "**2: this node keeps no setting; it was not made by the engine's operation"
+    odd = Value(4.0, "", "twice", (x, 2.0))
+    with pytest.raises(NotImplementedError) as info:
+        grad(odd, [x], create_graph=True)
+    assert str(info.value) == "no second-derivative rule for the operation 'twice'"
+    assert grad(odd, [x]) == [2.0]  # first derivatives need only the stored number
+
+
+def test_the_derivative_of_x_to_the_one_is_a_constant_whose_graph_holds_no_x():
+    x = Value(2.0, label="x")
+    (g,) = grad(x ** 1, [x], create_graph=True)
+    assert g.data == 1.0 and x not in engine.topological_order(g)
+    (g3,) = grad(x ** 3, [x], create_graph=True)
+    assert g3.data == 12.0 and x in engine.topological_order(g3)  # 3x² does hold x

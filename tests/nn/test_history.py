@@ -4,6 +4,7 @@ the same batches), its summary and notebook display, why training stopped, and a
 History.loss and .accuracy are what the epoch's batches measured as they trained, each before its own
 update; the validation numbers are measured after the epoch."""
 import math
+import os
 import warnings
 
 import pytest
@@ -115,5 +116,7 @@ def test_divergence_stops_with_a_warning_that_names_the_fix():
     assert history.diverged and history.stopped == message and history.epochs == 1
     assert history.loss[0] == pytest.approx(1e300, rel=1e-6)
     assert [str(w.message) for w in caught] == ["fit: " + message]
-    assert caught[0].category is RuntimeWarning and caught[0].filename == __file__  # points at the caller's line
+    assert caught[0].category is RuntimeWarning
+    if "MUTANT_UNDER_TEST" not in os.environ:  # mutation testing (mutation/run.py) calls fit through a frame more
+        assert caught[0].filename == __file__  # points at the caller's line
     assert all(math.isfinite(p.data) for p in model.parameters())
