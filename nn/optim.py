@@ -149,11 +149,14 @@ class Optimizer:
         more = (f"<tr><td colspan='{3 + len(self.STATE)}'>… and {len(self.params) - rows} more</td></tr>"
                 if len(self.params) > rows else "")
         return (f"<table><caption style='text-align:left'><b>{escape(type(self).__name__)}</b>: {escape(settings)}; "
-                f"{self.steps} steps taken</caption><tr>{head}</tr>{body}{more}</table>")
+                f"{self._taken()}</caption><tr>{head}</tr>{body}{more}</table>")
+
+    def _taken(self) -> str:
+        return f"{self.steps} step taken" if self.steps == 1 else f"{self.steps} steps taken"
 
     def __repr__(self) -> str:
         settings = ", ".join(f"{k}={v:g}" for k, v in self.settings().items())
-        return f"{type(self).__name__}({len(self.params)} parameters, {settings}; {self.steps} steps taken)"
+        return f"{type(self).__name__}({len(self.params)} parameters, {settings}; {self._taken()})"
 
     def settings(self) -> dict[str, float]:
         return {"lr": self.lr, "weight_decay": self.weight_decay}

@@ -7,6 +7,7 @@ import pytest
 
 from chainrule import nn
 from chainrule.engine import fmt
+from chainrule.engine.formatting import short_scope
 
 
 class Printer:
@@ -59,10 +60,10 @@ def test_an_optimizer_shows_its_settings_and_each_parameters_numbers_after_a_ste
     theta = [p.data for p in model.parameters()]
     opt.step()
     caption, rows = cells(opt._repr_html_(rows=3))
-    assert caption == "Adam: lr = 0.01, weight_decay = 0, beta1 = 0.9, beta2 = 0.999, eps = 1e-08; 1 steps taken"
+    assert caption == "Adam: lr = 0.01, weight_decay = 0, beta1 = 0.9, beta2 = 0.999, eps = 1e-08; 1 step taken"
     assert rows[0] == ["parameter", "value", "grad", "m", "v"]
     grads = (0.5, -1.0, 0.25)
-    names = ["layers.0.neurons.0.w0", "layers.0.neurons.0.b", "layers.0.neurons.1.w0"]
+    names = ["L1.N0.w0", "L1.N0.b", "L1.N1.w0"]
     for row, name, g, p, t in zip(rows[1:4], names, grads, model.parameters(), theta):
         m, v = 0.1 * g, 0.001 * g * g  # one step of Adam's moments from 0
         step = 0.01 * (m / 0.1) / ((v / 0.001) ** 0.5 + 1e-8)  # bias-corrected: ≈ lr·sign(g)
@@ -72,7 +73,7 @@ def test_an_optimizer_shows_its_settings_and_each_parameters_numbers_after_a_ste
     assert len(cells(opt._repr_html_())[1]) == 1 + 7  # 12 rows by default: all seven, nothing more
     opt._repr_pretty_(printer := Printer(), False)
     assert printer.written == [repr(opt)] == [
-        "Adam(7 parameters, lr=0.01, weight_decay=0, beta1=0.9, beta2=0.999, eps=1e-08; 1 steps taken)"]
+        "Adam(7 parameters, lr=0.01, weight_decay=0, beta1=0.9, beta2=0.999, eps=1e-08; 1 step taken)"]
 
 
 def test_parameters_outside_a_model_are_shown_by_label_or_position():
@@ -91,15 +92,15 @@ def test_an_optimizer_shows_twelve_parameters_by_default_and_says_how_many_more(
     caption, rows = cells(opt._repr_html_())
     assert len(rows) == 1 + 12 + 1 and rows[-1] == ["… and 1 more"]
     theta = [p.data for p in model.parameters()]
-    names = [name.replace(".w.", ".w") for name, _ in model.named_parameters()]  # the labels are w0, w1, b
+    names = [short_scope(p.scope) + "." + p.label for p in model.parameters()]  # L1.N0.w0: the names pictures use
     assert rows[1:13] == [[n, fmt(t), "0", "0"] for n, t in zip(names[:12], theta)]
     html = opt._repr_html_(rows=13)
     assert "more" not in html and html.count("<tr>") == 14
     assert html.startswith("<table><caption style='text-align:left'><b>SGD</b>: lr = 0.1, weight_decay = 0, momentum = 0; "
                            "0 steps taken</caption><tr><th>parameter</th><th>value</th><th>grad</th><th>velocity</th></tr>"
-                           f"<tr><td>layers.0.neurons.0.w0</td><td>{fmt(theta[0])}</td><td>0</td><td>0</td></tr>")
+                           f"<tr><td>L1.N0.w0</td><td>{fmt(theta[0])}</td><td>0</td><td>0</td></tr>")
     model.parameters()[0].label = ""  # a scoped parameter without a label: by its position
-    assert cells(opt._repr_html_())[1][1][0] == "layers.0.neurons.0.θ0"
+    assert cells(opt._repr_html_())[1][1][0] == "L1.N0.θ0"
 
 
 def test_an_update_step_shows_in_ipython_as_printed():

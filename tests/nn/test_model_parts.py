@@ -52,7 +52,7 @@ def test_a_layer_and_an_mlp_name_their_parameters_and_scope_their_nodes():
     assert model.layers[1].neurons[1].b.scope == "layers.1.neurons.1"
     hidden = model.layers[0]([1.0, 2.0])
     assert [a.scope for a in hidden] == ["layers.0.neurons.0", "layers.0.neurons.1"]
-    assert [z.label for z in model.layers[0].logits([1.0, 2.0])] == ["", ""]
+    assert [z.label for z in model.layers[0].logits([1.0, 2.0])] == ["z", "z"]  # each neuron names its weighted sum
 
 
 def test_a_model_keeps_its_numbers_in_one_buffer_an_optimizer_updates_in_place():
