@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import Any, Sequence
 
 from .checks import describe
-from .value import Value, _node
+from .value import Value
 
 
 def _as_values(values: Any, where: str) -> list[Value]:
@@ -51,7 +51,7 @@ def sum(values: Iterable[Any]) -> Value:  # noqa: A001 - engine.sum mirrors torc
     items = _as_values(values, "sum")
     if not items:
         return Value.constant(0.0)
-    return _node("sum", _fsum([v.data for v in items], "sum", items), _edges(items, (1.0,) * len(items)))
+    return Value(_fsum([v.data for v in items], "sum", items), "", "sum", _edges(items, (1.0,) * len(items)))
 
 
 def mean(values: Iterable[Any]) -> Value:
@@ -62,7 +62,7 @@ def mean(values: Iterable[Any]) -> Value:
         total = math.fsum([v.data for v in items]) / n
     except OverflowError:  # the sum overflows, the mean need not: divide first (Σ xᵢ/n ≤ max |xᵢ|, finite)
         total = math.fsum([v.data / n for v in items])
-    return _node("mean", total, _edges(items, (1.0 / n,) * n))
+    return Value(total, "", "mean", _edges(items, (1.0 / n,) * n))
 
 
 def dot(weights: Sequence[Any], inputs: Sequence[Any], bias: Any = None) -> Value:
@@ -86,7 +86,7 @@ def dot(weights: Sequence[Any], inputs: Sequence[Any], bias: Any = None) -> Valu
         b = bias if isinstance(bias, Value) else Value.constant(bias, "dot: bias")
         terms.append(b.data)
         edges += (b, 1.0)
-    return _node("dot", _fsum(terms, "dot", edges[::2]), tuple(edges))
+    return Value(_fsum(terms, "dot", edges[::2]), "", "dot", tuple(edges))
 
 
 def logsumexp(values: Iterable[Any]) -> Value:
@@ -96,7 +96,7 @@ def logsumexp(values: Iterable[Any]) -> Value:
     """
     items = _nonempty(values, "logsumexp")
     m, shifted, total = _shifted_exps(items)
-    return _node("logsumexp", m + math.log(total), _edges(items, [e / total for e in shifted]))
+    return Value(m + math.log(total), "", "logsumexp", _edges(items, [e / total for e in shifted]))
 
 
 def softmax(values: Iterable[Any]) -> list[Value]:
@@ -108,7 +108,7 @@ def softmax(values: Iterable[Any]) -> list[Value]:
     items = _nonempty(values, "softmax")
     _, shifted, total = _shifted_exps(items)
     probs = [e / total for e in shifted]
-    return [_node("softmax", p, _edges(items, [p * ((1.0 if i == j else 0.0) - q) for j, q in enumerate(probs)]), i)
+    return [Value(p, "", "softmax", _edges(items, [p * ((1.0 if i == j else 0.0) - q) for j, q in enumerate(probs)]), i)
             for i, p in enumerate(probs)]
 
 

@@ -56,14 +56,18 @@ class Value:
 
     def __init__(self, data: float, label: str = "", op: str = "", edges: tuple = (),
                  setting: float | None = None) -> None:
-        """A leaf you make, `Value(0.5, label="x")`; operations make the others (see `_node`)."""
-        self.data = data if type(data) is float and _isfinite(data) else as_number(data, "Value")
+        """A leaf you make, `Value(0.5, label="x")`. Every operation below makes its result with this
+        same constructor, `Value(out, "", op, edges, setting)`: its number, no label yet, the op's
+        name, its edges and its setting. The edges are dropped inside `no_grad()`."""
+        if type(data) is not float or not _isfinite(data):
+            data = _finite_number(data, op, edges)
         if type(label) is not str:
             raise TypeError(f"Value: label must be a str, got {describe(label)}")
+        self.data = data
         self.grad: Any = 0.0
         self.op = op
         self.label = label
-        self.edges = edges
+        self.edges = edges if not paused or recording() else ()
         self.setting = setting
         self.scope: str | None = None
 
@@ -129,17 +133,17 @@ class Value:
     def __add__(self, other: Any) -> Value:
         """a + b.   ∂/∂a = 1,  ∂/∂b = 1."""
         other = other if isinstance(other, Value) else _lift(other, "+", self)
-        return _node("+", self.data + other.data, (self, 1.0, other, 1.0))
+        return Value(self.data + other.data, "", "+", (self, 1.0, other, 1.0))
 
     def __sub__(self, other: Any) -> Value:
         """a − b.   ∂/∂a = 1,  ∂/∂b = −1."""
         other = other if isinstance(other, Value) else _lift(other, "-", self)
-        return _node("-", self.data - other.data, (self, 1.0, other, -1.0))
+        return Value(self.data - other.data, "", "-", (self, 1.0, other, -1.0))
 
     def __mul__(self, other: Any) -> Value:
         """a · b.   ∂/∂a = b,  ∂/∂b = a."""
         other = other if isinstance(other, Value) else _lift(other, "*", self)
-        return _node("*", self.data * other.data, (self, other.data, other, self.data))
+        return Value(self.data * other.data, "", "*", (self, other.data, other, self.data))
 
     def __truediv__(self, other: Any) -> Value:
         """a / b.   ∂/∂a = 1/b,  ∂/∂b = −a/b²."""
@@ -150,11 +154,11 @@ class Value:
         d_a = 1.0 / b
         d_b = -(a / b) / b  # not −a/(b·b): b·b underflows to 0 for |b| < 1e-154
         _require_finite("/", "1/b and −a/b²", (d_a, d_b), self, other)
-        return _node("/", a / b, (self, d_a, other, d_b))
+        return Value(a / b, "", "/", (self, d_a, other, d_b))
 
     def __neg__(self) -> Value:
         """−a.   ∂/∂a = −1."""
-        return _node("neg", -self.data, (self, -1.0))
+        return Value(-self.data, "", "neg", (self, -1.0))
 
     def __pow__(self, exponent: Any) -> Value:
         """aⁿ for a number n:  ∂/∂a = n·aⁿ⁻¹.
@@ -177,15 +181,15 @@ class Value:
         except ZeroDivisionError:  # 0 ** (n − 1) with 0 < n < 1: the slope is vertical at 0
             local = math.inf
         _require_finite("**", f"{n:g}·a^{n - 1:g}", (local,), self)
-        return _node(power_op(n), out, (self, local), n)
+        return Value(out, "", power_op(n), (self, local), n)
 
     def __abs__(self) -> Value:
         """|a|.   ∂/∂a = sign a  (0 at a = 0, as PyTorch)."""
         a = self.data
         if a > 0.0:
-            return _node("abs", a, (self, 1.0))
+            return Value(a, "", "abs", (self, 1.0))
         _require_number(self, "abs")
-        return _node("abs", -a, (self, -1.0 if a < 0.0 else 0.0))
+        return Value(-a, "", "abs", (self, -1.0 if a < 0.0 else 0.0))
 
     # -- elementary functions --------------------------------------------------
 
@@ -196,7 +200,7 @@ class Value:
         except OverflowError:
             raise OverflowError(f"exp: e ** {describe(self)} overflows a float "
                                 "(the largest finite exp is at a ≈ 709.78)") from None
-        return _node("exp", out, (self, out))
+        return Value(out, "", "exp", (self, out))
 
     def log(self) -> Value:
         """ln a  (a > 0).   ∂/∂a = 1/a."""
@@ -205,31 +209,31 @@ class Value:
             raise ValueError(f"log: needs a positive number, got {describe(self)}")
         local = 1.0 / a
         _require_finite("log", "1/a", (local,), self)
-        return _node("log", math.log(a), (self, local))
+        return Value(math.log(a), "", "log", (self, local))
 
     def tanh(self) -> Value:
         """tanh a = (eᵃ − e⁻ᵃ)/(eᵃ + e⁻ᵃ).   ∂/∂a = 1 − tanh²a."""
         t = math.tanh(self.data)  # exact for any finite a: tanh(±1000) = ±1
-        return _node("tanh", t, (self, 1.0 - t * t))
+        return Value(t, "", "tanh", (self, 1.0 - t * t))
 
     def sigmoid(self) -> Value:
         """σ(a) = 1/(1 + e⁻ᵃ).   ∂/∂a = σ(a)(1 − σ(a))."""
         s = _sigmoid(self.data)
-        return _node("sigmoid", s, (self, s * (1.0 - s)))
+        return Value(s, "", "sigmoid", (self, s * (1.0 - s)))
 
     def softplus(self) -> Value:
         """softplus(a) = ln(1 + eᵃ), as max(a, 0) + ln(1 + e^−|a|) (never overflows).   ∂/∂a = σ(a)."""
         a = self.data
         out = max(a, 0.0) + math.log1p(math.exp(-abs(a)))
-        return _node("softplus", out, (self, _sigmoid(a)))
+        return Value(out, "", "softplus", (self, _sigmoid(a)))
 
     def relu(self) -> Value:
         """max(0, a).   ∂/∂a = 1 if a > 0 else 0  (0 at a = 0)."""
         a = self.data
         if a > 0.0:
-            return _node("relu", a, (self, 1.0))
+            return Value(a, "", "relu", (self, 1.0))
         _require_number(self, "relu")
-        return _node("relu", 0.0, (self, 0.0))
+        return Value(0.0, "", "relu", (self, 0.0))
 
     def leaky_relu(self, negative_slope: float = 0.01) -> Value:
         """a if a > 0 else s·a.   ∂/∂a = 1 if a > 0 else s  (s = negative_slope, 0.01 by default)."""
@@ -237,9 +241,9 @@ class Value:
         op = with_setting("leaky_relu", s, 0.01)
         a = self.data
         if a > 0.0:
-            return _node(op, a, (self, 1.0), s)
+            return Value(a, "", op, (self, 1.0), s)
         _require_number(self, "leaky_relu")
-        return _node(op, s * a, (self, s), s)
+        return Value(s * a, "", op, (self, s), s)
 
     def elu(self, alpha: float = 1.0) -> Value:
         """a if a > 0 else α(eᵃ − 1).   ∂/∂a = 1 if a > 0 else α·eᵃ  (α = 1 by default)."""
@@ -247,10 +251,10 @@ class Value:
         op = with_setting("elu", alpha, 1.0)
         a = self.data
         if a > 0.0:
-            return _node(op, a, (self, 1.0), alpha)
+            return Value(a, "", op, (self, 1.0), alpha)
         _require_number(self, "elu")
         # eᵃ − 1 as expm1(a): exact near 0, where exp(a) − 1 would lose most digits (a = −1e−12)
-        return _node(op, alpha * math.expm1(a), (self, alpha * math.exp(a)), alpha)
+        return Value(alpha * math.expm1(a), "", op, (self, alpha * math.exp(a)), alpha)
 
     def gelu(self) -> Value:
         """GELU(a) = a·Φ(a), Φ the standard normal CDF (exact form, not the tanh approximation).
@@ -259,22 +263,22 @@ class Value:
         a = self.data
         cdf = 0.5 * math.erfc(-a / _SQRT2)  # erfc keeps Φ accurate far into the left tail
         pdf = math.exp(-0.5 * a * a) / _SQRT_2PI
-        return _node("gelu", a * cdf, (self, cdf + a * pdf))
+        return Value(a * cdf, "", "gelu", (self, cdf + a * pdf))
 
     def sin(self) -> Value:
         """sin a.   ∂/∂a = cos a."""
         a = self.data
-        return _node("sin", math.sin(a), (self, math.cos(a)))
+        return Value(math.sin(a), "", "sin", (self, math.cos(a)))
 
     def cos(self) -> Value:
         """cos a.   ∂/∂a = −sin a."""
         a = self.data
-        return _node("cos", math.cos(a), (self, -math.sin(a)))
+        return Value(math.cos(a), "", "cos", (self, -math.sin(a)))
 
     def normal_cdf(self) -> Value:
         """Φ(a), the standard normal CDF (GELU is a·Φ(a)).   ∂/∂a = φ(a) = e^(−a²/2)/√(2π)."""
         a = self.data
-        return _node("Φ", 0.5 * math.erfc(-a / _SQRT2), (self, math.exp(-0.5 * a * a) / _SQRT_2PI))
+        return Value(0.5 * math.erfc(-a / _SQRT2), "", "Φ", (self, math.exp(-0.5 * a * a) / _SQRT_2PI))
 
     # -- right-hand forms: number ∘ Value --------------------------------------
 
@@ -432,12 +436,14 @@ def power_op(n: float) -> str:
 # -- making nodes -------------------------------------------------------------------
 
 
-def _node(op: str, data: float, edges: tuple, setting: float | None = None) -> Value:
-    """The output of an operation: its number, its edges (recorded unless in `no_grad()`) and its setting.
-    A result that is not a finite number is refused, naming the operation and its operands."""
+def _finite_number(data: Any, op: str, edges: tuple) -> float:
+    """A Value's number as a float (an int or a numpy scalar is converted). One that is not a finite
+    number is refused: for an operation's result, naming the operation and its operands."""
     try:
-        return Value(data, "", op, edges if not paused or recording() else (), setting)
-    except ValueError:  # the constructor checks the number; say which operation made it, and from what
+        return as_number(data, "Value")
+    except ValueError:
+        if not edges:
+            raise
         raise OverflowError(f"{_OP_NAMES.get(op, op)}: the result is {data} for "
                             f"{', '.join(describe(p) for p in edges[::2])}; a Value must hold a finite number") from None
 
@@ -484,7 +490,7 @@ def _power_of_values(base: Value, exponent: Value) -> Value:
                                     "raises zero to a non-positive power")
         if b < 1.0:  # b·0^(b−1) is infinite: the slope is vertical at 0
             _require_finite("**", "b·a^(b−1)", (math.inf,), base, exponent)
-        return _node("**", 0.0, (base, 1.0 if b == 1.0 else 0.0, exponent, 0.0))
+        return Value(0.0, "", "**", (base, 1.0 if b == 1.0 else 0.0, exponent, 0.0))
     try:
         out = a**b
         d_a = b * a ** (b - 1.0)
@@ -492,4 +498,4 @@ def _power_of_values(base: Value, exponent: Value) -> Value:
         raise OverflowError(f"power (**): {describe(base)} ** {describe(exponent)} overflows a float") from None
     d_b = out * math.log(a)
     _require_finite("**", "b·a^(b−1) and aᵇ·ln a", (d_a, d_b), base, exponent)
-    return _node("**", out, (base, d_a, exponent, d_b))
+    return Value(out, "", "**", (base, d_a, exponent, d_b))

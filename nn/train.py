@@ -229,7 +229,7 @@ class TrainingStep:
         self.model, self.objective = model, objective(loss, model)
         self.X = _inputs(X, model, where)
         self.T = _targets(y, self.X, self.objective, model, where)
-        self.y = list(y)
+        self._given_y = y
         self.l2 = _l2(l2, where)
         self.optimizer = _check_optimizer(model, optimizer, where) if optimizer is not None else \
             SGD(model.parameters(), lr=0.1)
@@ -240,6 +240,17 @@ class TrainingStep:
         self.last_correct: Optional[int] = None
         self.watch_hidden = watch_hidden and self.fast
         self.last_alive: list[bool] = []
+
+    @cached_property
+    def y(self) -> list[Any]:
+        """The targets as given, one per sample (read once, and only when the scalar path needs them)."""
+        return list(self._given_y)
+
+    @cached_property
+    def labels(self) -> Optional[np.ndarray]:
+        """The true label of every sample, for counting the right answers; None for a regression."""
+        kind = self.objective.accuracy
+        return None if kind is None else truth(self.T, kind)
 
     @cached_property
     def params(self) -> list[Value]:
@@ -262,7 +273,10 @@ class TrainingStep:
             value, O = graph.data, _numbers(outputs)
         if not math.isfinite(value):  # a non-finite gradient is refused by optimizer.step, by name
             raise OverflowError(f"the loss became non-finite ({value:.4g})")
-        self.last_correct = None if obj.accuracy is None else int((predicted(O, obj) == truth(T, obj.accuracy)).sum())
+        labels = self.labels
+        if labels is not None:
+            right = predicted(O, obj) == (labels if rows is None else labels[rows])
+            self.last_correct = int(np.count_nonzero(right))
         self.last_norm = self._clip(optimizer)
         optimizer.step()
         return value

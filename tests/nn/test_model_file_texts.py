@@ -59,17 +59,27 @@ def test_each_refused_config_word_for_word(saved, tmp_path, change, message):
     assert str(info.value) == "MLP.from_file: " + message.format(p=path)
 
 
-def test_missing_names_beyond_three_are_elided(saved, tmp_path):
+MISSING = [  # (sizes, parameters in the file, the end of the message): three names are shown whole, more elided
+    ([2], {f"x{i}": 0.0 for i in range(4)},
+     "lacks 4 of the parameters of the MLP(1, [2]) it declares: "
+     "['layers.0.neurons.0.b', 'layers.0.neurons.0.w.0', 'layers.0.neurons.1.b'] …"),
+    ([1, 1], {**{f"x{i}": 0.0 for i in range(3)}, "layers.0.neurons.0.w.0": 0.0},
+     "lacks 3 of the parameters of the MLP(1, [1, 1]) it declares: "
+     "['layers.0.neurons.0.b', 'layers.1.neurons.0.b', 'layers.1.neurons.0.w.0']"),
+]
+
+
+@pytest.mark.parametrize("sizes,parameters,message", MISSING, ids=["four elided", "three shown"])
+def test_missing_names_three_shown_more_elided(saved, tmp_path, sizes, parameters, message):
     _, _, document = saved
 
-    def four_missing(d):
-        d["config"]["sizes"] = [2]
-        d["parameters"] = {f"x{i}": 0.0 for i in range(4)}
-    path = variant(tmp_path, document, four_missing)
+    def missing(d):
+        d["config"]["sizes"] = sizes
+        d["parameters"] = parameters
+    path = variant(tmp_path, document, missing)
     with pytest.raises(ValueError) as info:
         nn.MLP.from_file(path)
-    assert str(info.value) == (f"MLP.from_file: {path} lacks 4 of the parameters of the MLP(1, [2]) it declares: "
-                               "['layers.0.neurons.0.b', 'layers.0.neurons.0.w.0', 'layers.0.neurons.1.b'] …")
+    assert str(info.value) == f"MLP.from_file: {path} {message}"
 
 
 def test_a_saved_initialiser_that_is_not_a_name_reads_as_custom(saved, tmp_path):
@@ -106,19 +116,6 @@ def test_long_values_are_cut_at_sixty_characters():
     assert _short("x" * 58) == repr("x" * 58)  # 60 characters with its quotes: kept whole
     assert _short("x" * 59) == repr("x" * 59)[:57] + "…"  # 61: cut to 57 and an ellipsis
     assert len(_short(10 ** 400)) == 58
-
-
-def test_three_missing_names_are_all_shown(saved, tmp_path):
-    _, _, document = saved
-
-    def three_missing(d):
-        d["config"]["sizes"] = [1, 1]
-        d["parameters"] = {**{f"x{i}": 0.0 for i in range(3)}, "layers.0.neurons.0.w.0": 0.0}
-    path = variant(tmp_path, document, three_missing)
-    with pytest.raises(ValueError) as info:
-        nn.MLP.from_file(path)
-    assert str(info.value) == (f"MLP.from_file: {path} lacks 3 of the parameters of the MLP(1, [1, 1]) it declares: "
-                               "['layers.0.neurons.0.b', 'layers.1.neurons.0.b', 'layers.1.neurons.0.w.0']")
 
 
 def test_a_dropout_that_is_text_is_refused_by_name(saved, tmp_path):
