@@ -39,8 +39,7 @@ def topological_order(root: Value) -> list[Value]:
     is the same on every run.
     """
     order: list[Value] = []
-    visited = {root}
-    path, next_edge = [root], [0]
+    visited, path, next_edge = {root}, [root], [0]
     while path:
         node = path[-1]
         edges, i = node.edges, next_edge[-1]

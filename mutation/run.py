@@ -43,8 +43,8 @@ EQUIVALENT = Path(__file__).resolve().parent / "equivalent.txt"
 # For each package, a mutant that every run must kill: if it survives, the tests are not importing the
 # mutated copy. a·b computed as a/b; the mean squared error's squares as D/D.
 KNOWN = {
-    "engine": ("engine/value.py", 'return _node("*", self.data * other.data, (self, other.data, other, self.data))',
-               'return _node("*", self.data / other.data, (self, other.data, other, self.data))'),
+    "engine": ("engine/value.py", 'return Value(self.data * other.data, "", "*", (self, other.data, other, self.data))',
+               'return Value(self.data / other.data, "", "*", (self, other.data, other, self.data))'),
     "nn": ("nn/arrays.py", "return scale * float(np.mean(D * D)), (2.0 * scale / D.size) * D",
            "return scale * float(np.mean(D / D)), (2.0 * scale / D.size) * D"),
 }

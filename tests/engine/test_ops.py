@@ -225,3 +225,28 @@ def test_function_forms_accept_numbers():
     assert engine.relu(-3).data == 0.0 and engine.tanh(0).data == 0.0
     assert engine.leaky_relu(-1, 0.2).data == pytest.approx(-0.2)
     assert engine.sum([]).data == 0.0
+
+
+# every branch of every operation, with its op name: a result starts without a label (a learner names it;
+# the pictures call it v1, v2, …), so that a label never claims what the learner did not write
+RESULTS = [
+    (lambda a, b: a + b, 2.0, "+"), (lambda a, b: a - b, 2.0, "-"), (lambda a, b: a * b, 2.0, "*"),
+    (lambda a, b: a / b, 2.0, "/"), (lambda a, b: -a, 2.0, "neg"), (lambda a, b: a ** 2, 2.0, "**2"),
+    (lambda a, b: abs(a), 2.0, "abs"), (lambda a, b: abs(a), -2.0, "abs"), (lambda a, b: a.exp(), 2.0, "exp"),
+    (lambda a, b: a.log(), 2.0, "log"), (lambda a, b: a.tanh(), 2.0, "tanh"), (lambda a, b: a.sigmoid(), 2.0, "sigmoid"),
+    (lambda a, b: a.softplus(), 2.0, "softplus"), (lambda a, b: a.relu(), 2.0, "relu"),
+    (lambda a, b: a.relu(), -2.0, "relu"), (lambda a, b: a.leaky_relu(), 2.0, "leaky_relu"),
+    (lambda a, b: a.leaky_relu(), -2.0, "leaky_relu"), (lambda a, b: a.elu(), 2.0, "elu"),
+    (lambda a, b: a.elu(), -2.0, "elu"), (lambda a, b: a.gelu(), 2.0, "gelu"), (lambda a, b: a.sin(), 2.0, "sin"),
+    (lambda a, b: a.cos(), 2.0, "cos"), (lambda a, b: a ** b, 2.0, "**"), (lambda a, b: a ** b, 0.0, "**"),
+    (lambda a, b: engine.sum([a, b]), 2.0, "sum"), (lambda a, b: engine.mean([a, b]), 2.0, "mean"),
+    (lambda a, b: engine.dot([a], [b], 1.0), 2.0, "dot"), (lambda a, b: engine.logsumexp([a, b]), 2.0, "logsumexp"),
+    (lambda a, b: engine.softmax([a, b])[1], 2.0, "softmax"),
+]
+
+
+@pytest.mark.parametrize("f,x,op", RESULTS, ids=[f"{op} at {x}" for _, x, op in RESULTS])
+def test_every_result_starts_unlabelled_with_its_op(f, x, op):
+    out = f(Value(x, label="a"), Value(1.5, label="b"))
+    assert (out.label, out.op, out.grad, out.scope) == ("", op, 0.0, None)
+    assert out.edges[0].label == "a"

@@ -103,6 +103,7 @@ def test_any_sample_of_a_batch_step_expands_into_its_scalar_graph():
     X, y = _data("hinge", n=8)
     model = nn.MLP(3, [4, 1], seed=3)
     graph = nn.loss_graph(model, [X[5]], [y[5]], "hinge")
+    assert graph.label == "loss"  # the root's name on the pages and in the step texts
     assert {v.label for v in engine.topological_order(graph) if v.op == ""} == {"x0", "x1", "x2"}
     assert any(v.scope == "layers.0.neurons.3" for v in engine.topological_order(graph))
 

@@ -1,5 +1,6 @@
 """fit's shuffling generator (nn/shuffle.py) against the page's (viz/pages/random.js) under Node: the
 same numbers and the same shuffles; fit visits the samples in exactly that order; seeds checked."""
+import importlib.util
 import json
 import random
 import shutil
@@ -12,7 +13,8 @@ from chainrule import nn
 from chainrule.nn import train as T
 from chainrule.nn.shuffle import Mulberry32, shuffler
 
-RANDOM_JS = Path(__file__).parents[2] / "viz" / "pages" / "random.js"
+# found through the installed package (not beside this file: mutation testing runs a copy of tests/nn alone)
+RANDOM_JS = Path(importlib.util.find_spec("chainrule.viz").submodule_search_locations[0]) / "pages" / "random.js"
 SEEDS = [0, 1, 42, 123456789, 2**31 - 1, 2**31, 2**32 - 1]
 
 
