@@ -26,8 +26,9 @@ DESCRIPTION = "forward mode (jvp) vs reverse mode (backward) on the same graph, 
 
 def neuron(*xs: Value) -> Value:
     """n inputs, one output: σ(Σ wᵢxᵢ + b), a loss-like function."""
-    weights = [math.sin(k + 1.0) for k in range(len(xs))]
-    return engine.dot(weights, list(xs), 0.1).sigmoid()
+    weights = [Value(math.sin(k + 1.0), f"w{k}", "const") for k in range(len(xs))]  # fixed, and named: the
+    # picture then reads ∂z/∂w0 = x0 on w0's edge beside ∂z/∂x0 = w0 on x0's
+    return engine.dot(weights, list(xs), Value(0.1, "b", "const")).sigmoid()
 
 
 def fan_out(x: Value, m: int = 6) -> list[Value]:

@@ -32,10 +32,11 @@ def doubled() -> tuple[Value, Value]:
 
 
 def reused() -> tuple[Value, Value]:
-    """b = 2a;  c = 3b;  d = b + c   (∂d/∂a = 2 + 3·2 = 8): b feeds two nodes."""
-    a = Value(1.5, "a")
+    """b = 2a;  c = 3b;  d = b + c   (∂d/∂a = 2 + 3·2 = 8): b feeds two nodes. (a = 2.5 makes every
+    number in the picture a different one: b = 5, so the edge into c from b reads 3 and from the 3 reads 5.)"""
+    a = Value(2.5, "a")
     b = (2 * a).named("b")
-    c = (3 * b).named("c")
+    c = (b * 3).named("c")  # b first: its edge runs above the constant's, not across it
     return a, (b + c).named("d")
 
 

@@ -203,8 +203,8 @@ class _Builder:
         if collapsed:
             return [short_scope(group.key[2:]), f"{len(group.members)} values", f"out {fmt(v.data)}",
                     self.grad_text.get(v) or f"grad {fmt(self.grad[v]) if self.computed else NOT_COMPUTED}"]
-        if v.op == "const":
-            return [fmt(v.data)]
+        if v.op == "const":  # a plain number lifted into the graph shows just that; one you named, its name too
+            return [fmt(v.data) if v.label in ("", fmt(v.data)) else f"{v.label} = {fmt(v.data)}"]
         lines = [self.shown[v]]  # the label, or the v1, v2, … that step texts use for it
         lines.append(f"data {fmt(v.data)}")
         lines.append(self.grad_text.get(v) or f"grad {fmt(self.grad[v]) if self.computed else NOT_COMPUTED}")

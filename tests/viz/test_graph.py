@@ -340,3 +340,38 @@ def test_a_graph_with_module_boxes_is_not_cut_into_rows():
     out = model([Value(0.5, "x0"), Value(-1.0, "x1")])
     out.backward()
     assert viz.draw_graph(out, detail="ops", max_nodes=1000).rows == 1
+
+
+def test_a_constant_you_named_shows_its_name_and_a_lifted_number_only_itself():
+    w, x = Value(0.8415, "w0", "const"), Value(0.5, "x0")
+    labels = {n["label"] for n in read_dot(viz.to_dot(engine.dot([w], [x], 0.1)))["nodes"].values()}
+    assert "w0 = 0.8415" in labels and "0.1" in labels  # 0.1 was lifted: its label is its number
+
+
+def _incoming_labels(root):
+    """For each operation node: [(tail's y, label node's y, label text)] of its labelled incoming edges."""
+    laid = read_dot(viz.to_dot(root))
+    y = {name: float(n["pos"].split(",")[1]) for name, n in laid["nodes"].items() if "pos" in n}
+    tails = {head: tail for tail, head, _ in laid["edges"]}  # each label node has one edge in
+    into: dict = {}
+    for tail, head, _ in laid["edges"]:
+        node = laid["nodes"][tail]
+        if node.get("shape") == "none" and tail in tails:  # tail is a label node on the edge tails[tail] → head
+            into.setdefault(laid["nodes"][head]["label"] + " " + head, []).append((y[tails[tail]], y[tail], node["label"]))
+    return into
+
+
+def test_the_demo_pictures_read_each_number_with_its_own_edge():
+    from chainrule.demos.forward_mode import neuron
+    from chainrule.demos.topological_order import reused
+
+    xs = [Value(v, f"x{i}") for i, v in enumerate([0.5, -1.0, 2.0])]
+    labels = {n["label"] for n in read_dot(viz.to_dot(neuron(*xs)))["nodes"].values()}
+    assert {"w0 = 0.8415", "w1 = 0.9093", "w2 = 0.1411", "b = 0.1"} <= labels  # ∂z/∂w0 = x0 beside ∂z/∂x0 = w0
+    _, d = reused()
+    d.backward()
+    for op, edges in _incoming_labels(d).items():
+        if op.startswith("×"):  # a product's two numbers are each the other's value: they must not look alike
+            assert len({text for _, _, text in edges}) == len(edges)
+        label_ys = [label_y for _, label_y, _ in sorted(edges)]  # in the order of the edges' tails
+        assert label_ys == sorted(label_ys)  # the labels lie in that order too: no two edges cross
