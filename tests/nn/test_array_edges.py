@@ -8,7 +8,7 @@ import pytest
 
 from chainrule import nn
 from chainrule.engine import Value
-from chainrule.nn import arrays, train
+from chainrule.nn import arrays
 
 from .test_array_path import _array_gradients, _scalar_gradients
 

@@ -5,7 +5,6 @@ import math
 import re
 import xml.etree.ElementTree as ET
 
-import pytest
 
 from chainrule import nn
 

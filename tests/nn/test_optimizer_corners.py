@@ -4,7 +4,6 @@ learner reads when the gradient is tiny (where ε matters), and the settings' re
 import math
 import warnings
 
-import numpy as np
 import pytest
 
 from chainrule import nn
