@@ -169,27 +169,46 @@ def check_labels(loss: str, targets: Any, outputs: int) -> None:
         raise ValueError(f"{where}: targets must be numbers, got {targets!r:.80}") from None
     if not np.isfinite(y).all():
         raise ValueError(f"{where}: targets hold NaN or infinity")
-    if loss in ("bce", "bce_logits", "hinge") and (y.ndim != 1 and not (y.ndim == 2 and y.shape[1] == 1)):
+    if loss in ("bce", "bce_logits", "hinge"):
+        _check_two_labels(loss, y, where)
+    if loss in ("cross_entropy", "nll"):
+        _check_class_indices(loss, y, outputs, where)
+    if loss in ("mse", "mse_half"):
+        _check_target_width(y, outputs, where)
+
+
+def _check_two_labels(loss: str, y: Any, where: str) -> None:
+    """bce: one 0 or 1 per sample; hinge: one −1 or +1."""
+    if y.ndim != 1 and not (y.ndim == 2 and y.shape[1] == 1):
         raise ValueError(f"{where}: expects one label per sample, {LABELS[loss]}; got targets of shape {y.shape}")
-    allowed = {"bce": (0.0, 1.0), "bce_logits": (0.0, 1.0), "hinge": (-1.0, 1.0)}.get(loss)
-    fits = None if allowed is None else (y == allowed[0]) | (y == allowed[1])  # (np.isin: 5× slower for two values)
-    if fits is not None and not fits.all():
+    low, high = (-1.0, 1.0) if loss == "hinge" else (0.0, 1.0)
+    fits = (y == low) | (y == high)  # (np.isin: 5× slower for two values)
+    if not fits.all():
         bad = sorted(set(y[~fits].ravel().tolist()))[:5]
         hint = " (for ±1 labels use loss='hinge'; for bce map them with (y + 1) / 2)" if loss != "hinge" else \
             " (for 0/1 labels map them with 2·y − 1, or use loss='bce')"
         raise ValueError(f"{where}: expects labels {LABELS[loss]}, got {bad}{hint}")
-    if loss in ("cross_entropy", "nll"):
-        if y.ndim != 1 or not (y == np.round(y)).all() or y.min() < 0 or y.max() >= outputs:
-            raise ValueError(f"{where}: expects labels {LABELS[loss]} with k = {outputs} outputs, "
-                             f"got values from {y.min():g} to {y.max():g}" if y.ndim == 1 else
-                             f"{where}: expects labels {LABELS[loss]}, got targets of shape {y.shape}")
-    if loss in ("mse", "mse_half"):
-        if y.ndim > 2:
-            raise ValueError(f"{where}: each target must be a number or a list of {outputs} numbers, got targets of "
-                             f"shape {y.shape}")
-        width = 1 if y.ndim == 1 else y.shape[1]
-        if width != outputs:
-            raise ValueError(f"{where}: the model has {outputs} outputs but each target has {width} numbers")
+
+
+def _check_class_indices(loss: str, y: Any, outputs: int, where: str) -> None:
+    """cross_entropy and nll: one whole number 0 … outputs − 1 per sample."""
+    import numpy as np
+
+    if y.ndim != 1:
+        raise ValueError(f"{where}: expects labels {LABELS[loss]}, got targets of shape {y.shape}")
+    if not (y == np.round(y)).all() or y.min() < 0 or y.max() >= outputs:
+        raise ValueError(f"{where}: expects labels {LABELS[loss]} with k = {outputs} outputs, "
+                         f"got values from {y.min():g} to {y.max():g}")
+
+
+def _check_target_width(y: Any, outputs: int, where: str) -> None:
+    """mse: a number per sample for one output, else a list of `outputs` numbers per sample."""
+    if y.ndim > 2:
+        raise ValueError(f"{where}: each target must be a number or a list of {outputs} numbers, got targets of "
+                         f"shape {y.shape}")
+    width = 1 if y.ndim == 1 else y.shape[1]
+    if width != outputs:
+        raise ValueError(f"{where}: the model has {outputs} outputs but each target has {width} numbers")
 
 
 LOSSES = {"mse": mse, "mse_half": lambda p, t: mse(p, t, half=True), "bce": binary_cross_entropy,

@@ -356,27 +356,25 @@ def fit(model: Any, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Callabl
     """Train `model` on (X, y) and return the History.
 
     The History records, per epoch, the training loss and accuracy as the epoch's batches measured
-    them, each before its own update (as Keras records them; with the full batch, the loss at the
-    start of the epoch: the notes' loop computes E, then updates), and the validation loss and
-    accuracy after the epoch. `nn.evaluate` gives the loss of the model as it is now.
+    them, each before its own update (as Keras does; with the full batch, the loss at the start of the
+    epoch: the notes' loop computes E, then updates), and the validation loss and accuracy after it
+    (`nn.evaluate` gives the loss of the model as it is now).
 
-    loss: "mse", "mse_half", "bce", "bce_logits", "cross_entropy", "nll", "hinge", a loss function of
-    this library (the same as its name) or f(outputs, targets) -> Value. Targets are checked against
-    the loss before training: bce 0/1, hinge ±1, cross_entropy and nll class indices 0 … k−1.
-    optimizer: default SGD(lr=0.1), or the scheduler's optimizer when a scheduler is given; it must
-    hold every parameter of the model. batch_size: None = full batch, 1 = stochastic.
-    seed: the shuffling order, an int from 0 to 2³² − 1 (nn/shuffle.py; None: drawn from the library-wide
-    generator, nn.manual_seed).
-    l2: adds λ‖θ‖² to the loss (and to the loss History records). scheduler: a scheduler on the
-    same optimizer (nn.StepLR(optimizer, …)), stepped per epoch with the validation loss if given,
-    else the training loss. stop_below: stop when the training loss falls below it (the notes'
-    "until E < 0.001"). early_stopping: stop after this many epochs without a better validation
+    loss: "mse", "mse_half", "bce", "bce_logits", "cross_entropy", "nll", "hinge", a loss function of this
+    library (the same as its name) or f(outputs, targets) -> Value; targets are checked against it first (bce
+    0/1, hinge ±1, cross_entropy and nll class indices 0 … k−1). optimizer: default SGD(lr=0.1), or the
+    scheduler's optimizer when a scheduler is given; it must hold every parameter of the model. batch_size: None
+    for the full batch, 1 for stochastic. seed: the shuffling order, an int 0 … 2³² − 1 (nn/shuffle.py; None:
+    from the library's generator, nn.manual_seed). l2: adds λ‖θ‖² to the loss (and to the loss History records).
+    scheduler: a scheduler on the same optimizer (nn.StepLR(optimizer, …)), stepped per epoch with the
+    validation loss if given, else the training loss. stop_below: stop when the training loss falls below it
+    (the notes' "until E < 0.001"). early_stopping: stop after this many epochs without a better validation
     loss. progress: a tqdm bar (default: on a terminal, for long runs).
 
     Every argument is checked before the first step. If the numbers blow up (a learning rate too
-    large), training stops before any parameter becomes infinite, a RuntimeWarning says so, and the
-    History so far is returned with `diverged=True`. Dead ReLUs at the end (a hidden layer giving 0
-    for every sample) get a RuntimeWarning and `History.dead_layers`.
+    large), training stops before any parameter becomes infinite, a RuntimeWarning says so, and the History
+    so far comes back with `diverged=True`. Dead ReLUs (a hidden layer giving 0 for every sample at the
+    end) get a RuntimeWarning and `History.dead_layers`.
     """
     plan = _checked(model, X, y, loss, optimizer, epochs, batch_size, validation, seed, shuffle, l2, scheduler,
                     clip_norm, clip_value, stop_below, early_stopping, progress)
