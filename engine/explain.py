@@ -11,9 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .checks import describe
-from .formatting import fmt, in_partial as _wrap
 from .backward import topological_order
-from .formatting import names_in
+from .formatting import fmt, in_partial as _wrap, names_in, signed
 from .graph import edges
 from .value import Value
 
@@ -48,7 +47,7 @@ class Explanation:
         lines = [f"∂{r}/∂{x} by the chain rule: multiply the local derivatives along each path from {r} to {x}, then add the paths."]
         for i, path in enumerate(self.paths, start=1):
             symbols = " · ".join(f"∂{_wrap(name(c))}/∂{_wrap(name(p))}" for c, p, _ in path)
-            numbers = " × ".join(_paren(local) for _, _, local in path)
+            numbers = " × ".join(signed(local) for _, _, local in path)
             lines.append(f"path {i}: {symbols}")
             lines.append(f"      = {numbers} = {fmt(math.prod(local for _, _, local in path))}")
         plural = "path" if self.path_count == 1 else "paths"
@@ -63,10 +62,6 @@ class Explanation:
         from html import escape
 
         return f"<pre>{escape(str(self))}</pre>"
-
-
-def _paren(x: float) -> str:
-    return f"({fmt(x)})" if x < 0 else fmt(x)
 
 
 def _paths(root: Value, wrt: Value, reaches: dict[Value, int]) -> list[list[Edge]]:

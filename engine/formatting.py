@@ -18,6 +18,11 @@ def fmt(x: Any) -> str:
     return f"{float(x):.4g}"
 
 
+def signed(x: float) -> str:
+    """A number as a factor in a written product: bracketed when negative, 2 × (−0.5) not 2 × -0.5."""
+    return f"({fmt(x)})" if x < 0 else fmt(x)
+
+
 def in_partial(name: str) -> str:
     """A name as it sits inside ∂…/∂…: bracketed when it is more than one symbol, ∂(T−a2)/∂a2."""
     one_symbol = name.replace("_", "").isalnum() and not name[0].isdigit()  # w1, σ, x₁; not w·x, T−a2

@@ -13,9 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterator
 
-from .formatting import fmt, in_partial
 from .backward import topological_order
-from .formatting import names_in
+from .formatting import fmt, in_partial, names_in, signed
 
 if TYPE_CHECKING:
     from .value import Value
@@ -50,7 +49,7 @@ def formula(node: Value, names: dict) -> tuple[str, str]:
     """(the operation on its operands' names, the same on their numbers) for a computed Value."""
     op, parents = node.op.partition("(")[0], node.parents  # "leaky_relu(0.2)" reads as leakyReLU
     name = [in_partial(names[p]) for p in parents]  # (T−a2)^2, not T−a2^2
-    value = [_number(p.data) for p in parents]
+    value = [signed(p.data) for p in parents]
     if op in _INFIX:
         return f"{name[0]} {_INFIX[op]} {name[1]}", f"{value[0]} {_INFIX_NUMBERS[op]} {value[1]}"
     if op.startswith("**"):
@@ -74,10 +73,6 @@ def formula(node: Value, names: dict) -> tuple[str, str]:
     if op == "softmax":
         return f"softmax({', '.join(name)})ᵢ", f"softmax({', '.join(value)})ᵢ"
     return f"{op}({', '.join(name)})", f"{op}({', '.join(value)})"
-
-
-def _number(x: float) -> str:
-    return f"({fmt(x)})" if x < 0 else fmt(x)
 
 
 def forward_steps(root: Value) -> Iterator[ForwardStep]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .formatting import fmt, in_partial as _wrap
+from .formatting import fmt, in_partial as _wrap, signed
 
 if TYPE_CHECKING:
     from .value import Value
@@ -40,7 +40,7 @@ class EdgeUpdate:
     def __str__(self) -> str:
         c, p = self.names[self.child], self.names[self.parent]
         c, p = _wrap(c), _wrap(p)
-        return (f"{p}.grad += {c}.grad × ∂{c}/∂{p} = {_signed(self.upstream)} × {_signed(self.local)} "
+        return (f"{p}.grad += {c}.grad × ∂{c}/∂{p} = {signed(self.upstream)} × {signed(self.local)} "
                 f"= {fmt(self.contribution)}   ({p}.grad: {fmt(self.before)} → {fmt(self.after)})")
 
 
@@ -82,7 +82,3 @@ def _nothing_to_pass(node: Value) -> str:
     if node.op in ("", "param"):  # an input or a parameter (a constant gets no step of its own)
         return "a leaf"
     return "a leaf (made inside no_grad(), it recorded no parents)"
-
-
-def _signed(x: float) -> str:
-    return f"({fmt(x)})" if x < 0 else fmt(x)

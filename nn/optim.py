@@ -28,7 +28,7 @@ import numpy as np
 
 from chainrule.engine import Value, fmt
 from chainrule.engine.checks import as_number, describe
-from chainrule.engine.formatting import short_scope
+from chainrule.engine.formatting import short_scope, signed
 
 from .parameters import Numbers, numbers_of
 
@@ -190,10 +190,6 @@ def _full_name(p: Value, i: int) -> str:
     return f"{short_scope(p.scope)}.{_name(p, i)}" if p.scope else _name(p, i)
 
 
-def _n(x: float) -> str:
-    return f"({fmt(x)})" if x < 0 else fmt(x)
-
-
 def _require_finite(numbers: np.ndarray, params: list[Value], what: str, advice: str) -> None:
     """Refuse the first non-finite number, naming its parameter in `what` ("… {} is non-finite")."""
     if not np.isfinite(numbers).all():
@@ -249,12 +245,12 @@ class SGD(Optimizer):
     def explain_update(self, i, old, g, state, new, t):
         w, lr = _full_name(self.params[i], i), fmt(self.lr)
         if not self.momentum:
-            return f"{w} ← {w} − η·g = {fmt(old)} − {lr} × {_n(g)} = {fmt(new)}"
+            return f"{w} ← {w} − η·g = {fmt(old)} − {lr} × {signed(g)} = {fmt(new)}"
         v = float(state["velocity"][i])
-        head = (f"v ← μ·v + g = {fmt(self.momentum)} × {_n(float(self.velocity[i]))} + {_n(g)} = {fmt(v)};  ")
+        head = (f"v ← μ·v + g = {fmt(self.momentum)} × {signed(float(self.velocity[i]))} + {signed(g)} = {fmt(v)};  ")
         if self.nesterov:
-            return head + f"{w} ← {w} − η·(g + μ·v) = {fmt(old)} − {lr} × ({_n(g)} + {fmt(self.momentum)} × {_n(v)}) = {fmt(new)}"
-        return head + f"{w} ← {w} − η·v = {fmt(old)} − {lr} × {_n(v)} = {fmt(new)}"
+            return head + f"{w} ← {w} − η·(g + μ·v) = {fmt(old)} − {lr} × ({signed(g)} + {fmt(self.momentum)} × {signed(v)}) = {fmt(new)}"
+        return head + f"{w} ← {w} − η·v = {fmt(old)} − {lr} × {signed(v)} = {fmt(new)}"
 
 
 class RMSProp(Optimizer):
@@ -278,8 +274,8 @@ class RMSProp(Optimizer):
 
     def explain_update(self, i, old, g, state, new, t):
         w, s = _full_name(self.params[i], i), float(state["square_avg"][i])
-        return (f"s ← ρ·s + (1 − ρ)·g² = {fmt(self.rho)} × {fmt(float(self.square_avg[i]))} + {fmt(1 - self.rho)} × {_n(g)}² "
-                f"= {fmt(s)};  {w} ← {w} − η·g/(√s + ε) = {fmt(old)} − {fmt(self.lr)} × {_n(g)} / {fmt(math.sqrt(s) + self.eps)} "
+        return (f"s ← ρ·s + (1 − ρ)·g² = {fmt(self.rho)} × {fmt(float(self.square_avg[i]))} + {fmt(1 - self.rho)} × {signed(g)}² "
+                f"= {fmt(s)};  {w} ← {w} − η·g/(√s + ε) = {fmt(old)} − {fmt(self.lr)} × {signed(g)} / {fmt(math.sqrt(s) + self.eps)} "
                 f"= {fmt(new)}")
 
 
@@ -317,7 +313,7 @@ class Adam(Optimizer):
         m_hat, v_hat = m / (1 - self.beta1**t), v / (1 - self.beta2**t)
         return (f"m ← β₁·m + (1 − β₁)·g = {fmt(m)};  v ← β₂·v + (1 − β₂)·g² = {fmt(v)};  "
                 f"m̂ = m/(1 − β₁^{t}) = {fmt(m_hat)};  v̂ = v/(1 − β₂^{t}) = {fmt(v_hat)};  "
-                f"{w} ← {w} − η·m̂/(√v̂ + ε) = {fmt(old)} − {fmt(self.lr)} × {_n(m_hat)} / {fmt(math.sqrt(v_hat) + self.eps)} "
+                f"{w} ← {w} − η·m̂/(√v̂ + ε) = {fmt(old)} − {fmt(self.lr)} × {signed(m_hat)} / {fmt(math.sqrt(v_hat) + self.eps)} "
                 f"= {fmt(new)}")
 
 
