@@ -96,12 +96,19 @@ def all_or_nothing(order: list[Value]) -> Iterator[None]:
     """Leaves' gradients made numbers before the block; every gradient finite after it; and if the
     block fails (an overflow, a gradient that is no number, Ctrl-C, a stepper abandoned half-way)
     every `.grad` is put back as it was."""
-    saved = _saved_grads(order)
-    try:
+    with restoring(order) as saved:
         if type(saved) is list:  # some .grad is not a number: None, or a Value, or no number at all
             _leaves_as_numbers(order)
         yield
         _check_finite(order)
+
+
+@contextmanager
+def restoring(order: list[Value]) -> Iterator[Sequence[Any]]:
+    """Every `.grad` of `order` as it was before the block (yielded), put back if the block fails."""
+    saved = _saved_grads(order)
+    try:
+        yield saved
     except BaseException:
         for node, g in zip(order, saved):
             node.grad = g

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .backward import open_steppers, topological_order
+from .backward import open_steppers, restoring, topological_order
 from .derivatives import local_values
 
 if TYPE_CHECKING:
@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 def combined_order(outputs: list[Value]) -> list[Value]:
     """The graphs of several outputs in one topological order (parents before children)."""
+    if len(outputs) == 1:
+        return topological_order(outputs[0])
     order, seen = [], set()
     for out in outputs:
         for node in topological_order(out):
@@ -54,16 +56,10 @@ def backward_create_graph(root: Value, seed: float) -> None:
     """`root.backward(create_graph=True)`: every `.grad` in root's graph becomes a Value (leaves add
     to what they hold). A leaf that cannot hold a Value (a model parameter) refuses, and nothing changes."""
     open_steppers.undo()
-    order = topological_order(root)
     g = reverse([root], [seed], create_graph=True)
-    saved = [node.grad for node in order]
-    try:
+    order = list(g)  # every node of root's graph has its gradient: root depends on it
+    with restoring(order):
         for node in order:
-            value = g[node]  # every node of root's graph has its gradient: root depends on it
-            previous = node.grad
+            value, previous = g[node], node.grad
             plain_zero = node.edges or previous is None or (type(previous) is float and previous == 0.0)
             node.grad = value if plain_zero else previous + value
-    except BaseException:
-        for node, old in zip(order, saved):
-            node.grad = old
-        raise

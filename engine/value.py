@@ -121,8 +121,8 @@ class Value:
 
     def _backward(self) -> None:
         """micrograd's step at one node: `parent.grad += ∂self/∂parent × self.grad` along each of
-        this node's edges, once. Every other node's grad is left alone (backward() calls this for
-        you, node by node, in reverse topological order)."""
+        this node's edges, once. Every other node's grad is left alone (backward()'s loop, chain_rule,
+        does the same at every node, in reverse topological order)."""
         g = 0.0 if self.grad is None else self.grad
         pairs = iter(self.edges)
         for parent, local in zip(pairs, pairs):
