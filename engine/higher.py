@@ -35,6 +35,13 @@ def _as_list(values: Any, what: str, who: str = "grad") -> list[Value]:
     return items
 
 
+def _fresh_leaves(inputs: list[Any], who: str) -> list[Value]:
+    """One new leaf per input, with its number and its label (x0, x1, … for a plain number): f is
+    differentiated there, and the inputs themselves are left alone."""
+    return [Value(x.data if isinstance(x, Value) else as_number(x, f"{who}: input"),
+                  (x.label if isinstance(x, Value) else "") or f"x{i}") for i, x in enumerate(inputs)]
+
+
 _NUMBER_HINT = ": a plain number has no graph to differentiate (pass the Value itself, not its .data)"
 
 
@@ -73,9 +80,7 @@ def hessian(f: Callable[..., Value], inputs: Sequence[Any]) -> list[list[float]]
     """
     if not callable(f):
         raise TypeError(f"hessian: f must be callable, got {describe(f)}")
-    xs = [Value(x.data if isinstance(x, Value) else as_number(x, "hessian: input"),
-                (x.label if isinstance(x, Value) else "") or f"x{i}")
-          for i, x in enumerate(argument_list(inputs, "hessian"))]
+    xs = _fresh_leaves(argument_list(inputs, "hessian"), "hessian")
     y = returned(f(*xs), "hessian")
     if not isinstance(y, Value):
         raise TypeError(f"hessian: f must return a Value, it returned {describe(y)}")
@@ -111,8 +116,7 @@ def jvp(f: Callable[..., Any], inputs: Sequence[Any], tangents: Sequence[Any]) -
     inputs, tangents = argument_list(inputs, "jvp"), argument_list(tangents, "jvp", "tangents")
     if len(inputs) != len(tangents):
         raise ValueError(f"jvp: {len(inputs)} inputs but {len(tangents)} tangents")
-    xs = [Value(x.data if isinstance(x, Value) else as_number(x, "jvp: input"),
-                (x.label if isinstance(x, Value) else "") or f"x{i}") for i, x in enumerate(inputs)]
+    xs = _fresh_leaves(inputs, "jvp")
     out = returned(f(*xs), "jvp")
     outs = _as_list(out, "f's outputs", "jvp")
     tangent: dict[Value, float] = {x: as_number(t, "jvp: tangent") for x, t in zip(xs, tangents)}
