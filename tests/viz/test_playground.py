@@ -455,3 +455,26 @@ def test_step_into_a_graph_drawn_per_neuron_says_what_to_do_instead(pages):
     assert opened("window.playground.stepInto()") is None
     assert "viz.training_step(nn.loss_graph(model, [x], [y], loss), optimizer)" in opened.page.inner_text("#status")
     assert opened.page.locator("#stepping").is_hidden() and opened.errors == []
+
+
+def test_a_graph_with_settings_on_its_nodes_is_the_engines(browser, tmp_path):
+    """Softmax outputs (each knows its index) under nll, elu hidden units (their α): the settings travel with
+    the sample's graph, so its numbers are the engine's; after a switch to leaky ReLU, the table's slope."""
+    X, y = nn.data.spirals(8, classes=3, seed=0)
+    model = nn.MLP(2, [3, 3], activation="elu", output="softmax", seed=0)
+    path = viz.save_playground(model, X, y, tmp_path / "nll.html", loss="nll", optimizer=nn.SGD(model.parameters()))
+    opened = Opened(browser, path)
+    try:
+        opened("window.playground.step(2)")
+        point = opened("window.playground.points()")[4]
+        opened("([a, b]) => window.playground.select(a, b)", point[:2])
+        theta = opened("window.playground.parameters()")
+        for activation in ("elu", "leaky_relu"):
+            opened(f"window.playground.set({{activation: '{activation}'}})")
+            expected = python_sample_graph(theta, point[:2], int(point[2]), "nll", (3, 3), activation, "softmax")
+            got = opened("window.playground.sampleGraph()")
+            assert [n["data"] for n in got] == pytest.approx([d for _, d, _ in expected], rel=1e-12, abs=1e-14)
+            assert [n["grad"] for n in got] == pytest.approx([g for _, _, g in expected], rel=1e-11, abs=1e-14)
+        assert opened.errors == []
+    finally:
+        opened.context.close()

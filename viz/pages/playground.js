@@ -571,7 +571,8 @@
     var key = S.kind === "classes" ? String(chosen.label) : "*";
     if (G.key !== key || !G.variant || G.problem !== S.key) { buildGraph(graph.variants[key], key); }
     var activation = t.activation;
-    G.program.forEach(function (n, i) { if (G.hidden[i]) { n.o = activation; } });
+    // a hidden unit takes the chosen activation with the table's setting (the trainer's: leaky slope 0.01, elu α 1)
+    G.program.forEach(function (n, i) { if (G.hidden[i]) { n.o = activation; delete n.s; } });
     G.ops.forEach(function (o) { if (G.hidden[o.node] && o.text) { o.text.textContent = SYMBOLS[activation] || activation; } });
     recompute();
   }
@@ -579,7 +580,7 @@
   function buildGraph(variant, key) {
     detachGraph();
     G.variant = variant; G.key = key; G.problem = S.key;
-    G.program = variant.program.map(function (n) { var copy = { o: n.o, p: n.p, d: n.d }; if ("i" in n) { copy.i = n.i; } return copy; });
+    G.program = variant.program.map(function (n) { var copy = { o: n.o, p: n.p, d: n.d }; if ("s" in n) { copy.s = n.s; } return copy; });
     G.hidden = {};
     variant.hidden.forEach(function (i) { G.hidden[i] = true; });
     var holder = $("graph-holder"), div = document.createElement("div");
