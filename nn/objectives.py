@@ -39,6 +39,7 @@ class Objective:
     accuracy: Optional[str]  # "threshold", "sign", "argmax" or None
     array_function: Optional[Callable[..., tuple[float, np.ndarray]]] = None  # the same loss on arrays
     threshold: float = 0.5  # "threshold" accuracy: class 1 above it (0 when the numbers read are logits)
+    named: bool = True  # one of the library's losses, whose targets are checked by its name (not a function of yours)
 
     def outputs(self, model: Any, inputs: Any) -> Any:
         """What the loss reads from one sample: the model's logits (for the stable forms) or outputs."""
@@ -81,9 +82,8 @@ def output_count(model: Any, first_sample: Any) -> int:
 def objective(loss: Union[str, Callable], model: Any) -> Objective:
     """The form of `loss` that fits this model's output (see the module's table), or a clear error."""
     if callable(loss) and loss not in LIBRARY_LOSSES:
-        out = output_activation(model)
-        kind = "argmax" if out == "softmax" else "threshold" if out == "sigmoid" else None
-        return Objective(getattr(loss, "__name__", "custom"), loss, False, kind)
+        kind = _accuracy_of(output_activation(model))
+        return Objective(getattr(loss, "__name__", "custom"), loss, False, kind, named=False)
     name = LIBRARY_LOSSES[loss] if callable(loss) else loss
     if name not in NAMES:
         raise ValueError(f"fit: unknown loss {loss!r}; choose one of {', '.join(NAMES)}, or pass a function")
@@ -93,8 +93,7 @@ def objective(loss: Union[str, Callable], model: Any) -> Objective:
 def _named(name: str, out: Optional[str]) -> Objective:
     array = arrays.LOSSES.get(name)
     if name in ("mse", "mse_half"):
-        kind = "argmax" if out == "softmax" else "threshold" if out == "sigmoid" else None
-        return Objective(name, L.LOSSES[name], False, kind, array)
+        return Objective(name, L.LOSSES[name], False, _accuracy_of(out), array)
     if name == "hinge":
         return Objective(name, L.hinge, False, "sign", array)
     if name == "bce":
@@ -104,10 +103,8 @@ def _named(name: str, out: Optional[str]) -> Objective:
             raise ValueError(_not_probabilities("bce", out, "output='sigmoid' (fit then reads its logits, "
                                                 "stably), or loss='bce_logits' to read these outputs as logits"))
         return Objective(name, L.binary_cross_entropy, False, "threshold")  # checks p ∈ [0, 1] itself
-    if name == "bce_logits":
-        if out == "sigmoid":  # the sigmoid is the loss's own: read the scores before it
-            return Objective(name, L.binary_cross_entropy_with_logits, True, "threshold", array, 0.0)
-        return Objective(name, L.binary_cross_entropy_with_logits, False, "threshold", array, 0.0)
+    if name == "bce_logits":  # on a sigmoid output the sigmoid is the loss's own: read the scores before it
+        return Objective(name, L.binary_cross_entropy_with_logits, out == "sigmoid", "threshold", array, 0.0)
     if name == "cross_entropy":
         if out not in ("softmax", "linear", None):
             raise ValueError(f"fit: loss 'cross_entropy' reads scores (logits): it needs output='softmax' (or "
@@ -117,6 +114,11 @@ def _named(name: str, out: Optional[str]) -> Objective:
         raise ValueError(_not_probabilities("nll", out, "output='softmax', or loss='cross_entropy', which reads "
                                             "these outputs as scores (softmax and nll in one, stably)"))
     return Objective(name, L.nll, False, "argmax", array)
+
+
+def _accuracy_of(out: Optional[str]) -> Optional[str]:
+    """How a loss without classes of its own judges accuracy: by the output activation, if it says."""
+    return "argmax" if out == "softmax" else "threshold" if out == "sigmoid" else None
 
 
 def _not_probabilities(loss: str, out: Optional[str], advice: str) -> str:

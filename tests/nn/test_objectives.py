@@ -87,6 +87,17 @@ def test_a_loss_function_of_your_own_reads_the_outputs_and_judges_accuracy_by_th
             return L.mse(outputs, targets)
     loss = Callable()
     assert row(objective(loss, MODELS["tanh"])) == ("custom", loss, False, None, None, 0.5)
+    assert not objective(loss, MODELS["tanh"]).named and objective("hinge", MODELS["tanh"]).named
+
+
+@pytest.mark.parametrize("name", ["hinge", "nll"])
+def test_a_function_of_your_own_is_not_checked_as_the_library_loss_of_its_name(name):
+    def mine(outputs, targets):
+        return L.mse(outputs, targets)
+    mine.__name__ = name
+    model = nn.MLP(1, [1], output="linear", seed=0)
+    history = nn.fit(model, [[0.0], [1.0]], [0.3, 0.7], loss=mine, epochs=2)  # targets no hinge or nll would take
+    assert len(history.loss) == 2 and history.loss[1] < history.loss[0]
 
 
 def test_the_output_activation_and_count_of_any_model():
