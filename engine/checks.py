@@ -1,4 +1,4 @@
-"""Checking numbers that enter the graph, and naming operands in error messages."""
+"""Checking numbers that enter the graph and the library's arguments, and naming operands in error messages."""
 from __future__ import annotations
 
 import math
@@ -46,6 +46,22 @@ def _hint(x: Any) -> str:
         return ("; a Value holds one number: for a batch of samples use nn.fit / nn.predict, "
                 "or build a list of Values")
     return ""
+
+
+def positive(x: Any, where: str) -> float:
+    """`x` as a number if it is > 0 (a learning rate, an ε, a clipping bound); else a ValueError naming `where`."""
+    x = as_number(x, where)
+    if x <= 0:
+        raise ValueError(f"{where} must be > 0, got {x}")
+    return x
+
+
+def count(x: Any, where: str, least: int, meaning: str = "") -> int:
+    """`x` if it is an int ≥ `least` (not a bool); else a ValueError saying what it counts."""
+    if isinstance(x, bool) or not isinstance(x, int) or x < least:
+        said = f" ({meaning})" if meaning else ""
+        raise ValueError(f"{where} must be an int ≥ {least}{said}, got {x!r}")
+    return x
 
 
 def argument_list(x: Any, who: str, what: str = "inputs") -> list[Any]:

@@ -27,7 +27,7 @@ from typing import Any, Iterable, Iterator
 import numpy as np
 
 from chainrule.engine import Value, fmt
-from chainrule.engine.checks import as_number, describe
+from chainrule.engine.checks import as_number, describe, positive
 from chainrule.engine.formatting import short_scope, signed
 
 from .parameters import Numbers, numbers_of
@@ -48,7 +48,7 @@ class Optimizer:
         bad = [p for p in self.params if not isinstance(p, Value)]
         if bad:
             raise TypeError(f"{name}: parameters must be Values, got {describe(bad[0])}")
-        self.lr = _positive(lr, f"{name}: lr")
+        self.lr = positive(lr, f"{name}: lr")
         self.weight_decay = _at_least_zero(weight_decay, f"{name}: weight_decay")
         self.steps = 0
         self.numbers: Numbers = numbers_of(self.params)  # θ and g as arrays, in the order of params
@@ -197,13 +197,6 @@ def _require_finite(numbers: np.ndarray, params: list[Value], what: str, advice:
         raise OverflowError(f"{what.format(describe(params[i]))} ({numbers[i]}); {advice}")
 
 
-def _positive(x: float, where: str) -> float:
-    x = as_number(x, where)
-    if x <= 0:
-        raise ValueError(f"{where} must be > 0, got {x}")
-    return x
-
-
 def _at_least_zero(x: float, where: str) -> float:
     x = as_number(x, where)
     if x < 0:
@@ -262,7 +255,7 @@ class RMSProp(Optimizer):
                  weight_decay: float = 0.0) -> None:
         super().__init__(parameters, lr, weight_decay)
         self.rho = _fraction(rho, "RMSProp: rho")
-        self.eps = _positive(eps, "RMSProp: eps")
+        self.eps = positive(eps, "RMSProp: eps")
 
     def rule(self, theta, g, state, t):
         """s ← ρ s + (1 − ρ) g²;  θ ← θ − η g / (√s + ε)."""
@@ -294,7 +287,7 @@ class Adam(Optimizer):
             raise ValueError(f"Adam: betas must be a pair (β₁, β₂), got {betas!r}")
         self.beta1 = _fraction(betas[0], "Adam: betas[0]")
         self.beta2 = _fraction(betas[1], "Adam: betas[1]")
-        self.eps = _positive(eps, "Adam: eps")
+        self.eps = positive(eps, "Adam: eps")
 
     def rule(self, theta, g, state, t):
         """m ← β₁ m + (1 − β₁) g;  v ← β₂ v + (1 − β₂) g²;  θ ← θ − η m̂ / (√v̂ + ε), m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ)."""
@@ -324,7 +317,7 @@ def clip_grad_norm(parameters: Iterable[Value], max_norm: float) -> float:
     Returns the norm before clipping (what to plot to see explosions).
     """
     params = list(parameters)
-    max_norm = _positive(max_norm, "clip_grad_norm: max_norm")
+    max_norm = positive(max_norm, "clip_grad_norm: max_norm")
     return clip_norm_of(numbers_of(params), max_norm)  # 0 for no parameters
 
 
@@ -340,7 +333,7 @@ def clip_norm_of(numbers: Numbers, max_norm: float) -> float:
 def clip_grad_value(parameters: Iterable[Value], clip_value: float) -> None:
     """Clamp every gradient into [−clip_value, clip_value]."""
     params = list(parameters)
-    clip_value_of(numbers_of(params), _positive(clip_value, "clip_grad_value: clip_value"))
+    clip_value_of(numbers_of(params), positive(clip_value, "clip_grad_value: clip_value"))
 
 
 def clip_value_of(numbers: Numbers, clip_value: float) -> None:

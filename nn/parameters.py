@@ -136,20 +136,22 @@ class Numbers:
 class StoreNumbers(Numbers):
     """The numbers of every parameter of one store, in its order: the store's own arrays."""
 
+    store: ParameterStore
+
     def __init__(self, store: ParameterStore) -> None:  # the list of parameters is not needed: the store is it
-        self.store = self.whole = store
+        self.store = store
 
     def values(self) -> np.ndarray:
-        return self.whole.values
+        return self.store.values
 
     def grads(self) -> np.ndarray:
-        return self.whole.grads
+        return self.store.grads
 
     def set_values(self, new: np.ndarray) -> None:
-        self.whole.values[:] = new
+        self.store.values[:] = new
 
     def set_grads(self, new: np.ndarray) -> None:
-        self.whole.grads[:] = new
+        self.store.grads[:] = new
 
 
 def numbers_of(params: list[Value]) -> Numbers:

@@ -10,6 +10,8 @@ import math
 import numbers
 from typing import Any, Callable
 
+from chainrule.engine.checks import count
+
 from .optim import Optimizer
 
 
@@ -26,11 +28,11 @@ class ReduceLROnPlateau:
         where = "ReduceLROnPlateau"
         self.optimizer = _optimizer(optimizer, where)
         self.factor = _number(factor, f"{where}: factor", "in (0, 1)", lambda x: 0 < x < 1)
-        self.patience = _count(patience, f"{where}: patience", 0, "epochs without improvement before a reduction")
+        self.patience = count(patience, f"{where}: patience", 0, "epochs without improvement before a reduction")
         self.min_lr = _number(min_lr, f"{where}: min_lr", "≥ 0 (the floor of lr)", lambda x: x >= 0)
         self.threshold = _number(threshold, f"{where}: threshold", "in [0, 1) (the relative drop that counts as "
                                  "an improvement)", lambda x: 0 <= x < 1)
-        self.cooldown = _count(cooldown, f"{where}: cooldown", 0, "epochs to wait after a reduction")
+        self.cooldown = count(cooldown, f"{where}: cooldown", 0, "epochs to wait after a reduction")
         self.best = math.inf
         self.bad_epochs = 0
         self.cooldown_left = 0
@@ -63,7 +65,7 @@ class StepLR:
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1) -> None:
         self.optimizer = _optimizer(optimizer, "StepLR")
-        self.step_size = _count(step_size, "StepLR: step_size", 1, "epochs between reductions")
+        self.step_size = count(step_size, "StepLR: step_size", 1, "epochs between reductions")
         self.gamma = _number(gamma, "StepLR: gamma", "in (0, 1] (the factor lr is multiplied by)", lambda x: 0 < x <= 1)
         self.epoch = 0
 
@@ -78,7 +80,7 @@ class LinearLR:
 
     def __init__(self, optimizer: Optimizer, epochs: int, end_factor: float = 0.1) -> None:
         self.optimizer = _optimizer(optimizer, "LinearLR")
-        self.epochs = _count(epochs, "LinearLR: epochs", 1, "epochs the fall takes")
+        self.epochs = count(epochs, "LinearLR: epochs", 1, "epochs the fall takes")
         self.end_factor = _number(end_factor, "LinearLR: end_factor", "in (0, 1] (the final lr over the first)",
                                   lambda x: 0 < x <= 1)
         self.start = optimizer.lr
@@ -108,10 +110,3 @@ def _number(x: Any, where: str, allowed: str, ok: Callable[[float], bool]) -> fl
     if isinstance(x, bool) or not isinstance(x, numbers.Real) or not math.isfinite(x) or not ok(float(x)):
         raise ValueError(f"{where} must be a number {allowed}, got {x!r}")
     return float(x)
-
-
-def _count(x: Any, where: str, least: int, meaning: str) -> int:
-    """`x` if it is an int ≥ `least` (not a bool); else a ValueError saying what it counts."""
-    if isinstance(x, bool) or not isinstance(x, int) or x < least:
-        raise ValueError(f"{where} must be an int ≥ {least} ({meaning}), got {x!r}")
-    return x

@@ -27,7 +27,7 @@ from typing import Any, Callable, Iterator, Optional, Sequence, Union
 import numpy as np
 
 from chainrule.engine import Value, no_grad
-from chainrule.engine.checks import as_number, describe
+from chainrule.engine.checks import as_number, count, describe, positive
 
 from . import arrays
 from . import losses as L
@@ -233,8 +233,8 @@ class TrainingStep:
         self.l2 = _l2(l2, where)
         self.optimizer = _check_optimizer(model, optimizer, where) if optimizer is not None else \
             SGD(model.parameters(), lr=0.1)
-        self.clip_norm = _optional_positive(clip_norm, f"{where}: clip_norm")
-        self.clip_value = _optional_positive(clip_value, f"{where}: clip_value")
+        self.clip_norm = None if clip_norm is None else positive(clip_norm, f"{where}: clip_norm")
+        self.clip_value = None if clip_value is None else positive(clip_value, f"{where}: clip_value")
         self.fast = _array_loss(model, self.objective) is not None
         self.last_norm = 0.0
         self.last_correct: Optional[int] = None
@@ -318,15 +318,6 @@ def _check_optimizer(model: Any, optimizer: Any, where: str) -> Optimizer:
     return optimizer
 
 
-def _optional_positive(x: Any, where: str) -> Optional[float]:
-    if x is None:
-        return None
-    x = as_number(x, where)
-    if x <= 0:
-        raise ValueError(f"{where} must be > 0, got {x}")
-    return x
-
-
 # -- the loop ----------------------------------------------------------------------------------
 
 @dataclass
@@ -407,12 +398,12 @@ def _checked(model: Any, X: Any, y: Any, loss: Any, optimizer: Any, epochs: Any,
         optimizer = scheduler.optimizer  # the scheduler's own optimizer is the one it schedules
     step = TrainingStep(model, X, y, loss, optimizer, l2, clip_norm, clip_value, where="fit",
                         watch_hidden=getattr(model, "activation", None) == "relu")  # for dead ReLUs
-    epochs = _count(epochs, "epochs", 1)
-    batch = len(step.X) if batch_size is None else _count(batch_size, "batch_size (or None: full batch)", 1)
+    epochs = count(epochs, "fit: epochs", 1)
+    batch = len(step.X) if batch_size is None else count(batch_size, "fit: batch_size (or None: full batch)", 1)
     if not isinstance(shuffle, bool):
         raise TypeError(f"fit: shuffle must be True or False, got {describe(shuffle)}")
     if early_stopping is not None:
-        early_stopping = _count(early_stopping, "early_stopping", 1)
+        early_stopping = count(early_stopping, "fit: early_stopping", 1)
         if validation is None:
             raise ValueError("fit: early_stopping watches the validation loss: pass validation=(X_val, y_val)")
     if stop_below is not None:
@@ -420,24 +411,20 @@ def _checked(model: Any, X: Any, y: Any, loss: Any, optimizer: Any, epochs: Any,
     if progress not in (None, True, False):
         raise TypeError(f"fit: progress must be True, False or None, got {describe(progress)}")
     total_work = epochs * math.ceil(len(step.X) / batch) * len(step.X) * (1 if step.fast else 50)
-    return _Plan(step, epochs, batch, shuffle, shuffler(seed), _validation(validation, model, step.objective),
+    return _Plan(step, epochs, batch, shuffle, shuffler(seed), checked_validation(validation, model, step.objective),
                  _scheduler(scheduler, step.optimizer), stop_below, early_stopping,
                  _progress_bar(epochs, total_work, progress))
 
 
-def _count(n: Any, what: str, least: int) -> int:
-    if isinstance(n, bool) or not isinstance(n, int) or n < least:
-        raise ValueError(f"fit: {what} must be an int ≥ {least}, got {n!r}")
-    return n
-
-
-def _validation(validation: Any, model: Any, obj: Objective) -> Optional[tuple[np.ndarray, np.ndarray]]:
+def checked_validation(validation: Any, model: Any, obj: Objective,
+                       where: str = "fit") -> Optional[tuple[np.ndarray, np.ndarray]]:
+    """(X_val, y_val) as arrays, checked as the training data are; None without validation data."""
     if validation is None:
         return None
     if not isinstance(validation, (tuple, list)) or len(validation) != 2:
-        raise ValueError("fit: validation must be a pair (X_val, y_val)")
-    VA = _inputs(validation[0], model, "fit (validation)")
-    return VA, _targets(validation[1], VA, obj, model, "fit (validation)")
+        raise ValueError(f"{where}: validation must be a pair (X_val, y_val)")
+    VA = _inputs(validation[0], model, f"{where} (validation)")
+    return VA, _targets(validation[1], VA, obj, model, f"{where} (validation)")
 
 
 def _scheduler(scheduler: Any, optimizer: Optimizer) -> Any:

@@ -25,11 +25,13 @@ import numpy as np
 
 from chainrule import nn
 from chainrule.engine import Value, names, topological_order
+from chainrule.engine.checks import count
 from chainrule.nn import MLP, RMSProp, SGD, Adam
 from chainrule.nn.init import generator
 from chainrule.nn.optim import Optimizer
 from chainrule.nn.shuffle import check_seed
-from chainrule.nn.train import TrainingStep
+from chainrule.nn.objectives import objective
+from chainrule.nn.train import TrainingStep, checked_validation
 
 from .graph import draw_graph
 from .grouping import choose_detail, groups_of
@@ -64,8 +66,8 @@ def trainer_spec(model: Any, X: Sequence[Any], y: Sequence[Any], loss: str = "ms
     step = TrainingStep(model, X, y, loss, optimizer, l2, where=where)  # fit's checks, fit's default optimizer
     _check_page_model(model, where)
     n = len(step.X)
-    if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1):
-        raise ValueError(f"{where}: batch_size must be an int ≥ 1 (or None: full batch), got {batch_size!r}")
+    if batch_size is not None:
+        count(batch_size, f"{where}: batch_size", 1, "or None: full batch")
     batched = batch_size is not None and batch_size < n
     if seed is not None:
         check_seed(seed, where)
@@ -330,12 +332,9 @@ def save_playground(model: MLP, X: Sequence[Any], y: Sequence[Any], path: str | 
 
 
 def _validation(validation: Any, model: MLP, loss: str, where: str) -> Optional[dict]:
-    if validation is None:
-        return None
-    if not isinstance(validation, (tuple, list)) or len(validation) != 2:
-        raise ValueError(f"{where}: validation must be a pair (X_val, y_val)")
-    checked = TrainingStep(model, validation[0], validation[1], loss, None, where=f"{where} (validation)")
-    return {"X": checked.X.tolist(), "y": _plain_targets(validation[1], loss)}
+    """The validation data as the page reads them, checked as fit checks them."""
+    checked = checked_validation(validation, model, objective(loss, model), where)
+    return None if checked is None else {"X": checked[0].tolist(), "y": _plain_targets(validation[1], loss)}
 
 
 def _classes(spec: dict, loss: str, where: str) -> list:
