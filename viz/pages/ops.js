@@ -275,6 +275,6 @@
   }
 
   return { compute: compute, evaluate: evaluate, backward: backward, parseOp: parseOp, title: title,
-           fsum: fsum, erfc: erfc, sigmoid: sigmoid, fmt: fmt, Refusal: Refusal,
+           fsum: fsum, erfc: erfc, normalCdf: normalCdf, normalPdf: normalPdf, sigmoid: sigmoid, fmt: fmt, Refusal: Refusal,
            OPERATIONS: Object.keys(TABLE) };
 });

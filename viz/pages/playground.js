@@ -109,7 +109,7 @@
                     "rate (try " + fmt(S.trainer.optimizer.lr / 10) + "), then press \u201cweights from Python\u201d or \u201creinitialise\u201d.";
         return false;
       }
-      var grads = S.trainer.layerGradients[S.trainer.layerGradients.length - 1];
+      var grads = S.trainer.meanAbsWeightGradients();  // of the gradient this step applied
       grads.forEach(function (g, l) { (S.gradSeries[l] = S.gradSeries[l] || []).push(g); });
       S.gradSteps.push(S.trainer.steps);
       if (S.trainer.losses.length > before) {  // an epoch ended: History.loss, and val_loss

@@ -35,7 +35,6 @@
   if (node) { module.exports = trainer; } else { root.chainruleTrainer = trainer; }
 })(typeof globalThis !== "undefined" ? globalThis : this, function (ops, random) {
   "use strict";
-  var SQRT2 = Math.sqrt(2), SQRT_2PI = Math.sqrt(2 * Math.PI);
   var HIDDEN = ["sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu"];
   var LOSSES = ["mse", "mse_half", "bce", "bce_logits", "cross_entropy", "nll", "hinge"];
 
@@ -94,8 +93,8 @@
     },
     gelu: function (Z, D) {  // z·Φ(z), Φ(z) = erfc(−z/√2)/2;  g′ = Φ(z) + z·φ(z)
       for (var q = 0; q < Z.length; q++) {
-        var z = Z[q], cdf = 0.5 * ops.erfc(-z / SQRT2), pdf = Math.exp(-0.5 * z * z) / SQRT_2PI;
-        Z[q] = z * cdf; if (D) { D[q] = cdf + z * pdf; }
+        var z = Z[q], cdf = ops.normalCdf(z);  // ops.js's Φ and φ, as the page's graph uses them
+        Z[q] = z * cdf; if (D) { D[q] = cdf + z * ops.normalPdf(z); }
       }
     }
   };
@@ -367,7 +366,6 @@
     this.losses = [];        // History.loss: one per completed epoch
     this.batchLosses = [];   // each step's batch loss, before its update (TrainingStep's return)
     this.steps = 0;
-    this.layerGradients = [];  // per step: mean |∂L/∂w| of each layer's weights
     this.setData(spec.X, spec.y);
   }
 
@@ -426,7 +424,6 @@
     if (!this.queue.length) { this.startEpoch(); }
     var rows = this.queue[0], value = this.gradient(rows === null ? this.all() : this.rows(rows));
     if (!isFinite(value)) { throw new Divergence("the loss became non-finite (" + value + ")"); }
-    this.layerGradients.push(this.meanAbsWeightGradients());
     this.update();  // throws, changing nothing, if the update would overflow
     this.queue.shift();
     this.steps += 1;
@@ -509,11 +506,6 @@
   Trainer.prototype.setL2 = function (l2) {
     if (!(l2 >= 0)) { throw new RangeError("L2 must be ≥ 0, got " + l2); }
     this.l2 = l2;
-  };
-  Trainer.prototype.setParameters = function (theta) {
-    if (theta.length !== this.net.count) { throw new Error("trainer: " + this.net.count + " parameters expected, got " + theta.length); }
-    this.theta = Float64Array.from(theta);
-    this.grad.fill(0); this.lastUpdate.fill(0);
   };
   function dotSelf(a) {  // θ·θ, in order
     var s = 0;
