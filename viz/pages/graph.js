@@ -145,6 +145,28 @@
         return;
       }
     }
+    // A step drawn on the graph (the stepper's frames and the training step's: "f" forward, "u" update,
+    // else backward): clearMarks takes the last one's marks off, light puts this one's on and follows it.
+    var MARKS = ["current", "changed", "through", "active", "label-active", "final", "pending"];
+    function clearMarks() {
+      graph.querySelectorAll("." + MARKS.join(", .")).forEach(function (el) { el.classList.remove.apply(el.classList, MARKS); });
+    }
+    function light(frame) {
+      var mark = function (id, cls) { var el = document.getElementById(id); if (el) { el.classList.add(cls); } };
+      if (frame.k === "f" || frame.k === "u") {  // forward: the value just computed; update: the parameter just moved
+        mark("v" + frame.n, frame.k === "u" ? "changed" : "current");
+        if (frame.k === "f") { mark("o" + frame.n, "through"); }
+        follow(["v" + frame.n]);
+        return;
+      }
+      mark("v" + frame.c, "current");  // backward: the child, and along edge e the operation and the parent it changes
+      if (frame.e) {
+        mark("v" + frame.p, "changed"); mark("o" + frame.c, "through");
+        mark(frame.e + "_a", "active"); mark(frame.e + "_b", "active"); mark(frame.e, "label-active");
+      }
+      // the child, the operation, the edge and the parent; the last two first when not all fit
+      follow(frame.e ? ["v" + frame.c, "o" + frame.c, frame.e, "v" + frame.p] : ["v" + frame.c]);
+    }
     function bounds(ids) {
       var l = Infinity, t = Infinity, r = -Infinity, b = -Infinity;
       ids.forEach(function (id) {
@@ -199,7 +221,7 @@
     // detach: stop following the window's size (a page that swaps drawings attaches the next one)
     function detach() { window.removeEventListener("resize", resized); }
     return { lines: lines, fit: fit, fitAll: fitAll, zoom: zoom, pan: pan, follow: follow, showNumbers: showNumbers,
-             restoreEdgeLabels: restoreEdgeLabels, resized: resized, detach: detach };
+             restoreEdgeLabels: restoreEdgeLabels, resized: resized, detach: detach, clearMarks: clearMarks, light: light };
   }
 
   window.chainruleGraph = { attach: attach };

@@ -751,9 +751,7 @@
       if (f.k === "f") { computed[f.n] = true; } else if (f.k === "b") { grads[f.p] = f.a; } else if (i < STEP.at) { moved[f.n] = f.after; }
     }
     var forward = frame.k === "f";
-    G.holder.querySelectorAll(".current, .changed, .through, .active, .pending").forEach(function (e) {
-      e.classList.remove("current", "changed", "through", "active", "pending");
-    });
+    G.view.clearMarks();
     G.nodes.forEach(function (nd) {
       var p = G.program[nd.node], known = !p.p.length || computed[nd.node] || !forward, g = $(nd.id);
       if (nd.data) {
@@ -768,16 +766,7 @@
       }
       if (g && forward && !known) { g.classList.add("pending"); }
     });
-    var lit = function (id, cls) { var e = $(id); if (e) { e.classList.add(cls); } };
-    if (frame.k === "f") { lit("v" + frame.n, "current"); lit("o" + frame.n, "through"); G.view.follow(["v" + frame.n]); }
-    if (frame.k === "u") { lit("v" + frame.n, "changed"); G.view.follow(["v" + frame.n]); }
-    if (frame.k === "b") {
-      lit("v" + frame.c, "current");
-      if (frame.e) {
-        lit("v" + frame.p, "changed"); lit("o" + frame.c, "through"); lit(frame.e + "_a", "active"); lit(frame.e + "_b", "active");
-        G.view.follow(["v" + frame.c, "o" + frame.c, frame.e, "v" + frame.p]);
-      }
-    }
+    G.view.light(frame);
     var forwardCount = frames.filter(function (f) { return f.k === "f"; }).length;
     var phase = frame.k === "f" ? "forward" : frame.k === "b" ? "backward" : "update";
     $("frame-counter").textContent = phase + " · " + (STEP.at + 1) + " / " + frames.length + " (" + forwardCount + " forward, " +
@@ -788,11 +777,7 @@
     if (!STEP) { return; }
     STEP = null;
     $("stepping").hidden = true; $("frame-text").hidden = true; $("sample-text").hidden = false;
-    if (G.holder) {
-      G.holder.querySelectorAll(".current, .changed, .through, .active, .pending").forEach(function (e) {
-        e.classList.remove("current", "changed", "through", "active", "pending");
-      });
-    }
+    if (G.view) { G.view.clearMarks(); }
     recompute();
   }
   $("step-into").addEventListener("click", stepInto);

@@ -35,9 +35,7 @@
       (frames[i].q || []).forEach(function (e) { passed[e] = true; });
     }
     var frame = current >= 1 && current <= frames.length ? frames[current - 1] : null;
-    document.querySelectorAll(".current, .changed, .through, .active, .label-active, .final").forEach(function (el) {
-      el.classList.remove("current", "changed", "through", "active", "label-active", "final");
-    });
+    view.clearMarks();
     Object.keys(lines.data).forEach(function (i) {
       if (i in values) { lines.data[i].textContent = "data " + values[i]; }
       else { lines.data[i].textContent = unknown[i] ? "data \u2014" : lines.dataAtStart[i]; }
@@ -58,21 +56,7 @@
       each(edgeParts(e), function (el) { el.classList.toggle("future", future); });
       each([e], function (el) { el.classList.toggle("label-future", future); });
     });
-    if (frame && frame.k) {  // forward: the value just computed; update: the parameter just moved
-      each(["v" + frame.n], function (el) { el.classList.add(frame.k === "u" ? "changed" : "current"); });
-      if (frame.k === "f") { each(["o" + frame.n], function (el) { el.classList.add("through"); }); }
-      view.follow(["v" + frame.n]);
-    } else if (frame) {
-      each(["v" + frame.c], function (el) { el.classList.add("current"); });
-      if (frame.e) {
-        each(["v" + frame.p], function (el) { el.classList.add("changed"); });
-        each(["o" + frame.c], function (el) { el.classList.add("through"); });
-        each(edgeParts(frame.e), function (el) { el.classList.add("active"); });
-        each([frame.e], function (el) { el.classList.add("label-active"); });
-      }
-      // the child, the operation, the edge and the parent; the last two first when not all fit
-      view.follow(frame.e ? ["v" + frame.c, "o" + frame.c, frame.e, "v" + frame.p] : ["v" + frame.c]);
-    }
+    if (frame) { view.light(frame); }
     formula.hidden = current === last;
     summary.hidden = current !== last;
     moreBelow(current === last);
