@@ -11,6 +11,7 @@ from chainrule import nn, viz
 from chainrule.engine import names, topological_order
 
 from . import parity_cases as P
+from .test_page_polish import EDGE_COLOURS, rgb
 from .test_stepper import SCREENS
 
 
@@ -437,6 +438,11 @@ def test_step_into_shows_this_samples_training_step_as_the_engine_and_optimizer_
         opened(f"window.playground.frame({k})")
         lit = opened("[...document.querySelectorAll('#graph-holder .active')].map(e => e.id)")
         assert sorted(lit) == [backward[3]["edge"] + "_a", backward[3]["edge"] + "_b"]
+        # the highlight is the stepper's, a colour no edge has (orange read as the vermillion of a negative edge)
+        stroke = opened("getComputedStyle(document.querySelector('#graph-holder g.node.current polygon, "
+                        "#graph-holder g.node.current path, #graph-holder g.node.current ellipse')).stroke")
+        edges = opened("[...document.querySelectorAll('#graph-holder g.edge path')].map(p => getComputedStyle(p).stroke)")
+        assert rgb(stroke) == (204, 121, 167) and rgb(stroke) not in {rgb(e) for e in edges} | EDGE_COLOURS
         grad_line = opened(f"[...document.querySelectorAll('#v{backward[3]['parent']} text')].pop().textContent")
         assert grad_line == f"grad {fmt(backward[3]['before'])} → {fmt(backward[3]['after'])}"
         assert page.inner_text("#frame-text") == backward[3]["text"]
