@@ -80,17 +80,16 @@ def trainer_spec(model: Any, X: Sequence[Any], y: Sequence[Any], loss: str = "ms
 
 def optimizer_spec(optimizer: Optimizer) -> dict:
     """An optimizer's kind, settings, state and step count, as the page's trainer reads them."""
-    if isinstance(optimizer, Adam):
-        spec = {"kind": "adam", "beta1": optimizer.beta1, "beta2": optimizer.beta2, "eps": optimizer.eps}
-    elif isinstance(optimizer, RMSProp):
-        spec = {"kind": "rmsprop", "rho": optimizer.rho, "eps": optimizer.eps}
-    elif isinstance(optimizer, SGD):
-        spec = {"kind": "sgd", "momentum": optimizer.momentum, "nesterov": optimizer.nesterov}
-    else:
+    kind = "adam" if isinstance(optimizer, Adam) else "rmsprop" if isinstance(optimizer, RMSProp) else \
+        "sgd" if isinstance(optimizer, SGD) else None
+    if kind is None:
         raise TypeError(f"playground: the page knows SGD (with momentum, Nesterov), RMSProp and Adam, got "
                         f"{type(optimizer).__name__}")
+    spec = {"kind": kind, **optimizer.settings()}  # lr, weight_decay and the rule's own (momentum; rho; betas, eps)
+    if isinstance(optimizer, SGD):
+        spec["nesterov"] = optimizer.nesterov
     state = {key: np.asarray(getattr(optimizer, key), dtype=float).tolist() for key in optimizer.STATE}
-    return {**spec, "lr": optimizer.lr, "weight_decay": optimizer.weight_decay, "state": state, "steps": optimizer.steps}
+    return {**spec, "state": state, "steps": optimizer.steps}
 
 
 def _check_page_model(model: MLP, where: str) -> None:

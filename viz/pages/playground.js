@@ -463,11 +463,13 @@
           var a = positions[l][i], b = positions[l + 1][j];
           var line = el("line", { x1: a[0], y1: a[1], x2: b[0], y2: b[1], "stroke-linecap": "round" });
           edgesGroup.appendChild(line);
-          net.edges.push({ line: line, index: L.offset + j * (L.nin + 1) + i, name: "layers." + l + ".neurons." + j + ".w." + i, a: a, b: b });
+          var weight = L.offset + j * (L.nin + 1) + i;
+          net.edges.push({ line: line, index: weight, name: parameterName(weight), a: a, b: b });
         }
         var c = el("circle", { cx: positions[l + 1][j][0], cy: positions[l + 1][j][1], r: radius, stroke: "#333", "stroke-width": 1 });
         neuronsGroup.appendChild(c);
-        net.neurons.push({ circle: c, index: L.offset + j * (L.nin + 1) + L.nin, name: "layers." + l + ".neurons." + j + ".b", at: positions[l + 1][j] });
+        var bias = L.offset + j * (L.nin + 1) + L.nin;
+        net.neurons.push({ circle: c, index: bias, name: parameterName(bias), at: positions[l + 1][j] });
       }
     });
     positions[0].forEach(function (p, i) {
@@ -883,12 +885,7 @@
   // -- downloads: the model as nn.MLP.from_file reads it, the data as CSV --------------------------------
   function modelDocument() {
     var t = S.trainer, parameters = {};
-    t.net.layers.forEach(function (L, l) {
-      for (var j = 0; j < L.nout; j++) {
-        for (var i = 0; i < L.nin; i++) { parameters["layers." + l + ".neurons." + j + ".w." + i] = t.theta[L.offset + j * (L.nin + 1) + i]; }
-        parameters["layers." + l + ".neurons." + j + ".b"] = t.theta[L.offset + j * (L.nin + 1) + L.nin];
-      }
-    });
+    for (var k = 0; k < t.theta.length; k++) { parameters[parameterName(k)] = t.theta[k]; }  // in state_dict's order
     return { format: "chainrule.state_dict", version: 1, model: "MLP",
              config: { nin: 2, sizes: t.sizes.slice(1), activation: t.activation, output: t.output, init: "auto", seed: null, dropout: 0 },
              parameters: parameters };
