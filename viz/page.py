@@ -1,7 +1,7 @@
 """The pages' HTML: a template from viz/pages/, filled in a single pass, its CSS and scripts inlined.
 
 The pages' parts are real files in viz/pages/ (shipped in the wheel): page.html (the skeleton,
-with slots), page.css, and the scripts: ops.js (the table of operations, also run by Node's
+with slots; head.html is every page's <head>), page.css, and the scripts: ops.js (the table of operations, also run by Node's
 tests), graph.js (the drawing and its camera), stepper.js (frames, keys, what-if); the
 playground's playground.html and playground.css, with random.js (fit's shuffler), trainer.js (fit
 in the browser) and playground.js (the page). Each
@@ -45,6 +45,12 @@ def part(name: str) -> str:
     return text
 
 
+def filled(template: str, values: dict[str, str]) -> str:
+    """viz/pages/<template> with every {{slot}} filled from `values`; its {{head}} is head.html, the one
+    <head> of every page (its Content-Security-Policy: nothing may be requested), with a title and style."""
+    return SLOT.sub(lambda m: values[m.group(1)], part(template).replace("{{head}}\n", part("head.html")))
+
+
 def inline_scripts(names: tuple[str, ...]) -> str:
     """Each script of viz/pages/ in a <script> element of its own, in the order given."""
     return "\n".join(f"<script>\n{part(name)}</script>" for name in names)
@@ -66,7 +72,7 @@ def fill(*, title: str, svg: str, others: list[str], summary: str, data: object,
     layouts = "".join(f'<template class="layout">{other}</template>' for other in others)
     values = {"title": html.escape(title), "svg": svg, "layouts": layouts, "summary": summary,
               "data": script_json(data), "style": part("page.css"), "scripts": inline_scripts(scripts)}
-    return SLOT.sub(lambda m: values[m.group(1)], part("page.html"))
+    return filled("page.html", values)
 
 
 def fill_playground(*, title: str, data: object, drawings: str) -> str:
@@ -74,7 +80,7 @@ def fill_playground(*, title: str, data: object, drawings: str) -> str:
     (<template>s of Graphviz SVG, markup we made), its CSS and scripts."""
     values = {"title": html.escape(title), "data": script_json(data), "drawings": drawings,
               "style": part("playground.css"), "scripts": inline_scripts(PLAYGROUND_SCRIPTS)}
-    return SLOT.sub(lambda m: values[m.group(1)], part("playground.html"))
+    return filled("playground.html", values)
 
 
 def summary_table(rows: list[tuple[str, str, str, str]], lr: float, root_name: str) -> str:
