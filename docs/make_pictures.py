@@ -1,6 +1,5 @@
 """Regenerate the README's pictures: python docs/make_pictures.py (inside .venv)."""
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 
