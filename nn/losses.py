@@ -167,23 +167,34 @@ def check_labels(loss: str, targets: Any, outputs: int) -> None:
         y = np.asarray(targets, dtype=float)
     except (TypeError, ValueError):
         raise ValueError(f"{where}: targets must be numbers, got {targets!r:.80}") from None
-    if not np.isfinite(y).all():
-        raise ValueError(f"{where}: targets hold NaN or infinity")
+    # Labels that pass their check are finite numbers; a check that fails first says whether some target is
+    # no number at all (so the common case costs one test, not two).
     if loss in ("bce", "bce_logits", "hinge"):
         _check_two_labels(loss, y, where)
-    if loss in ("cross_entropy", "nll"):
+    elif loss in ("cross_entropy", "nll"):
         _check_class_indices(loss, y, outputs, where)
-    if loss in ("mse", "mse_half"):
-        _check_target_width(y, outputs, where)
+    else:
+        _refuse_non_finite(y, where)
+        if loss in ("mse", "mse_half"):
+            _check_target_width(y, outputs, where)
+
+
+def _refuse_non_finite(y: Any, where: str) -> None:
+    import numpy as np
+
+    if not np.isfinite(y).all():
+        raise ValueError(f"{where}: targets hold NaN or infinity")
 
 
 def _check_two_labels(loss: str, y: Any, where: str) -> None:
     """bce: one 0 or 1 per sample; hinge: one −1 or +1."""
     if y.ndim != 1 and not (y.ndim == 2 and y.shape[1] == 1):
+        _refuse_non_finite(y, where)
         raise ValueError(f"{where}: expects one label per sample, {LABELS[loss]}; got targets of shape {y.shape}")
     low, high = (-1.0, 1.0) if loss == "hinge" else (0.0, 1.0)
     fits = (y == low) | (y == high)  # (np.isin: 5× slower for two values)
     if not fits.all():
+        _refuse_non_finite(y, where)
         bad = sorted(set(y[~fits].ravel().tolist()))[:5]
         hint = " (for ±1 labels use loss='hinge'; for bce map them with (y + 1) / 2)" if loss != "hinge" else \
             " (for 0/1 labels map them with 2·y − 1, or use loss='bce')"
@@ -195,8 +206,10 @@ def _check_class_indices(loss: str, y: Any, outputs: int, where: str) -> None:
     import numpy as np
 
     if y.ndim != 1:
+        _refuse_non_finite(y, where)
         raise ValueError(f"{where}: expects labels {LABELS[loss]}, got targets of shape {y.shape}")
-    if not (y == np.round(y)).all() or y.min() < 0 or y.max() >= outputs:
+    if not (y == np.round(y)).all() or y.min() < 0 or y.max() >= outputs:  # NaN and ±∞ fail it too
+        _refuse_non_finite(y, where)
         raise ValueError(f"{where}: expects labels {LABELS[loss]} with k = {outputs} outputs, "
                          f"got values from {y.min():g} to {y.max():g}")
 

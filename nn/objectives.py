@@ -17,6 +17,7 @@ the model's output activation, and refuses a pairing that would train towards a 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Callable, Optional, Union
 
 import numpy as np
@@ -63,7 +64,8 @@ def output_activation(model: Any) -> Optional[str]:
         return model.output
     if isinstance(model, (Layer, Neuron)):
         return model.activation
-    return getattr(model, "output", None)
+    out = getattr(model, "output", None)
+    return out if isinstance(out, str) else None
 
 
 def output_count(model: Any, first_sample: Any) -> int:
@@ -90,6 +92,7 @@ def objective(loss: Union[str, Callable], model: Any) -> Objective:
     return _named(name, output_activation(model))
 
 
+@lru_cache(maxsize=None)  # an Objective is frozen: one per pairing, made once (fit may be called every frame)
 def _named(name: str, out: Optional[str]) -> Objective:
     array = arrays.LOSSES.get(name)
     if name in ("mse", "mse_half"):

@@ -240,17 +240,13 @@ class TrainingStep:
         self.last_correct: Optional[int] = None
         self.watch_hidden = watch_hidden and self.fast
         self.last_alive: list[bool] = []
+        kind = self.objective.accuracy  # the true label of every sample, for counting right answers (None: a regression)
+        self.labels: Optional[np.ndarray] = None if kind is None else truth(self.T, kind)
 
     @cached_property
     def y(self) -> list[Any]:
         """The targets as given, one per sample (read once, and only when the scalar path needs them)."""
         return list(self._given_y)
-
-    @cached_property
-    def labels(self) -> Optional[np.ndarray]:
-        """The true label of every sample, for counting the right answers; None for a regression."""
-        kind = self.objective.accuracy
-        return None if kind is None else truth(self.T, kind)
 
     @cached_property
     def params(self) -> list[Value]:
