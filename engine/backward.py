@@ -144,6 +144,9 @@ def _leaves_as_numbers(order: list[Value]) -> None:
 
 def _check_finite(order: list[Value]) -> None:
     """Every gradient is a finite float, or the pass raises (and all_or_nothing undoes it)."""
+    total = sum([node.grad for node in order])  # one ∞ or NaN makes the sum so; one numpy scalar makes it numpy's
+    if type(total) is float and math.isfinite(total):
+        return  # the usual case, at the cost of a sum; else look at each gradient (a sum may overflow by itself)
     for node in order:
         g = node.grad
         if type(g) is not float:  # a numpy scalar that came in through .data

@@ -154,8 +154,9 @@ LABELS = {
 }
 
 
-def check_labels(loss: str, targets: Any, outputs: int) -> None:
-    """Refuse targets that `loss` cannot read, with a message saying which labels it expects.
+def check_labels(loss: str, targets: Any, outputs: int) -> Any:
+    """Refuse targets that `loss` cannot read, with a message saying which labels it expects; return
+    them as an array of floats.
 
     bce: 0/1; hinge: ±1; cross_entropy and nll: class indices 0 … outputs−1; mse: numbers
     (one per output).
@@ -177,6 +178,7 @@ def check_labels(loss: str, targets: Any, outputs: int) -> None:
         _refuse_non_finite(y, where)
         if loss in ("mse", "mse_half"):
             _check_target_width(y, outputs, where)
+    return y
 
 
 def _refuse_non_finite(y: Any, where: str) -> None:

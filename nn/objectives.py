@@ -136,7 +136,7 @@ def truth(y: np.ndarray, kind: str) -> np.ndarray:
     """The true labels from the targets as fit holds them (class indices, one-hot rows or numbers)."""
     if kind == "argmax" and y.ndim == 2:  # one-hot targets
         return np.argmax(y, axis=1).astype(float)
-    return y.reshape(len(y)).astype(float) if y.ndim == 2 and y.shape[1] == 1 else y.astype(float)
+    return (y.reshape(len(y)) if y.ndim == 2 and y.shape[1] == 1 else y).astype(float, copy=False)
 
 
 def predicted(O: np.ndarray, obj: Objective) -> np.ndarray:

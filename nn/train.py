@@ -75,12 +75,13 @@ def _targets(y: Any, A: np.ndarray, obj: Objective, model: Any, where: str) -> n
     if len(y) != len(A):
         raise ValueError(f"{where}: {len(A)} samples but {len(y)} targets; they must match one to one")
     if obj.named:  # a loss of the library's: its targets are checked by its name
-        L.check_labels(obj.name, y, output_count(model, A[0]))
-    try:
-        T = np.asarray(y, dtype=float)
-    except (TypeError, ValueError):  # a loss of one's own: its targets are not checked by name
-        raise ValueError(f"{where}: targets must be numbers, one per sample or a list of them per sample (all of "
-                         f"one length); got {y!r:.80}") from None
+        T = L.check_labels(obj.name, y, output_count(model, A[0]))
+    else:  # a loss of one's own: any numbers
+        try:
+            T = np.asarray(y, dtype=float)
+        except (TypeError, ValueError):
+            raise ValueError(f"{where}: targets must be numbers, one per sample or a list of them per sample (all "
+                             f"of one length); got {y!r:.80}") from None
     if obj.named and obj.name in ("cross_entropy", "nll"):
         return T.astype(int)
     return T[:, None] if T.ndim == 1 else T
