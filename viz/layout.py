@@ -15,8 +15,10 @@ import math
 import re
 import subprocess
 import sys
+from dataclasses import dataclass
 from typing import Any, Callable, Optional, TypeVar
 
+from . import splines
 from .dot_program import configure
 
 NON_ASCII_WIDTH = re.compile(r"^(Warning: )+no value for width of non-ASCII character \d+\..*$")
@@ -65,12 +67,14 @@ def in_rows_forms(across: Any, rows: tuple[int, ...] = (2, 3)) -> list[Any]:
 
 
 ROW_GAP = 36.0  # points between two rows of a wrapped picture
+LANE = 8.0  # points between two edges that go round from one row to the next (the widest stroke is 6)
 
 
 def in_rows(graph: Any, rows: int) -> Optional[Any]:
     """A left-to-right graph laid out once, cut into `rows` bands between its columns and the bands
-    stacked top to bottom, as text wraps into lines: the picture keeps every node where its own
-    band put it and the edges are routed again (Graphviz's neato with every position pinned).
+    stacked top to bottom, as text wraps into lines: every node stays where its own band put it and
+    every edge keeps its route, an edge from one band to the next going round through the gap
+    between them (viz/splines.py). Everything is placed here, so Graphviz only draws (layout nop2).
     None when the layout has fewer gaps between columns than cuts are needed."""
     laid = json.loads(run_layout(graph.source, "json"))
     x0, y0, x1, y1 = (float(v) for v in laid["bb"].split(","))
@@ -79,19 +83,78 @@ def in_rows(graph: Any, rows: int) -> Optional[Any]:
     cuts = _cuts(sorted((x - w / 2, x + w / 2) for _, x, _, w, _ in placed), x0, x1, rows)
     if cuts is None:
         return None
+    edges = Crossings(laid.get("edges", []), cuts)
     band_of = {name: sum(x > cut for cut in cuts) for name, x, _, _, _ in placed}
-    lefts, shifts = [x0, *cuts], [0.0]  # each band moved left to the margin, and down under the one before
+    bands = Bands([x0, *cuts], [0.0], [])  # each band moved left to the margin, and down under the one before
     for band in range(1, rows):
-        above = min(y - h / 2 for name, _, y, _, h in placed if band_of[name] == band - 1) + shifts[-1]
+        above = min(y - h / 2 for name, _, y, _, h in placed if band_of[name] == band - 1) + bands.shifts[-1]
         top = max(y + h / 2 for name, _, y, _, h in placed if band_of[name] == band)
-        shifts.append(above - ROW_GAP - top)
+        gap = max(ROW_GAP, LANE * (edges.count[band - 1] + 2))  # room for every edge going round
+        bands.shifts.append(above - gap - top)
+        bands.gaps.append(above - gap / 2)
     wrapped = graph.copy()
-    wrapped.graph_attr.update(layout="neato", inputscale="72", splines="true", overlap="true")
+    wrapped.graph_attr.update(layout="nop2", inputscale="72", splines="false")
     for name, x, y, _, _ in placed:
-        band = band_of[name]
-        wrapped.node(name, pos=f"{x - lefts[band]:.2f},{y + shifts[band]:.2f}!")
+        wrapped.node(name, pos="{:.2f},{:.2f}!".format(*bands.moved(band_of[name], (x, y))))
+    routes = {edge: edges.route(edge, bands) for edge in edges.parts}
+    wrapped.body = [_with_route(line, routes) for line in wrapped.body]
     wrapped.rows = rows
     return wrapped
+
+
+@dataclass
+class Bands:
+    """Where each band of a wrapped picture goes: its left edge in the one-row layout (moved to x = 0),
+    how far it moves down, and the middle of the gap below each band but the last."""
+
+    lefts: list[float]
+    shifts: list[float]
+    gaps: list[float]
+
+    def moved(self, band: int, point: splines.Point) -> splines.Point:
+        return point[0] - self.lefts[band], point[1] + self.shifts[band]
+
+
+class Crossings:
+    """The edges of a one-row layout cut into their bands' parts, and the lane of each edge that goes
+    round from band k to band k + 1 (0 for the one that leaves lowest, so that no two lanes cross as
+    long as the edges arrive in the order they left, as lines of text do)."""
+
+    def __init__(self, edges: list[dict], cuts: list[float]) -> None:
+        self.parts = {e["id"]: splines.parse(e["pos"]) for e in edges if "pos" in e and "id" in e}
+        self.parts = {edge: (arrow, splines.cut_at(points, cuts)) for edge, (arrow, points) in self.parts.items()}
+        self.lane: dict[tuple[str, int], int] = {}
+        self.count = [0] * len(cuts)
+        for k in range(len(cuts)):
+            leaving = sorted((parts[i][1][-1][1], edge) for edge, (_, parts) in self.parts.items()
+                             for i in range(len(parts) - 1) if parts[i][0] == k)
+            self.lane.update(((edge, k), lane) for lane, (_, edge) in enumerate(leaving))
+            self.count[k] = len(leaving)
+
+    def route(self, edge: str, bands: Bands) -> str:
+        """The edge's `pos` in the wrapped picture: each part moved with its band, joined round the gaps."""
+        arrow, parts = self.parts[edge]
+        points = [bands.moved(parts[0][0], p) for p in parts[0][1]]
+        for (band, _), (_, after) in zip(parts, parts[1:]):
+            lane, lanes = self.lane[(edge, band)], self.count[band]
+            right = bands.lefts[band + 1] - bands.lefts[band] + LANE * (lane + 1)  # higher leaves further out
+            level = bands.gaps[band] + LANE * ((lanes - 1) / 2 - lane)  # ... and runs lower
+            points += splines.around(points[-1], bands.moved(band + 1, after[0]), right, level, -LANE * (lanes - lane))
+            points += [bands.moved(band + 1, p) for p in after[1:]]
+        return splines.written(arrow and bands.moved(parts[-1][0], arrow), points)
+
+
+EDGE_ID = re.compile(r'\bid=(?:"([^"]*)"|(\w+))')
+
+
+def _with_route(line: str, routes: dict[str, str]) -> str:
+    """An edge statement of the DOT text with its route added (any other line as it is)."""
+    found = EDGE_ID.search(line) if " -> " in line else None
+    route = found and routes.get(found.group(1) or found.group(2))
+    if not route:
+        return line
+    end = line.rindex("]")
+    return f'{line[:end]} pos="{route}"{line[end:]}'
 
 
 def _cuts(spans: list[tuple[float, float]], left: float, right: float, rows: int) -> Optional[list[float]]:
