@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from typing import Any, Sequence
+from operator import mul
+from typing import Any, Optional, Sequence
 
 from .checks import describe
 from .value import Value
@@ -74,18 +75,22 @@ def dot(weights: Sequence[Any], inputs: Sequence[Any], bias: Any = None) -> Valu
     """
     if len(weights) != len(inputs):
         raise ValueError(f"dot: {len(weights)} weights but {len(inputs)} inputs; they must match")
-    edges: list[Any] = []
-    terms = []
-    for w, x in zip(weights, inputs):
-        w = w if isinstance(w, Value) else Value.constant(w, "dot: weight")
-        x = x if isinstance(x, Value) else Value.constant(x, "dot: input")
-        wd, xd = w.data, x.data
-        terms.append(wd * xd)
-        edges += (w, xd, x, wd)
-    if bias is not None:
-        b = bias if isinstance(bias, Value) else Value.constant(bias, "dot: bias")
+    ws = [w if isinstance(w, Value) else Value.constant(w, "dot: weight") for w in weights]
+    xs = [x if isinstance(x, Value) else Value.constant(x, "dot: input") for x in inputs]
+    b = bias if bias is None or isinstance(bias, Value) else Value.constant(bias, "dot: bias")
+    return dot_of(ws, [w.data for w in ws], xs, [x.data for x in xs], b)
+
+
+def dot_of(ws: Sequence[Value], wd: Sequence[float], xs: Sequence[Value], xd: Sequence[float],
+           b: Optional[Value] = None) -> Value:
+    """`dot`'s node from its Values and their numbers, read by the caller (a layer reads every
+    neuron's weights at once, as the rows of its matrix)."""
+    edges: list[Any] = [None] * (4 * len(ws))
+    edges[0::4], edges[1::4], edges[2::4], edges[3::4] = ws, xd, xs, wd  # wᵢ with ∂z/∂wᵢ = xᵢ, xᵢ with wᵢ
+    terms = list(map(mul, wd, xd))
+    if b is not None:
         terms.append(b.data)
-        edges += (b, 1.0)
+        edges += (b, 1.0)  # ∂z/∂b = 1
     return Value(_fsum(terms, "dot", edges[::2]), "", "dot", tuple(edges))
 
 

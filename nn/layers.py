@@ -13,13 +13,14 @@ path (nn/arrays.py) uses to run a whole batch at once. `parameters()` gives one 
 from __future__ import annotations
 
 import random
-from typing import Any, Sequence, Union
+from typing import Any, Optional, Sequence, Union
 
 import numpy as np
 
 from chainrule import engine
 from chainrule.engine import Value
 from chainrule.engine.checks import as_number
+from chainrule.engine.functional import dot_of
 
 from . import activations
 from .dropout import Dropout
@@ -69,9 +70,9 @@ class Neuron(Module):
         self.b = Parameter(store, start + nin, "b", self._scope)
         self._act = activations.ELEMENTWISE[self.activation]
 
-    def weighted_sum(self, x: Sequence[Any]) -> Value:
-        """z = Σ wᵢxᵢ + b (one node)."""
-        z = engine.dot(self.w, x, self.b)
+    def weighted_sum(self, x: Sequence[Any], numbers: Optional[tuple[list[float], list[float]]] = None) -> Value:
+        """z = Σ wᵢxᵢ + b (one node). A layer passes the numbers of w and x, read at once for all its neurons."""
+        z = engine.dot(self.w, x, self.b) if numbers is None else dot_of(self.w, numbers[0], x, numbers[1], self.b)
         z.scope, z.label = self._scope, "z"
         return z
 
@@ -136,7 +137,8 @@ class Layer(Module):
     def logits(self, x: Sequence[Any]) -> list[Value]:
         """The weighted sums z before the activation (one `dot` node per neuron)."""
         x = _check_inputs(x, self.nin, "Layer")
-        return [n.weighted_sum(x) for n in self.neurons]
+        xd = [v.data for v in x]
+        return [n.weighted_sum(x, (w, xd)) for n, w in zip(self.neurons, self.W.tolist())]  # W: each neuron's w
 
     def __call__(self, x: Sequence[Any]) -> list[Value]:
         zs = self.logits(x)
