@@ -133,17 +133,25 @@ def _not_probabilities(loss: str, out: Optional[str], advice: str) -> str:
 # -- accuracy ----------------------------------------------------------------------------
 
 def truth(y: np.ndarray, kind: str) -> np.ndarray:
-    """The true labels from the targets as fit holds them (class indices, one-hot rows or numbers)."""
+    """The true labels from the targets as fit holds them (class indices, one-hot rows or numbers):
+    one per sample, or one per output of a sample for several outputs judged by a threshold."""
     if kind == "argmax" and y.ndim == 2:  # one-hot targets
         return np.argmax(y, axis=1).astype(float)
     return (y.reshape(len(y)) if y.ndim == 2 and y.shape[1] == 1 else y).astype(float, copy=False)
 
 
 def predicted(O: np.ndarray, obj: Objective) -> np.ndarray:
-    """Predicted labels from the numbers the loss reads (n × k)."""
+    """Predicted labels from the numbers the loss reads (n × k), shaped as `truth` gives them."""
     if obj.accuracy == "argmax":  # the same class for logits and for softmax probabilities
         return np.argmax(O, axis=1).astype(float)
-    o = O[:, 0]
+    o = O[:, 0] if O.shape[1] == 1 else O  # several sigmoid outputs: each its own yes or no (multi-label)
     if obj.accuracy == "sign":
         return np.where(o > 0, 1.0, -1.0)
     return np.where(o > obj.threshold, 1.0, 0.0)  # σ(z) > 0.5 exactly when z > 0
+
+
+def right_answers(O: np.ndarray, labels: np.ndarray, obj: Objective) -> np.ndarray:
+    """For each sample, whether the model got it right: its class, its sign, or, with several outputs
+    judged by a threshold, every one of them on the right side."""
+    right = predicted(O, obj) == labels
+    return right if right.ndim == 1 else right.all(axis=1)

@@ -35,7 +35,7 @@ from .history import History
 from .shuffle import shuffler
 from .layers import MLP
 from .module import Module
-from .objectives import Objective, objective, output_count, predicted, truth
+from .objectives import Objective, objective, output_count, right_answers, truth
 from .optim import SGD, Optimizer, clip_norm_of, clip_value_of
 
 __all__ = ["History", "TrainingStep", "evaluate", "fit", "loss_graph", "objective", "predict"]
@@ -192,7 +192,7 @@ def _evaluate(model: Any, X: np.ndarray, T: np.ndarray, obj: Objective) -> tuple
         O = _numbers(outputs)
     if obj.accuracy is None:
         return value, None
-    return value, float(np.mean(predicted(O, obj) == truth(T, obj.accuracy)))
+    return value, float(np.mean(right_answers(O, truth(T, obj.accuracy), obj)))
 
 
 def predict(model: Any, X: Sequence[Any]) -> list[Any]:
@@ -272,7 +272,7 @@ class TrainingStep:
             raise OverflowError(f"the loss became non-finite ({value:.4g})")
         labels = self.labels
         if labels is not None:
-            right = predicted(O, obj) == (labels if rows is None else labels[rows])
+            right = right_answers(O, labels if rows is None else labels[rows], obj)
             self.last_correct = int(np.count_nonzero(right))
         self.last_norm = self._clip(optimizer)
         optimizer.step()

@@ -363,6 +363,9 @@ def test_targets_of_a_loss_of_ones_own_must_be_numbers_of_one_shape():
     assert str(info.value) == ("fit: targets must be numbers, one per sample or a list of them per sample (all of one "
                                "length); got [[1.0], [2.0, 5.0]]")
     assert nn.fit(model, [[1.0], [2.0]], [[1.0, 0.0], [2.0, 5.0]], first_of_each, epochs=1).epochs == 1
+    with pytest.raises(ValueError) as info:  # words are no numbers either (numpy would keep them as strings)
+        nn.fit(model, [[1.0], [2.0]], ["one", "two"], first_of_each, epochs=1)
+    assert str(info.value).endswith("got ['one', 'two']")
 
 
 def test_loss_graph_without_l2_is_the_loss_itself():

@@ -69,6 +69,12 @@ CASES = [
      "l2_penalty: lam: expected a real number (int or float) or a Value, got 'a' (str)"),
     (lambda: check_labels("bce", ["a", "b"], 1), ValueError, "loss 'bce': targets must be numbers, got ['a', 'b']"),
     (lambda: check_labels("hinge", [1.0, float("nan")], 1), ValueError, "loss 'hinge': targets hold NaN or infinity"),
+    # no number at all is said first, whatever else is wrong with the labels
+    (lambda: check_labels("hinge", [[1.0, float("nan")]], 1), ValueError, "loss 'hinge': targets hold NaN or infinity"),
+    (lambda: check_labels("nll", [0, float("inf")], 3), ValueError, "loss 'nll': targets hold NaN or infinity"),
+    (lambda: check_labels("cross_entropy", [[0, float("nan")]], 2), ValueError,
+     "loss 'cross_entropy': targets hold NaN or infinity"),
+    (lambda: check_labels("mse", [1.0, float("-inf")], 1), ValueError, "loss 'mse': targets hold NaN or infinity"),
     (lambda: check_labels("bce_logits", [[0, 1], [1, 0]], 1), ValueError,
      "loss 'bce_logits': expects one label per sample, 0 or 1 (one per sample); got targets of shape (2, 2)"),
     (lambda: check_labels("bce", [[0, 1], [1, 0]], 1), ValueError,

@@ -1,13 +1,16 @@
 """Which numbers each loss reads, and how accuracy is judged: nn/objectives.py's table, row by row, for
 every loss and output activation (and a module of your own, whose output the library cannot know),
 with the refusals word for word; and accuracy's predicted labels against thresholds worked by hand."""
+import math
+
 import numpy as np
 import pytest
 
 from chainrule import nn
 from chainrule.engine import Value
 from chainrule.nn import arrays, losses as L
-from chainrule.nn.objectives import Objective, objective, output_activation, output_count, predicted, truth
+from chainrule.nn.objectives import (Objective, objective, output_activation, output_count, predicted, right_answers,
+                                     truth)
 
 
 class Mine(nn.Module):
@@ -143,3 +146,27 @@ def test_true_labels_from_indices_one_hot_rows_or_a_column():
     assert truth(np.array([[0, 1], [1, 0]]), "argmax").tolist() == [1.0, 0.0]
     assert truth(np.array([[1.0], [0.0]]), "threshold").tolist() == [1.0, 0.0]
     assert truth(np.array([2, 0]), "argmax").tolist() == [2.0, 0.0]
+
+
+def test_several_sigmoid_outputs_are_each_a_yes_or_no_and_a_sample_is_right_when_all_are():
+    """A multi-label model (two sigmoid outputs, mse): fit and evaluate count a sample right when every
+    output is on the right side of 0.5 (this crashed, comparing n answers with n × 2 labels)."""
+    model = nn.MLP(2, [4, 2], output="sigmoid", seed=0)
+    X, y = [[0.0, 1.0], [1.0, 0.0], [1.0, 1.0], [0.0, 0.0]], [[0, 1], [1, 0], [1, 1], [0, 0]]
+    history = nn.fit(model, X, y, loss="mse", epochs=2, progress=False)
+    loss, accuracy = nn.evaluate(model, X, y, loss="mse")
+    by_hand = np.mean([all((p > 0.5) == bool(t) for p, t in zip(ps, ts)) for ps, ts in zip(nn.predict(model, X), y)])
+    assert accuracy == by_hand and 0 <= history.accuracy[-1] <= 1
+    O = np.array([[0.6, 0.4], [0.6, 0.6], [0.2, 0.1]])
+    obj = objective("mse", model)
+    assert predicted(O, obj).tolist() == [[1.0, 0.0], [1.0, 1.0], [0.0, 0.0]]
+    assert right_answers(O, truth(np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 0.0]]), "threshold"), obj).tolist() == \
+        [True, False, True]
+
+
+def test_a_module_whose_output_attribute_is_no_activation_name_trains_as_a_module_of_ones_own():
+    model = Mine(outputs=1)
+    model.output = [0.25]  # e.g. the last output it gave: not an activation's name
+    assert output_activation(model) is None
+    history = nn.fit(model, [[1.0], [2.0]], [0.5, -1.0], loss="mse", epochs=2, progress=False)
+    assert len(history.loss) == 2 and math.isnan(history.accuracy[-1])  # a regression: no accuracy
