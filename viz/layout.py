@@ -121,8 +121,11 @@ class Crossings:
     long as the edges arrive in the order they left, as lines of text do)."""
 
     def __init__(self, edges: list[dict], cuts: list[float]) -> None:
-        self.parts = {e["id"]: splines.parse(e["pos"]) for e in edges if "pos" in e and "id" in e}
-        self.parts = {edge: (arrow, splines.cut_at(points, cuts)) for edge, (arrow, points) in self.parts.items()}
+        self.parts: dict[str, tuple[Optional[splines.Point], list[tuple[int, list[splines.Point]]]]] = {}
+        for e in edges:
+            if "pos" in e and "id" in e:  # (the invisible edges that keep a rank in order have no id)
+                arrow, points = splines.parse(e["pos"])
+                self.parts[e["id"]] = (arrow, splines.cut_at(points, cuts))
         self.lane: dict[tuple[str, int], int] = {}
         self.count = [0] * len(cuts)
         for k in range(len(cuts)):
