@@ -85,12 +85,12 @@ def in_rows(graph: Any, rows: int) -> Optional[Any]:
         return None
     edges = Crossings(laid.get("edges", []), cuts)
     band_of = {name: sum(x > cut for cut in cuts) for name, x, _, _, _ in placed}
+    low, high = _extents(placed, band_of, edges, rows)
     bands = Bands([x0, *cuts], [0.0], [])  # each band moved left to the margin, and down under the one before
     for band in range(1, rows):
-        above = min(y - h / 2 for name, _, y, _, h in placed if band_of[name] == band - 1) + bands.shifts[-1]
-        top = max(y + h / 2 for name, _, y, _, h in placed if band_of[name] == band)
+        above = low[band - 1] + bands.shifts[-1]
         gap = max(ROW_GAP, LANE * (edges.count[band - 1] + 2))  # room for every edge going round
-        bands.shifts.append(above - gap - top)
+        bands.shifts.append(above - gap - high[band])
         bands.gaps.append(above - gap / 2)
     wrapped = graph.copy()
     wrapped.graph_attr.update(layout="nop2", inputscale="72", splines="false")
@@ -100,6 +100,20 @@ def in_rows(graph: Any, rows: int) -> Optional[Any]:
     wrapped.body = [_with_route(line, routes) for line in wrapped.body]
     wrapped.rows = rows
     return wrapped
+
+
+def _extents(placed: list, band_of: dict[str, int], edges: "Crossings", rows: int) -> tuple[list[float], list[float]]:
+    """The lowest and the highest y of each band: of its nodes' boxes and of its parts of edges (a
+    Bézier piece lies within its points). An edge passing through a band may run below its lowest node."""
+    low, high = [math.inf] * rows, [-math.inf] * rows
+    for name, _, y, _, h in placed:
+        band = band_of[name]
+        low[band], high[band] = min(low[band], y - h / 2), max(high[band], y + h / 2)
+    for _, parts in edges.parts.values():
+        for band, points in parts:
+            ys = [y for _, y in points]
+            low[band], high[band] = min(low[band], *ys), max(high[band], *ys)
+    return low, high
 
 
 @dataclass
@@ -147,12 +161,13 @@ class Crossings:
         return splines.written(arrow and bands.moved(parts[-1][0], arrow), points)
 
 
-EDGE_ID = re.compile(r'\bid=(?:"([^"]*)"|(\w+))')
+EDGE_LINE = re.compile(r"\t\w+ -> \w+ \[")  # an edge statement (node names are ours; a title's text is not)
+EDGE_ID = re.compile(r'\bid=(?:"([^"]*)"|(\w+))')  # the first id= of its attributes: ours (they come sorted)
 
 
 def _with_route(line: str, routes: dict[str, str]) -> str:
     """An edge statement of the DOT text with its route added (any other line as it is)."""
-    found = EDGE_ID.search(line) if " -> " in line else None
+    found = EDGE_ID.search(line) if EDGE_LINE.match(line) else None
     route = found and routes.get(found.group(1) or found.group(2))
     if not route:
         return line

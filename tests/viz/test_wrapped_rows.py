@@ -87,11 +87,36 @@ def boxes(read) -> dict[str, tuple[float, float, float, float]]:
     return out
 
 
-@pytest.mark.parametrize("root", [chain(20), reused(14), build().E], ids=["chain", "one input read 14 times", "two neurons"])
-def test_no_edge_of_a_wrapped_picture_runs_through_a_node(root):
-    if root.grad == 0:
-        root.backward()
-    graph = viz.draw_graph(root)
+def every_third(steps: int) -> Value:
+    """A chain that reads x again every third step: edges from the first row to the third cross the second."""
+    x = Value(0.7, "x")
+    y = x
+    for i in range(steps):
+        y = (y * 1.01).tanh() if i % 2 else y + 1.0
+        if i % 3 == 0:
+            y = y * x
+    y.backward()
+    return y
+
+
+def two_neurons() -> Value:
+    net = build()
+    net.E.backward()
+    return net.E
+
+
+WRAPPED = {  # how each picture is made: as draw_graph chooses, or cut into a number of rows
+    "chain": lambda: viz.draw_graph(chain(20)),
+    "one input read 14 times": lambda: viz.draw_graph(reused(14)),
+    "the same in three rows": lambda: layout.in_rows(viz.draw_graph(reused(14), rankdir="LR"), 3),
+    "an input read every third step": lambda: viz.draw_graph(every_third(20)),
+    "two neurons": lambda: viz.draw_graph(two_neurons()),
+}
+
+
+@pytest.mark.parametrize("make", WRAPPED.values(), ids=WRAPPED.keys())
+def test_no_edge_of_a_wrapped_picture_runs_through_a_node(make):
+    graph = make()
     assert graph.rows > 1 and graph.graph_attr["layout"] == "nop2"  # placed by chainrule: Graphviz only draws
     read = read_dot(graph.source)
     box = boxes(read)
@@ -136,3 +161,9 @@ def test_edges_going_round_the_same_gap_each_take_a_lane_of_their_own():
     assert len(levels) >= 8  # x's edges into the second row
     levels.sort()
     assert all(b - a >= layout.LANE - 0.05 for a, b in zip(levels, levels[1:]))  # apart, none on another
+
+
+def test_a_title_that_reads_like_an_edge_is_left_as_it_is():
+    graph = viz.draw_graph(chain(20), title="x -> y [id=o2_v2]")
+    assert graph.rows > 1 and 'label="x -> y [id=o2_v2]"' in graph.source
+    assert read_dot(graph.source)["graph"]["label"] == "x -> y [id=o2_v2]"  # Graphviz reads the title, whole
