@@ -87,12 +87,33 @@ class Neuron(Module):
         return f"Neuron({len(self.w)}, activation={self.activation!r})"
 
 
+class _View:
+    """A layer's weights or gradients as an array on the model's buffer. Read it, or write into it
+    (`layer.W[:] = …`); binding another array to the name would cut it off from the parameters
+    (the graphs and the optimizer would go on with the old numbers), so that is refused."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, layer: Any, owner: Any = None) -> Any:
+        return self if layer is None else vars(layer)["_" + self.name]
+
+    def __set__(self, layer: Any, value: Any) -> None:
+        if value is vars(layer)["_" + self.name]:  # `layer.W_grad += G` works in place and gives the view back
+            return
+        raise AttributeError(f"Layer.{self.name} is a view on the model's parameters: write into it "
+                             f"(layer.{self.name}[:] = …) rather than binding a new array to it, which the "
+                             "parameters, the graphs and the optimizer would never see")
+
+
 class Layer(Module):
     """nout neurons reading the same nin inputs; softmax (output layers) acts on all of them together.
 
     `W` (nout × nin) and `b` (nout) are the weights as arrays, views on the same numbers as the
     neurons' parameters; `W_grad` and `b_grad` are their gradients.
     """
+
+    W, b, W_grad, b_grad = _View(), _View(), _View(), _View()
 
     def __init__(self, nin: int, nout: int, activation: str = "relu", init: Union[str, Initializer] = "auto",
                  seed: int | None = None, *, _store: tuple[ParameterStore, int] | None = None, name: str = "",
@@ -120,13 +141,12 @@ class Layer(Module):
         nin, nout, start = self.nin, self.nout, self._start
         rows = self._store.values[start:start + nout * (nin + 1)].reshape(nout, nin + 1)
         grads = self._store.grads[start:start + nout * (nin + 1)].reshape(nout, nin + 1)
-        self.W, self.b = rows[:, :nin], rows[:, nin]
-        self.W_grad, self.b_grad = grads[:, :nin], grads[:, nin]
+        vars(self).update(_W=rows[:, :nin], _b=rows[:, nin], _W_grad=grads[:, :nin], _b_grad=grads[:, nin])
 
     def __getstate__(self) -> dict[str, Any]:
         # copy and pickle: the views are made again on the copied buffer, not copied as arrays of their own
         state = dict(vars(self))
-        for view in ("W", "b", "W_grad", "b_grad"):
+        for view in ("_W", "_b", "_W_grad", "_b_grad"):
             del state[view]
         return state
 

@@ -172,6 +172,10 @@ def check_labels(loss: str, targets: Any, outputs: int) -> Any:
     # no number at all (so the common case costs one test, not two).
     if loss in ("bce", "bce_logits", "hinge"):
         _check_two_labels(loss, y, where)
+        if outputs != 1:
+            raise ValueError(f"{where}: reads one output per sample (the score of the class labelled "
+                             f"{'+1' if loss == 'hinge' else '1'}); this model gives {outputs}. Give it one output, or use "
+                             "loss='cross_entropy' with class indices for several classes")
     elif loss in ("cross_entropy", "nll"):
         _check_class_indices(loss, y, outputs, where)
     else:

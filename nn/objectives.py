@@ -153,5 +153,7 @@ def predicted(O: np.ndarray, obj: Objective) -> np.ndarray:
 def right_answers(O: np.ndarray, labels: np.ndarray, obj: Objective) -> np.ndarray:
     """For each sample, whether the model got it right: its class, its sign, or, with several outputs
     judged by a threshold, every one of them on the right side."""
+    if obj.accuracy != "argmax" and labels.ndim == 1:
+        O = O[:, :1]  # one yes or no per sample: the first output's
     right = predicted(O, obj) == labels
     return right if right.ndim == 1 else right.all(axis=1)

@@ -75,6 +75,13 @@ CASES = [
     (lambda: check_labels("cross_entropy", [[0, float("nan")]], 2), ValueError,
      "loss 'cross_entropy': targets hold NaN or infinity"),
     (lambda: check_labels("mse", [1.0, float("-inf")], 1), ValueError, "loss 'mse': targets hold NaN or infinity"),
+    # a one-label loss on a model with several outputs would train every output towards the same label
+    (lambda: check_labels("bce", [0, 1], 2), ValueError,
+     "loss 'bce': reads one output per sample (the score of the class labelled 1); this model gives 2. Give it one "
+     "output, or use loss='cross_entropy' with class indices for several classes"),
+    (lambda: check_labels("hinge", [-1, 1], 3), ValueError,
+     "loss 'hinge': reads one output per sample (the score of the class labelled +1); this model gives 3. Give it one "
+     "output, or use loss='cross_entropy' with class indices for several classes"),
     (lambda: check_labels("bce_logits", [[0, 1], [1, 0]], 1), ValueError,
      "loss 'bce_logits': expects one label per sample, 0 or 1 (one per sample); got targets of shape (2, 2)"),
     (lambda: check_labels("bce", [[0, 1], [1, 0]], 1), ValueError,

@@ -170,3 +170,18 @@ def test_a_module_whose_output_attribute_is_no_activation_name_trains_as_a_modul
     assert output_activation(model) is None
     history = nn.fit(model, [[1.0], [2.0]], [0.5, -1.0], loss="mse", epochs=2, progress=False)
     assert len(history.loss) == 2 and math.isnan(history.accuracy[-1])  # a regression: no accuracy
+
+
+def test_one_label_per_sample_on_several_outputs_is_refused_for_bce_or_judged_by_the_first_output():
+    X = [[0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
+    model = nn.MLP(2, [3, 2], output="sigmoid", seed=0)
+    with pytest.raises(ValueError, match="reads one output per sample"):  # was a broadcasting error (3, 2) vs (3,)
+        nn.fit(model, X, [1, 0, 1], loss="bce", epochs=1, progress=False)
+
+    def first_output_mse(outputs, targets):
+        return nn.mse([o[0] for o in outputs], targets)
+
+    history = nn.fit(model, X, [1.0, 0.0, 1.0], loss=first_output_mse, epochs=1, progress=False)
+    first = [p[0] > 0.5 for p in nn.predict(model, X)]  # (after the step; the History's is before it)
+    assert nn.evaluate(model, X, [1.0, 0.0, 1.0], loss=first_output_mse)[1] == np.mean(np.array(first) == [1, 0, 1])
+    assert 0.0 <= history.accuracy[-1] <= 1.0

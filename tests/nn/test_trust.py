@@ -213,3 +213,22 @@ def test_the_array_paths_elu_is_exact_near_zero_as_the_engines():
     assert A.tolist()[0] == [math.expm1(z) if z <= 0 else z for z in Z[0]]
     assert A.tolist()[0] == [Value(float(z)).elu().data for z in Z[0]]  # bit for bit the scalar engine's
     assert derivative.tolist()[0] == [math.exp(z) if z <= 0 else 1.0 for z in Z[0]]
+
+
+def test_a_model_with_linear_units_pickles_too():
+    """A linear unit's activation was a lambda, which pickle cannot name: MLP(2, [3, 1]) would not pickle."""
+    model = nn.MLP(2, [3, 1], seed=0)
+    twin = pickle.loads(pickle.dumps(model))
+    assert twin.state_dict() == model.state_dict() and nn.predict(twin, [[1.0, 2.0]]) == nn.predict(model, [[1.0, 2.0]])
+
+
+def test_a_layers_matrix_is_written_into_never_rebound():
+    """layer.W = … would cut the matrix off from the parameters (the graphs, the array path and the optimizer
+    would disagree); it is refused with what to write instead, and writing into it moves the parameters."""
+    model = nn.MLP(2, [3, 1], seed=0)
+    layer = model.layers[0]
+    for name in ("W", "b", "W_grad", "b_grad"):
+        with pytest.raises(AttributeError, match=rf"write into it \(layer.{name}\[:\] = …\)"):
+            setattr(layer, name, np.zeros_like(getattr(layer, name)))
+    layer.W[:] = 0.25
+    assert layer.neurons[0].w[1].data == 0.25 and model([1.0, 1.0]).data == nn.predict(model, [[1.0, 1.0]])[0]
