@@ -126,8 +126,9 @@ class Linear:
 
     def backward(self, G: np.ndarray) -> np.ndarray | None:
         layer = self.layer
-        layer.W_grad += G.T @ self.H
-        layer.b_grad += np.add.reduce(G, axis=0)  # G.sum(axis=0), without the method's Python wrapper
+        W_grad, b_grad = layer.W_grad, layer.b_grad  # views on the model's gradient buffer: added to in place
+        W_grad += G.T @ self.H
+        b_grad += np.add.reduce(G, axis=0)  # G.sum(axis=0), without the method's Python wrapper
         return G @ layer.W if self.input_grad else None
 
 

@@ -87,25 +87,6 @@ class Neuron(Module):
         return f"Neuron({len(self.w)}, activation={self.activation!r})"
 
 
-class _View:
-    """A layer's weights or gradients as an array on the model's buffer. Read it, or write into it
-    (`layer.W[:] = …`); binding another array to the name would cut it off from the parameters
-    (the graphs and the optimizer would go on with the old numbers), so that is refused."""
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        self.name = name
-
-    def __get__(self, layer: Any, owner: Any = None) -> Any:
-        return self if layer is None else vars(layer)["_" + self.name]
-
-    def __set__(self, layer: Any, value: Any) -> None:
-        if value is vars(layer)["_" + self.name]:  # `layer.W_grad += G` works in place and gives the view back
-            return
-        raise AttributeError(f"Layer.{self.name} is a view on the model's parameters: write into it "
-                             f"(layer.{self.name}[:] = …) rather than binding a new array to it, which the "
-                             "parameters, the graphs and the optimizer would never see")
-
-
 class Layer(Module):
     """nout neurons reading the same nin inputs; softmax (output layers) acts on all of them together.
 
@@ -113,7 +94,16 @@ class Layer(Module):
     neurons' parameters; `W_grad` and `b_grad` are their gradients.
     """
 
-    W, b, W_grad, b_grad = _View(), _View(), _View(), _View()
+    VIEWS = ("W", "b", "W_grad", "b_grad")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # Binding another array to W (or b, W_grad, b_grad) would cut it off from the parameters: the graphs, the
+        # array path and the optimizer would each go on with other numbers. `layer.W_grad += G` gives the view back.
+        if name in self.VIEWS and name in vars(self) and value is not vars(self)[name]:
+            raise AttributeError(f"Layer.{name} is a view on the model's parameters: write into it (layer.{name}[:] = …) "
+                                 "rather than binding a new array to it, which the parameters, the graphs and the "
+                                 "optimizer would never see")
+        super().__setattr__(name, value)
 
     def __init__(self, nin: int, nout: int, activation: str = "relu", init: Union[str, Initializer] = "auto",
                  seed: int | None = None, *, _store: tuple[ParameterStore, int] | None = None, name: str = "",
@@ -141,12 +131,12 @@ class Layer(Module):
         nin, nout, start = self.nin, self.nout, self._start
         rows = self._store.values[start:start + nout * (nin + 1)].reshape(nout, nin + 1)
         grads = self._store.grads[start:start + nout * (nin + 1)].reshape(nout, nin + 1)
-        vars(self).update(_W=rows[:, :nin], _b=rows[:, nin], _W_grad=grads[:, :nin], _b_grad=grads[:, nin])
+        vars(self).update(W=rows[:, :nin], b=rows[:, nin], W_grad=grads[:, :nin], b_grad=grads[:, nin])
 
     def __getstate__(self) -> dict[str, Any]:
         # copy and pickle: the views are made again on the copied buffer, not copied as arrays of their own
         state = dict(vars(self))
-        for view in ("_W", "_b", "_W_grad", "_b_grad"):
+        for view in self.VIEWS:
             del state[view]
         return state
 
