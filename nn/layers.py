@@ -95,6 +95,10 @@ class Layer(Module):
     """
 
     VIEWS = ("W", "b", "W_grad", "b_grad")
+    W: np.ndarray  # (set by _views: views on the model's buffers)
+    b: np.ndarray
+    W_grad: np.ndarray
+    b_grad: np.ndarray
 
     def __setattr__(self, name: str, value: Any) -> None:
         # Binding another array to W (or b, W_grad, b_grad) would cut it off from the parameters: the graphs, the
