@@ -53,6 +53,18 @@ def test_a_layer_and_an_mlp_name_their_parameters_and_scope_their_nodes():
     hidden = model.layers[0]([1.0, 2.0])
     assert [a.scope for a in hidden] == ["layers.0.neurons.0", "layers.0.neurons.1"]
     assert [z.label for z in model.layers[0].logits([1.0, 2.0])] == ["z", "z"]  # each neuron names its weighted sum
+    assert [a.label for a in hidden] == ["a", "a"] and neuron([1.0, 2.0]).label == "a"  # and its activation
+
+
+def test_a_neuron_alone_and_in_a_layer_computes_w_dot_x_plus_b():
+    neuron = nn.Neuron(2, activation="linear", seed=0)
+    neuron.b.data = 0.75
+    w0, w1 = (p.data for p in neuron.w)
+    assert neuron([2.0, -1.0]).data == math.fsum([w0 * 2.0, w1 * -1.0, 0.75])
+    layer = nn.Layer(2, 2, activation="linear", seed=0)
+    layer.b[:] = [0.5, -0.25]
+    assert [z.data for z in layer([2.0, -1.0])] == [math.fsum([*(layer.W[j] * [2.0, -1.0]).tolist(), layer.b[j]])
+                                                   for j in range(2)]
 
 
 def test_a_model_keeps_its_numbers_in_one_buffer_an_optimizer_updates_in_place():
