@@ -60,23 +60,28 @@ def choose_rankdir(build: Callable[[str], G]) -> G:
 
 def in_rows_forms(across: Any, rows: tuple[int, ...] = (2, 3)) -> list[Any]:
     """A left-to-right graph wrapped into each number of `rows`, when it is wider than a slide and
-    has no module boxes (a box cannot be cut between rows); else none."""
-    if aspect(across.source) <= SLIDE or "subgraph cluster_" in across.source:
+    has no module boxes (a box cannot be cut between rows); else none. It is laid out once for all."""
+    if "subgraph cluster_" in across.source:
         return []
-    return [g for g in (in_rows(across, n) for n in rows) if g is not None]
+    laid = json.loads(run_layout(across.source, "json"))
+    x0, y0, x1, y1 = (float(v) for v in laid["bb"].split(","))
+    if (x1 - x0) / (y1 - y0) <= SLIDE:
+        return []
+    return [g for g in (in_rows(across, n, laid) for n in rows) if g is not None]
 
 
 ROW_GAP = 36.0  # points between two rows of a wrapped picture
 LANE = 8.0  # points between two edges that go round from one row to the next (the widest stroke is 6)
 
 
-def in_rows(graph: Any, rows: int) -> Optional[Any]:
-    """A left-to-right graph laid out once, cut into `rows` bands between its columns and the bands
-    stacked top to bottom, as text wraps into lines: every node stays where its own band put it and
-    every edge keeps its route, an edge from one band to the next going round through the gap
-    between them (viz/splines.py). Everything is placed here, so Graphviz only draws (layout nop2).
-    None when the layout has fewer gaps between columns than cuts are needed."""
-    laid = json.loads(run_layout(graph.source, "json"))
+def in_rows(graph: Any, rows: int, laid: Optional[dict] = None) -> Optional[Any]:
+    """A left-to-right graph laid out once (`laid`, its Graphviz JSON, when the caller has it), cut into
+    `rows` bands between its columns and the bands stacked top to bottom, as text wraps into lines: every
+    node stays where its own band put it and every edge keeps its route, an edge from one band to the
+    next going round through the gap between them (viz/splines.py). Everything is placed here, so
+    Graphviz only draws (layout nop2). None when the layout has fewer gaps between columns than cuts
+    are needed."""
+    laid = laid or json.loads(run_layout(graph.source, "json"))
     x0, y0, x1, y1 = (float(v) for v in laid["bb"].split(","))
     placed = [(o["name"], *map(float, o["pos"].split(",")), 72 * float(o["width"]), 72 * float(o["height"]))
               for o in laid.get("objects", []) if "pos" in o and "nodes" not in o]
@@ -84,7 +89,7 @@ def in_rows(graph: Any, rows: int) -> Optional[Any]:
     if cuts is None:
         return None
     edges = Crossings(laid.get("edges", []), cuts)
-    band_of = {name: sum(x > cut for cut in cuts) for name, x, _, _, _ in placed}
+    band_of = {name: splines.row_of(x, cuts) for name, x, _, _, _ in placed}
     low, high = _extents(placed, band_of, edges, rows)
     bands = Bands([x0, *cuts], [0.0], [])  # each band moved left to the margin, and down under the one before
     for band in range(1, rows):

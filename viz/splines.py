@@ -38,16 +38,18 @@ def _point(text: str) -> Point:
     return float(x), float(y)
 
 
+def row_of(x: float, cuts: list[float]) -> int:
+    """Which row x falls in when a picture is cut at each x in `cuts`: row k lies between cuts[k − 1] and cuts[k]."""
+    return sum(x > c for c in cuts)
+
+
 def cut_at(points: list[Point], cuts: list[float]) -> list[tuple[int, list[Point]]]:
     """The spline cut where it crosses each x in `cuts` (sorted), left to right: (row, its points) for each
-    part, where row k is the part between cuts[k − 1] and cuts[k]."""
-    def row(x: float) -> int:
-        return sum(x > c for c in cuts)
-
-    parts = [(row(points[0][0]), [points[0]])]
+    part (see `row_of`)."""
+    parts = [(row_of(points[0][0], cuts), [points[0]])]
     for i in range(0, len(points) - 3, 3):
         piece = points[i:i + 4]
-        while row(piece[3][0]) > parts[-1][0]:  # this piece runs on into the next row: cut it at the row's edge
+        while row_of(piece[3][0], cuts) > parts[-1][0]:  # it runs on into the next row: cut it at the row's edge
             left, piece = split_at_x(piece, cuts[parts[-1][0]])
             parts[-1][1].extend(left[1:])
             parts.append((parts[-1][0] + 1, [piece[0]]))
@@ -56,7 +58,7 @@ def cut_at(points: list[Point], cuts: list[float]) -> list[tuple[int, list[Point
 
 
 def split_at_x(piece: list[Point], x: float) -> tuple[list[Point], list[Point]]:
-    """A cubic Bézier piece cut in two where it reaches x (found by bisection; de Casteljau's split)."""
+    """A cubic Bézier piece cut in two where it reaches x (the t found by bisection)."""
     low, high = 0.0, 1.0
     for _ in range(50):
         t = (low + high) / 2
@@ -64,7 +66,11 @@ def split_at_x(piece: list[Point], x: float) -> tuple[list[Point], list[Point]]:
             low = t
         else:
             high = t
-    t = (low + high) / 2
+    return _halves(piece, (low + high) / 2)
+
+
+def _halves(piece: list[Point], t: float) -> tuple[list[Point], list[Point]]:
+    """de Casteljau's construction: the piece's two halves at t, which share its point at t."""
     p0, p1, p2, p3 = piece
     a, b, c = _mix(p0, p1, t), _mix(p1, p2, t), _mix(p2, p3, t)
     d, e = _mix(a, b, t), _mix(b, c, t)
@@ -73,10 +79,8 @@ def split_at_x(piece: list[Point], x: float) -> tuple[list[Point], list[Point]]:
 
 
 def _at(piece: list[Point], t: float) -> Point:
-    p0, p1, p2, p3 = piece
-    s = 1 - t
-    return (s**3 * p0[0] + 3 * s * s * t * p1[0] + 3 * s * t * t * p2[0] + t**3 * p3[0],
-            s**3 * p0[1] + 3 * s * s * t * p1[1] + 3 * s * t * t * p2[1] + t**3 * p3[1])
+    """The piece's point at t."""
+    return _halves(piece, t)[0][3]
 
 
 def _mix(p: Point, q: Point, t: float) -> Point:
