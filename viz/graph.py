@@ -44,9 +44,8 @@ class Graph(graphviz.Digraph):
 
     rows = 1  # a left-to-right layout wrapped into rows (viz/layout.py in_rows) has more
 
-    def _repr_image_svg_xml(self) -> str:  # as wide as the notebook's column at most: it scales down, not off
-        svg = run_layout(self.source, "svg").decode("utf-8")
-        return svg.replace("<svg ", '<svg style="max-width: 100%; height: auto" ', 1)
+    def _repr_image_svg_xml(self) -> str:
+        return fitting_its_column(run_layout(self.source, "svg").decode("utf-8"))
 
     def __repr__(self) -> str:
         """What a REPL shows (Jupyter shows the picture): the same text for the same graph, no memory address."""
@@ -66,7 +65,12 @@ def small_graph_svg(root: Value, max_nodes: int = 40) -> Optional[str]:
         svg = run_layout(draw_graph(root, legend=False).source, "svg").decode("utf-8")
     except Exception:  # a display must never raise: without a picture the table still shows
         return None
-    return svg[svg.index("<svg"):].replace("<svg ", '<svg style="max-width: 100%; height: auto" ', 1)
+    return fitting_its_column(svg[svg.index("<svg"):])
+
+
+def fitting_its_column(svg: str) -> str:
+    """The SVG as wide as a notebook's column at most: it scales down, not off."""
+    return svg.replace("<svg ", '<svg style="max-width: 100%; height: auto" ', 1)
 
 
 def check_options(who: str, rankdir: str, grads: str = "auto") -> None:
@@ -202,15 +206,19 @@ class _Builder:
         v = group.output
         if collapsed:
             return [short_scope(group.key[2:]), f"{len(group.members)} values", f"out {fmt(v.data)}",
-                    self.grad_text.get(v) or f"grad {fmt(self.grad[v]) if self.computed else NOT_COMPUTED}"]
+                    self._grad_line(v)]
         if v.op == "const":  # a plain number lifted into the graph shows just that; one you named, its name too
             return [fmt(v.data) if v.label in ("", fmt(v.data)) else f"{v.label} = {fmt(v.data)}"]
         lines = [self.shown[v]]  # the label, or the v1, v2, … that step texts use for it
         lines.append(f"data {fmt(v.data)}")
-        lines.append(self.grad_text.get(v) or f"grad {fmt(self.grad[v]) if self.computed else NOT_COMPUTED}")
+        lines.append(self._grad_line(v))
         if v in self.tangents:
             lines.append(f"tangent {fmt(self.tangents[v])}")
         return lines
+
+    def _grad_line(self, v: Value) -> str:
+        """The node's grad line: the text a page asked for (room for the widest it will show), else its grad."""
+        return self.grad_text.get(v) or f"grad {fmt(self.grad[v]) if self.computed else NOT_COMPUTED}"
 
     def _edges(self) -> None:
         """parent -> op node of the child (ops), or aggregated group -> group (collapsed)."""
