@@ -171,11 +171,7 @@ def check_labels(loss: str, targets: Any, outputs: int) -> Any:
     # Labels that pass their check are finite numbers; a check that fails first says whether some target is
     # no number at all (so the common case costs one test, not two).
     if loss in ("bce", "bce_logits", "hinge"):
-        _check_two_labels(loss, y, where)
-        if outputs != 1:
-            raise ValueError(f"{where}: reads one output per sample (the score of the class labelled "
-                             f"{'+1' if loss == 'hinge' else '1'}); this model gives {outputs}. Give it one output, or use "
-                             "loss='cross_entropy' with class indices for several classes")
+        _check_two_labels(loss, y, outputs, where)
     elif loss in ("cross_entropy", "nll"):
         _check_class_indices(loss, y, outputs, where)
     else:
@@ -192,8 +188,8 @@ def _refuse_non_finite(y: Any, where: str) -> None:
         raise ValueError(f"{where}: targets hold NaN or infinity")
 
 
-def _check_two_labels(loss: str, y: Any, where: str) -> None:
-    """bce: one 0 or 1 per sample; hinge: one −1 or +1."""
+def _check_two_labels(loss: str, y: Any, outputs: int, where: str) -> None:
+    """bce: one 0 or 1 per sample; hinge: one −1 or +1; and a model with one output, the score of the class."""
     if y.ndim != 1 and not (y.ndim == 2 and y.shape[1] == 1):
         _refuse_non_finite(y, where)
         raise ValueError(f"{where}: expects one label per sample, {LABELS[loss]}; got targets of shape {y.shape}")
@@ -205,6 +201,10 @@ def _check_two_labels(loss: str, y: Any, where: str) -> None:
         hint = " (for ±1 labels use loss='hinge'; for bce map them with (y + 1) / 2)" if loss != "hinge" else \
             " (for 0/1 labels map them with 2·y − 1, or use loss='bce')"
         raise ValueError(f"{where}: expects labels {LABELS[loss]}, got {bad}{hint}")
+    if outputs != 1:
+        raise ValueError(f"{where}: reads one output per sample (the score of the class labelled "
+                         f"{'+1' if loss == 'hinge' else '1'}); this model gives {outputs}. Give it one output, or use "
+                         "loss='cross_entropy' with class indices for several classes")
 
 
 def _check_class_indices(loss: str, y: Any, outputs: int, where: str) -> None:
