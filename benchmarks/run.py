@@ -44,8 +44,8 @@ import workloads as W  # noqa: E402
 from chainrule.engine import Value  # noqa: E402
 
 SMALL = ["chainrule nn.fit step", "chainrule fit(epochs=1) calls", "chainrule nn scalar graphs",
-         "chainrule Value op by op", "lean slots engine op by op", "lean engine, Value's 7 slots",
-         "micrograd 0.1.0", "torch batched (1 thread)",
+         "chainrule Value op by op", "lean slots engine op by op", "micrograd 0.1.0", "lean engine, Value's 7 slots",
+         "torch batched (1 thread)",
          "hand-written floats", "numpy by hand"]
 ARRAYS = ["chainrule nn.fit step", "torch batched (1 thread)", "numpy by hand"]
 
