@@ -37,12 +37,13 @@ def _edges(parents: Sequence[Value], local_grads: Sequence[float]) -> tuple:
     return tuple(edges)
 
 
-def _fsum(numbers: list[float], where: str, *operands: list[Value]) -> float:
-    """Σ exactly rounded; an overflow names the operation and its operands."""
+def _fsum(numbers: list[float], where: str, *operands: Sequence[Any]) -> float:
+    """Σ exactly rounded; an overflow names the operation and its operands (the Values among `operands`:
+    a node's edges can be passed as they are, their local derivatives are skipped)."""
     try:
         return math.fsum(numbers)
     except OverflowError:
-        items = [v for group in operands for v in group]
+        items = [v for group in operands for v in group if isinstance(v, Value)]
         shown = ", ".join(describe(v) for v in items[:4]) + (", …" if len(items) > 4 else "")
         raise OverflowError(f"{where}: the sum of {shown} overflows a float; a Value must hold a finite number") from None
 
@@ -91,7 +92,7 @@ def dot_of(ws: Sequence[Value], wd: Sequence[float], xs: Sequence[Value], xd: Se
     if b is not None:
         terms.append(b.data)
         edges += (b, 1.0)  # ∂z/∂b = 1
-    return Value(_fsum(terms, "dot", edges[::2]), "", "dot", tuple(edges))
+    return Value(_fsum(terms, "dot", edges), "", "dot", tuple(edges))
 
 
 def logsumexp(values: Iterable[Any]) -> Value:

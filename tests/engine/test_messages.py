@@ -104,6 +104,9 @@ MESSAGES = [
      "dot: bias: expected a real number (int or float) or a Value, got 'b' (str)"),
     ('dot overflow', lambda: engine.dot([Value(1e308), Value(1e308)], [2.0, 2.0]), OverflowError,
      'dot: the result is inf for a Value with data=1e+308, the constant 2.0, a Value with data=1e+308, the constant 2.0; a Value must hold a finite number'),
+    ('dot sum overflow', lambda: engine.dot([Value(1e308), Value(1e308)], [1.0, 1.0]), OverflowError,
+     'dot: the sum of a Value with data=1e+308, the constant 1.0, a Value with data=1e+308, the constant 1.0 '
+     'overflows a float; a Value must hold a finite number'),
     ('sum overflow', lambda: engine.sum([Value(1e308), Value(1e308)]), OverflowError,
      'sum: the sum of a Value with data=1e+308, a Value with data=1e+308 overflows a float; a Value must hold a finite number'),
     ('unary', lambda: engine.exp("a"), TypeError,
