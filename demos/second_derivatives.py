@@ -61,6 +61,23 @@ def newton(steps: int = 3, w0: float = 0.0) -> list[float]:
     return ws
 
 
+def curvature_reading(eig: np.ndarray) -> str:
+    """What a Hessian's eigenvalues say about a point and about the learning rate.
+
+    Along an eigenvector with λ > 0 the loss curves up and gradient descent multiplies the distance
+    to the bottom by (1 − ηλ): stable for η < 2/λ, so the largest λ sets the limit. Along λ < 0 it
+    curves down: the point is no minimum, and descent moves away from it there at any η."""
+    top = eig.max()
+    text = (f"The largest upward curvature is λ_max = {top:.3g}: along it gradient descent is stable for "
+            f"η < 2/λ_max = {2 / top:.3g}; the notes' η = 0.4 is far below that limit.")
+    if eig.min() < -1e-12 * max(1.0, abs(top)):
+        steepest = ", the steepest in size" if -eig.min() > top else ""
+        text = (f"One curvature is negative ({eig.min():.3g}{steepest}): this point is no minimum. "
+                "Along that direction E curves down, and gradient descent moves away from here at any η, as it "
+                "should, since E falls that way. " + text)
+    return text
+
+
 def run(out: Path, seed: int = 0, say: Narrator = Narrator()) -> dict:
     H = np.array(two_neuron_hessian())
     eig = np.linalg.eigvalsh(H)
@@ -69,8 +86,7 @@ def run(out: Path, seed: int = 0, say: Narrator = Narrator()) -> dict:
     for name, row in zip(("w1", "b1", "w2", "b2"), H):
         say(f"  {name}  " + "  ".join(f"{v:>10.3e}" for v in row))
     say(f"Its eigenvalues (the curvatures along its principal directions): {', '.join(f'{v:.3g}' for v in eig)}.")
-    say(f"The steepest curvature is λ_max = {eig[-1]:.3g}: near here, gradient descent is stable for "
-        f"η < 2/λ_max = {2 / eig[-1]:.3g}; the notes' η = 0.4 is far below that limit.\n")
+    say(curvature_reading(eig) + "\n")
 
     w = Value(0.0, "w")
     (g,) = engine.grad(cost(w), [w], create_graph=True)

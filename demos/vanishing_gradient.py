@@ -8,6 +8,7 @@ gradient by σ′ ≤ 0.25, so the first layers hear almost nothing.
 """
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Optional, Sequence
 
@@ -75,13 +76,14 @@ def run(out: Path, seed: int = 0, say: Narrator = Narrator(), epochs: int = 60, 
     say(f"A deep network: 2 inputs → {DEPTH} hidden layers of {WIDTH} → 1 sigmoid output, two moons ({samples} points),")
     say("binary cross-entropy. Xavier init for sigmoid/tanh, He for ReLU (the usual pairing).\n")
     grads = {a: inside.layer_gradients(deep_network(a, seed), X, y) for a in ACTIVATIONS}
-    ratio = tell_gradients(say, grads)
-    histories = {}
+    ratio = tell_gradients(say, grads, tanh_slopes(deep_network("tanh", seed), X))
+    histories, spread = {}, {}
     for a in ACTIVATIONS:
         model = deep_network(a, seed)
         histories[a] = nn.fit(model, X, y, loss="bce", optimizer=nn.SGD(model.parameters(), lr=0.5), epochs=epochs,
                               seed=seed)
-    tell_training(say, histories, epochs)
+        spread[a] = float(np.max(np.abs(np.asarray(nn.predict(model, X)) - 0.5)))  # how far from "0.5 for all"
+    tell_training(say, histories, epochs, spread)
     dying = {a: dying_relu(a, X, y, seed, epochs=dying_epochs) for a in ("relu", "leaky_relu")}
     tell_dying(say, dying, dying_epochs)
     say.wrote(plots.save(plots.layer_gradients(grads, title=f"Mean |∂L/∂w| per layer, {DEPTH} hidden layers, at "
@@ -94,28 +96,50 @@ def run(out: Path, seed: int = 0, say: Narrator = Narrator(), epochs: int = 60, 
     return {"grads": grads, "ratio": ratio, "histories": histories, "dying": dying}
 
 
-def tell_gradients(say: Narrator, grads: dict[str, list[float]]) -> dict[str, float]:
+def tanh_slopes(model: nn.MLP, X: Sequence) -> list[float]:
+    """The mean slope tanh′(z) = 1 − tanh²(z) of each hidden layer, over all samples and units."""
+    return [float(np.mean(1 - np.tanh(z) ** 2)) for z, _ in inside.layer_outputs(model, X)[:-1]]
+
+
+def tell_gradients(say: Narrator, grads: dict[str, list[float]], slopes: list[float]) -> dict[str, float]:
     """The table of gradient sizes per layer and the whisper game; returns first ÷ last layer per activation."""
     say("Mean |∂L/∂w| per layer at initialisation (layer 1 is nearest the input):")
     say(f"{'layer':>7}" + "".join(f"{a:>12}" for a in ACTIVATIONS))
     for i in range(DEPTH + 1):
         say(f"{i + 1:>7}" + "".join(f"{grads[a][i]:>12.2e}" for a in ACTIVATIONS))
     ratio = {a: grads[a][0] / grads[a][-1] for a in ACTIVATIONS}
+    hidden = {a: grads[a][0] / grads[a][-2] for a in ACTIVATIONS}  # layer 1 ÷ the last hidden layer
     say("first layer ÷ last layer: " + ", ".join(f"{a} {ratio[a]:.2g}" for a in ACTIVATIONS))
+    say("first ÷ last hidden layer: " + ", ".join(f"{a} {hidden[a]:.2g}" for a in ACTIVATIONS))
     factor = ratio["sigmoid"] ** (1 / DEPTH)
     say(f"The whisper game: with sigmoid each layer back passes on about {factor:.2f}× of the gradient, so layer 1")
-    say(f"hears {1 / ratio['sigmoid']:.0f}× less than the output layer. ReLU's slope is 1 where it is active: "
-        f"its first layer gets {ratio['relu']:.2g}× the last layer's gradient.\n")
+    say(f"hears {1 / ratio['sigmoid']:.0f}× less than the output layer: σ′ is at most 0.25, even at its best (z = 0).")
+    if ratio["tanh"] >= 0.5:
+        say(f"tanh does not vanish here (first ÷ last {ratio['tanh']:.2g}): Xavier keeps z small, where tanh′ is near 1")
+        say(f"(its mean per hidden layer is {min(slopes):.2f} to {max(slopes):.2f}). The notes' \"tanh still suffers\" "
+            f"holds once its units saturate: tanh′(2) = {1 - math.tanh(2) ** 2:.2f}, tanh′(3) = {1 - math.tanh(3) ** 2:.2f}.")
+    else:
+        say(f"tanh shrinks too (first ÷ last {ratio['tanh']:.2g}), less than sigmoid: tanh′ reaches 1 at z = 0.")
+    last = "the output layer has the largest gradient of all" if grads["relu"][-1] == max(grads["relu"]) else \
+        "of the layers between"
+    say("ReLU passes the gradient on unchanged through its active units and not at all through the others:")
+    say(f"across the hidden layers it {'keeps its size' if hidden['relu'] >= 0.5 else 'shrinks'} (first ÷ last hidden "
+        f"{hidden['relu']:.2g}); first ÷ last reads {ratio['relu']:.2g} because {last}.\n")
     return ratio
 
 
-def tell_training(say: Narrator, histories: dict[str, nn.History], epochs: int) -> None:
+def tell_training(say: Narrator, histories: dict[str, nn.History], epochs: int, spread: dict[str, float]) -> None:
+    """The losses and accuracies; `spread` is each model's largest |output − 0.5| after training."""
     say(f"Training each with plain gradient descent (η = 0.5, full batch, {epochs} epochs):")
     for a, h in histories.items():
         say(f"  {a:<8} loss {h.loss[0]:.3f} → {h.loss[-1]:.3f}, accuracy {h.accuracy[-1]:.0%}")
     stalled = histories["sigmoid"].loss[-1] > 0.9 * histories["sigmoid"].loss[0]
-    say("  sigmoid " + ("barely moves: its early layers hardly learn (the loss stays near ln 2 = 0.693, a coin toss)."
-                        if stalled else "learns, but more slowly than the others."))
+    if not stalled:
+        say("  sigmoid learns, but more slowly than the others.")
+    else:
+        say("  sigmoid barely moves: its early layers hardly learn. Its loss stays near ln 2 = 0.693, the cost of saying")
+        say(f"  0.5 for every point: its outputs are all within {spread['sigmoid']:.1g} of 0.5, and its accuracy "
+            f"({histories['sigmoid'].accuracy[-1]:.0%}) only counts which side of 0.5 those tiny differences fall on.")
     say("")
 
 

@@ -106,6 +106,13 @@ def test_vanishing_gradient(tmp_path, told):
     assert f"{leaky['revived']} came back above 0 and {leaky['silent'] - leaky['revived']} are still below 0" in text
     assert f"went from {leaky['highest_z_before']:.4g} to {leaky['highest_z_after']:.4g}" in text
     assert "did not move at all (exactly 0)" in text
+    # the notes say tanh "still suffers" and ReLU "solves" it: the text says what these numbers show
+    grads = r["grads"]
+    assert f"tanh does not vanish here (first ÷ last {r['ratio']['tanh']:.2g})" in text and r["ratio"]["tanh"] > 1
+    assert f"keeps its size (first ÷ last hidden {grads['relu'][0] / grads['relu'][-2]:.2g})" in text
+    assert "tanh′(2) = 0.07, tanh′(3) = 0.01" in text
+    # sigmoid's 75% is outputs a hair's breadth from 0.5: the text does not call that a coin toss without saying so
+    assert "its outputs are all within 4e-05 of 0.5" in text and "coin toss" not in text
     no_empty_claims(text)
     assert pngs(tmp_path) == ["layer_gradients.png", "training.png"]
 

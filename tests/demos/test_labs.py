@@ -45,3 +45,17 @@ def test_forward_and_reverse_mode_agree_and_count_their_sweeps():
     fan = forward_mode.sweeps(forward_mode.fan_out, [0.4])
     assert fan["forward_sweeps"] == 1 and fan["reverse_sweeps"] == 6
     assert fan["forward_edge_visits"] < fan["reverse_edge_visits"]
+
+
+def test_the_two_neuron_start_is_no_minimum_and_the_reading_says_so():
+    import numpy as np
+    eig = np.linalg.eigvalsh(np.array(second_derivatives.two_neuron_hessian()))
+    assert eig[0] == pytest.approx(-0.023815, abs=1e-6) and eig[-1] == pytest.approx(0.021965, abs=1e-6)
+    assert abs(eig[1]) < 1e-15  # E reads w1 and b1 only through z1 = 0.1·w1 + b1: one flat direction
+    text = second_derivatives.curvature_reading(eig)
+    assert "negative (-0.0238, the steepest in size): this point is no minimum" in text
+    assert "η < 2/λ_max = 91.1" in text
+    bowl = second_derivatives.curvature_reading(np.array([0.5, 2.0]))
+    assert "negative" not in bowl and "λ_max = 2: along it gradient descent is stable for η < 2/λ_max = 1" in bowl
+    tilted = second_derivatives.curvature_reading(np.array([-0.5, 2.0]))
+    assert "negative (-0.5): this point" in tilted  # not the steepest: no claim that it is
