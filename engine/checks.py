@@ -22,6 +22,9 @@ def as_number(x: Any, where: str, partner: Any = None) -> float:
     """
     if type(x) is float or type(x) is int:  # the common case, checked fast
         value = x
+    elif hasattr(x, "edges") and hasattr(x, "data"):  # a Value where only a number will do
+        raise TypeError(f"{where}: needs a plain number, got {describe(x)} (its number is .data)"
+                        f"{_partner(partner)}")
     elif isinstance(x, bool) or not isinstance(x, numbers.Real):
         raise TypeError(f"{where}: expected a real number (int or float) or a Value, got {describe(x)}"
                         f"{_partner(partner)}{_hint(x)}")

@@ -9,6 +9,8 @@ from __future__ import annotations
 import numbers
 from typing import Any, Sequence
 
+import numpy as np
+
 from chainrule import engine
 from chainrule.engine import Value
 from chainrule.engine.checks import as_number as _check_number, describe
@@ -17,7 +19,7 @@ from chainrule.engine.checks import as_number as _check_number, describe
 def _rows(predictions: Any, targets: Any, where: str) -> list[tuple[list[Any], list[float]]]:
     """Pair up predictions and targets as (outputs of one sample, its targets)."""
     def as_list(x):
-        return list(x) if isinstance(x, (list, tuple)) else [x]
+        return list(x) if isinstance(x, (list, tuple)) or (isinstance(x, np.ndarray) and x.ndim) else [x]
 
     preds, targs = as_list(predictions), as_list(targets)
     if len(preds) != len(targs):
@@ -29,6 +31,9 @@ def _rows(predictions: Any, targets: Any, where: str) -> list[tuple[list[Any], l
     for p, t in pairs:
         if len(p) != len(t):
             raise ValueError(f"{where}: a sample has {len(p)} outputs but {len(t)} targets")
+        if any(isinstance(v, Value) for v in t):
+            raise TypeError(f"{where}: a target is a Value ({describe(next(v for v in t if isinstance(v, Value)))}); "
+                            f"targets are plain numbers, and the predictions come first: {where}(predictions, targets)")
         out.append((p, [_check_number(v, f"{where}: target") for v in t]))
     return out
 
@@ -78,12 +83,25 @@ def binary_cross_entropy_with_logits(logits: Any, targets: Any) -> Value:
 
     −[y log σ(z) + (1 − y) log(1 − σ(z))] = softplus(z) − y·z,   ∂/∂z = σ(z) − y.
     """
+    where = "binary_cross_entropy_with_logits"
     terms = []
-    for zs, ts in _rows(logits, targets, "binary_cross_entropy_with_logits"):
+    for zs, ts in _rows(logits, targets, where):
         for z, y in zip(zs, ts):
+            if not 0.0 <= y <= 1.0:
+                raise ValueError(f"{where}: targets must be in [0, 1], got {y}")
             z = Value.constant(z)
+            _refuse_activated(z, "sigmoid", where, "a sigmoid", "binary_cross_entropy on the probabilities")
             terms.append(z.softplus() - y * z)
     return engine.mean(terms)
+
+
+def _refuse_activated(v: Value, op: str, where: str, what: str, instead: str) -> None:
+    """A loss on logits given the output of the activation it applies itself would apply it twice."""
+    if v.op == op:
+        raise ValueError(
+            f"{where}: got {describe(v)}, the output of {what}, but this loss takes the scores before it (logits) "
+            f"and applies {what} itself: that would be {what} twice. Give it model.logits(x) (an MLP's scores "
+            f"before its output activation), or use {instead}.")
 
 
 def _class_index(target: Any, k: int, where: str) -> int:
@@ -96,6 +114,12 @@ def _class_index(target: Any, k: int, where: str) -> int:
 
 
 def _samples(outputs: Any, targets: Any, where: str) -> list[tuple[list[Any], int]]:
+    if isinstance(outputs, Value):
+        raise TypeError(f"{where}: expects a sample's scores, one per class (a list of at least two), got just one, "
+                        f"{describe(outputs)}; a model with one output is a yes/no classifier: use "
+                        "binary_cross_entropy_with_logits (or binary_cross_entropy on a sigmoid output)")
+    if isinstance(outputs, np.ndarray):
+        outputs = outputs.tolist()
     if outputs and not isinstance(outputs[0], (list, tuple)):  # one sample
         outputs, targets = [outputs], [targets]
     if len(outputs) != len(targets):
@@ -111,7 +135,12 @@ def cross_entropy(logits: Sequence[Any], targets: Any) -> Value:
     L = log Σⱼ e^{zⱼ} − z_y,   ∂L/∂zⱼ = softmax(z)ⱼ − [j = y].
     `logits`: one sample's scores (a list) or a list of them; `targets`: class indices.
     """
-    terms = [engine.logsumexp(z) - z[y] for z, y in _samples(logits, targets, "cross_entropy")]
+    samples = _samples(logits, targets, "cross_entropy")
+    for z, _ in samples:
+        for v in z:
+            if isinstance(v, Value):
+                _refuse_activated(v, "softmax", "cross_entropy", "a softmax", "nn.nll on the probabilities")
+    terms = [engine.logsumexp(z) - z[y] for z, y in samples]
     return engine.mean(terms)
 
 
@@ -120,8 +149,11 @@ def nll(probabilities: Sequence[Any], targets: Any) -> Value:
     terms = []
     for p, y in _samples(probabilities, targets, "nll"):
         q = Value.constant(p[y])
-        if q.data <= 0.0:
+        if q.data == 0.0:
             raise ValueError(f"nll: probability 0 for the true class {y} gives an infinite loss; use cross_entropy on logits")
+        if not 0.0 < q.data <= 1.0:
+            raise ValueError(f"nll: {describe(q)} for the true class {y} is not a probability (it must lie in (0, 1]); "
+                             "nll reads probabilities (softmax outputs); for scores (logits) use cross_entropy")
         terms.append(-q.log())
     return engine.mean(terms)
 
@@ -133,12 +165,15 @@ def hinge(scores: Any, targets: Any) -> Value:
         for s, y in zip(ss, ts):
             if y not in (-1.0, 1.0):
                 raise ValueError(f"hinge: labels must be -1 or +1, got {y}")
-            terms.append((1 - y * s).relu())
+            terms.append((1 - y * Value.constant(s, "hinge: score")).relu())
     return engine.mean(terms)
 
 
 def l2_penalty(parameters: Sequence[Value], lam: float) -> Value:
-    """λ‖W‖² = λ Σ w² (weight decay; the notes: regularisation = a MAP estimate). ∂/∂w = 2λw."""
+    """λ Σ θ² over the parameters given (weight decay; the notes: regularisation = a MAP estimate). ∂/∂θ = 2λθ.
+
+    The notes write λ‖W‖², the weights only; `fit(l2=λ)` passes every parameter, biases too, as PyTorch's
+    weight_decay does. Pass only the weights to follow the notes."""
     params = list(parameters)
     lam = _check_number(lam, "l2_penalty: lam")
     if not params:

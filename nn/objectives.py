@@ -135,7 +135,7 @@ def _not_probabilities(loss: str, out: Optional[str], advice: str) -> str:
 def truth(y: np.ndarray, kind: str) -> np.ndarray:
     """The true labels from the targets as fit holds them (class indices, one-hot rows or numbers):
     one per sample, or one per output of a sample for several outputs judged by a threshold."""
-    if kind == "argmax" and y.ndim == 2:  # one-hot targets
+    if kind == "argmax" and y.ndim == 2 and y.shape[1] > 1:  # one-hot targets (one column is class indices)
         return np.argmax(y, axis=1).astype(float)
     return (y.reshape(len(y)) if y.ndim == 2 and y.shape[1] == 1 else y).astype(float, copy=False)
 

@@ -144,6 +144,12 @@ def _plain(t: Any) -> Any:
     return t.tolist() if isinstance(t, np.ndarray) else t
 
 
+def _as_given(T: np.ndarray) -> list:
+    """Targets held as an array, per sample as a loss of one's own reads them (as fit gives them): a number
+    when there is one per sample, else a list."""
+    return T[:, 0].tolist() if T.ndim == 2 and T.shape[1] == 1 else T.tolist()
+
+
 def loss_graph(model: Any, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Callable] = "mse",
                l2: float = 0.0) -> Value:
     """The scalar graph of one batch's loss (one graph per sample, combined as the loss combines them),
@@ -188,7 +194,7 @@ def _evaluate(model: Any, X: np.ndarray, T: np.ndarray, obj: Objective) -> tuple
     else:
         with no_grad(), evaluation_mode(model):
             outputs = [obj.outputs(model, list(x)) for x in X]
-            value = obj.function(outputs, [_plain(t) for t in T]).data
+            value = obj.function(outputs, _as_given(T)).data
         O = _numbers(outputs)
     if obj.accuracy is None:
         return value, None

@@ -1,0 +1,107 @@
+"""What learners bring from PyTorch and micrograd to the losses and fit: it works, or it says what to do.
+
+Each case here gave a wrong number or a misleading message before (an audit of learner habits).
+"""
+import numpy as np
+import pytest
+
+from chainrule import engine, nn
+from chainrule.engine import Value
+
+X = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
+CLASSES = [0, 1, 1, 0]
+
+
+def softmax_model(seed=0):
+    return nn.MLP(2, [4, 2], activation="tanh", output="softmax", seed=seed)
+
+
+def test_a_loss_of_ones_own_on_class_indices_counts_right_answers_as_the_named_loss_does():
+    m = softmax_model()
+    nn.fit(m, X, [1, 0, 0, 1], loss="cross_entropy", optimizer=nn.Adam(m.parameters(), lr=0.05), epochs=300,
+           progress=False)  # it learns the opposite classes: every answer below is wrong
+    named = nn.evaluate(m, X, CLASSES, loss="nll")
+    h = nn.fit(m, X, CLASSES, loss=lambda p, t: nn.nll(p, t), optimizer=nn.SGD(m.parameters(), lr=1e-12), epochs=1,
+               progress=False)
+    assert named[1] == 0.0 and h.accuracy == [0.0]  # one column of class indices is not one-hot
+    assert h.loss[0] == pytest.approx(named[0], rel=1e-9) and named[0] > 2
+
+
+def test_evaluate_gives_a_loss_of_ones_own_the_targets_as_fit_does():
+    m = nn.MLP(2, [4, 1], activation="tanh", seed=0)
+    seen = []
+
+    def mine(preds, ys):
+        seen.append(ys)
+        return sum((p - t) ** 2 for p, t in zip(preds, ys)) / len(preds)
+
+    nn.fit(m, X, [0.0, 1.0, 1.0, 0.0], loss=mine, optimizer=nn.SGD(m.parameters(), lr=0.1), epochs=1, progress=False)
+    value, _ = nn.evaluate(m, X, [0.0, 1.0, 1.0, 0.0], loss=mine)
+    assert seen[0] == seen[-1] == [0.0, 1.0, 1.0, 0.0]
+    assert value == pytest.approx(nn.evaluate(m, X, [0.0, 1.0, 1.0, 0.0], loss="mse")[0], rel=1e-12)
+
+
+def test_cross_entropy_refuses_softmax_outputs_it_would_softmax_again():
+    m = softmax_model()
+    with pytest.raises(ValueError, match=r"cross_entropy: got p0 \(Value, data=0\.51.*\), the output of a softmax.*that would be a "
+                                         r"softmax twice\. Give it model\.logits\(x\).*or use nn\.nll"):
+        nn.cross_entropy(m(X[1]), 1)
+    with pytest.raises(ValueError, match="softmax twice"):
+        nn.loss_graph(m, X, CLASSES, lambda p, t: nn.cross_entropy(p, t))  # wrapped: no longer silently different
+    right = nn.cross_entropy(m.logits(X[1]), 1).data
+    assert right == pytest.approx(nn.nll(m(X[1]), 1).data, rel=1e-12)  # the two right ways agree
+
+
+def test_bce_with_logits_refuses_a_sigmoid_output_and_labels_outside_0_1():
+    m = nn.MLP(2, [4, 1], activation="tanh", output="sigmoid", seed=0)
+    with pytest.raises(ValueError, match=r"the output of a sigmoid.*binary_cross_entropy on the probabilities"):
+        nn.binary_cross_entropy_with_logits(m(X[1]), 1)
+    for label in (-1, 2):
+        with pytest.raises(ValueError, match=rf"binary_cross_entropy_with_logits: targets must be in \[0, 1\], got {label}"):
+            nn.binary_cross_entropy_with_logits(Value(0.3), label)
+    assert nn.binary_cross_entropy_with_logits(m.logits(X[1]), 1).data == pytest.approx(
+        nn.binary_cross_entropy(m(X[1]), 1).data, rel=1e-12)
+
+
+def test_nll_refuses_numbers_that_are_no_probabilities():
+    with pytest.raises(ValueError, match=r"nll: a Value with data=2\.0 for the true class 1 is not a probability "
+                                         r"\(it must lie in \(0, 1\]\).*use cross_entropy"):
+        nn.nll([Value(1.0), Value(2.0)], 1)
+    with pytest.raises(ValueError, match="not a probability"):
+        nn.nll([Value(-0.5), Value(0.5)], 0)
+    with pytest.raises(ValueError, match="probability 0 for the true class 0 gives an infinite loss"):
+        nn.nll([Value(0.0), Value(1.0)], 0)
+    assert nn.nll([Value(0.25), Value(0.75)], 1).data == pytest.approx(-np.log(0.75), rel=1e-15)
+
+
+def test_one_value_to_cross_entropy_says_a_one_output_model_is_a_yes_no_classifier():
+    one = nn.MLP(2, [4, 1], seed=0)(X[1])
+    for loss in (nn.cross_entropy, nn.nll):
+        with pytest.raises(TypeError, match=r"a list of at least two\), got just one, z \(Value, .*binary_cross_entropy_with_logits"):
+            loss(one, 0)
+
+
+def test_numpy_arrays_of_targets_and_scores_are_lists_of_them():
+    s, t = Value(0.3), Value(-0.2)
+    assert nn.mse([s, t], np.array([1.0, 2.0])).data == pytest.approx(((0.3 - 1) ** 2 + (-0.2 - 2) ** 2) / 2)
+    assert nn.hinge([s, t], np.array([1, -1])).data == pytest.approx((0.7 + 0.8) / 2)
+    assert nn.cross_entropy(np.array([[s, t]], dtype=object), np.array([0])).data == pytest.approx(
+        nn.cross_entropy([s, t], 0).data)
+
+
+def test_hinge_on_plain_scores_is_a_number_not_an_attribute_error():
+    assert nn.hinge([0.3, -0.2], [1, -1]).data == pytest.approx((0.7 + 0.8) / 2)
+    with pytest.raises(TypeError, match=r"hinge: score: expected a real number"):
+        nn.hinge(["a"], [1])
+
+
+def test_a_value_where_a_number_is_needed_is_named_as_such():
+    with pytest.raises(TypeError, match=r"^Value: needs a plain number, got a Value with data=2\.0 \(its number is \.data\)$"):
+        Value(Value(2.0))
+    with pytest.raises(TypeError, match=r"^backward: grad: needs a plain number, got a Value"):
+        Value(1.0).backward(Value(2.0))
+    with pytest.raises(TypeError, match=r"mse: a target is a Value \(a Value with data=0\.3\); targets are plain numbers, "
+                                        r"and the predictions come first: mse\(predictions, targets\)"):
+        nn.mse(1.0, Value(0.3))
+    with pytest.raises(TypeError, match="expected a real number"):  # not a Value: the usual message
+        engine.exp("a")
