@@ -79,6 +79,7 @@ def backward(root: Value, grad: Any) -> None:
     seed = checked_seed(root, grad)
     open_steppers.undo()
     order = topological_order(root)
+    reaches_a_variable(root, order)
     with all_or_nothing(order):
         chain_rule(order, root, seed)
 
@@ -89,6 +90,22 @@ def checked_seed(root: Any, grad: Any) -> float:
     if not hasattr(root, "edges"):
         raise TypeError(f"backward: expected a Value, got {describe(root)}")
     return as_number(grad, "backward: grad")
+
+
+def reaches_a_variable(root: Value, order: list[Value]) -> None:
+    """Refuse a pass that would fill no gradient a learner looks at, as PyTorch does: from a result computed
+    inside no_grad() (it recorded no parents), or through a graph whose every leaf is a constant (a plain
+    number lifted in: predictions from nn.predict or .data make such a loss). The stepper shows both instead."""
+    if not root.edges and root.op not in ("", "param", "const"):  # an operation's result with no parents
+        raise RuntimeError(
+            f"backward: {describe(root)} was computed (op {root.op!r}) without recording its parents, inside "
+            "no_grad(), so no gradient can reach anything from it. Compute it outside no_grad() to backpropagate "
+            "(as PyTorch, which refuses this too).")
+    if all(node.edges or node.op == "const" for node in order):  # stops at the first input or parameter
+        raise RuntimeError(
+            "backward: every leaf of this graph is a constant (a plain number lifted into the graph), so there "
+            "is nothing to differentiate and no gradient would reach a model. If the predictions are numbers "
+            "(from nn.predict, or .data), give the loss the model's Values instead: model(x).")
 
 
 @contextmanager
@@ -149,6 +166,10 @@ def _check_finite(order: list[Value]) -> None:
         return  # the usual case, at the cost of a sum; else look at each gradient (a sum may overflow by itself)
     for node in order:
         g = node.grad
+        if hasattr(g, "edges"):
+            raise TypeError(f"backward: the gradient of {describe(node)} became a Value: an edge holds a Value "
+                            "where its local derivative belongs. Edges are (parent₁, ∂out/∂parent₁, parent₂, …), "
+                            "each local derivative a number.")
         if type(g) is not float:  # a numpy scalar that came in through .data
             g = node.grad = float(g)
         if not math.isfinite(g):

@@ -62,7 +62,7 @@ class Value:
         if type(data) is not float or not _isfinite(data):
             data = _finite_number(data, op, edges)
         if type(label) is not str:
-            raise TypeError(f"Value: label must be a str, got {describe(label)}")
+            raise TypeError(f"Value: label must be a str, got {describe(label)}{_signature_hint(label)}")
         self.data = data
         self.grad: Any = 0.0
         self.op = op
@@ -268,12 +268,20 @@ class Value:
     def sin(self) -> Value:
         """sin a.   ∂/∂a = cos a."""
         a = self.data
-        return Value(math.sin(a), "", "sin", (self, math.cos(a)))
+        try:
+            return Value(math.sin(a), "", "sin", (self, math.cos(a)))
+        except ValueError:  # sin(±∞): an infinity put into .data by hand
+            _require_number(self, "sin")
+            raise
 
     def cos(self) -> Value:
         """cos a.   ∂/∂a = −sin a."""
         a = self.data
-        return Value(math.cos(a), "", "cos", (self, -math.sin(a)))
+        try:
+            return Value(math.cos(a), "", "cos", (self, -math.sin(a)))
+        except ValueError:  # cos(±∞)
+            _require_number(self, "cos")
+            raise
 
     def normal_cdf(self) -> Value:
         """Φ(a), the standard normal CDF (GELU is a·Φ(a)).   ∂/∂a = φ(a) = e^(−a²/2)/√(2π)."""
@@ -385,6 +393,19 @@ class Value:
 
     __hash__ = object.__hash__  # identity, as `==` (see the class docstring)
 
+    def item(self) -> float:
+        """PyTorch's name for the number, `loss.item()`: the same as `v.data`."""
+        return self.data
+
+    def __iadd__(self, other: Any) -> Value:
+        """`v += x` is `v = v + x`, a new node (a sum built in a loop), as in micrograd; on a parameter
+        inside no_grad() it changes the number in place, as PyTorch's `p += …` does (see _in_place)."""
+        return _in_place(self, other, 1.0) if self.op == "param" else self + other
+
+    def __isub__(self, other: Any) -> Value:
+        """`v -= x` is `v = v − x`; on a parameter inside no_grad(), PyTorch's `p -= lr * p.grad`, in place."""
+        return _in_place(self, other, -1.0) if self.op == "param" else self - other
+
     def __bool__(self) -> bool:
         raise TypeError(
             f"the truth value of a Value is not defined ({describe(self)}): `if v:` would not say "
@@ -448,9 +469,32 @@ def _finite_number(data: Any, op: str, edges: tuple) -> float:
                             f"{', '.join(describe(p) for p in edges[::2])}; a Value must hold a finite number") from None
 
 
+def _signature_hint(label: Any) -> str:
+    """micrograd's Value(data, (a, b), '+') puts its children where chainrule's label goes: say how it differs."""
+    if not isinstance(label, (tuple, list, set)):
+        return ""
+    return (". micrograd's Value(data, _children, _op) has no match here: chainrule's is Value(data, label, op, edges) "
+            "with edges = (parent₁, ∂out/∂parent₁, parent₂, ∂out/∂parent₂, …), each parent beside its local "
+            "derivative. Usually the operators build nodes for you: a + b, a * b, a.tanh()")
+
+
 def _lift(x: Any, op: str, partner: Value) -> Value:
     """A plain number on one side of a binary operation, as a constant leaf labelled by its number."""
     return Value.constant(x, _OP_NAMES[op], partner)
+
+
+def _in_place(p: Value, other: Any, sign: float) -> Value:
+    """`p += x` / `p -= x` on a parameter. Inside no_grad() its number changes in place (PyTorch's update
+    step). Outside, `p = p − x` would make a new node named p and leave the model's parameter as it
+    was (an update that silently does nothing), so it is refused, saying how to write it."""
+    symbol = "+=" if sign > 0 else "-="
+    if recording():
+        raise TypeError(
+            f"{describe(p)} {symbol} …: on a parameter this would make a new Value and leave the parameter as it "
+            f"was (the model would not change). Update its number: p.data {symbol} lr * p.grad, or do the update "
+            f"inside `with no_grad():`, where p {symbol} … changes p in place, as in PyTorch")
+    p.data += sign * (other.data if isinstance(other, Value) else as_number(other, f"parameter {symbol}"))
+    return p
 
 
 def _number_of(x: Any, symbol: str) -> float:
@@ -473,9 +517,10 @@ def _require_finite(op: str, formula: str, locals_: tuple[float, ...], *operands
 
 
 def _require_number(v: Value, op: str) -> None:
-    """Comparisons are False for NaN: a NaN put into `.data` by hand must not pass as 0."""
-    if v.data != v.data:
-        raise ValueError(f"{op}: {describe(v)} is not a number; a Value must hold a finite number")
+    """Comparisons are False for NaN: a NaN put into `.data` by hand must not pass as 0 (nor an ∞ as a number)."""
+    if not _isfinite(v.data):
+        what = "not a number" if v.data != v.data else "infinite"
+        raise ValueError(f"{op}: {describe(v)} is {what}; a Value must hold a finite number")
 
 
 def _power_of_values(base: Value, exponent: Value) -> Value:

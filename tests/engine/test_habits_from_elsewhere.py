@@ -1,0 +1,113 @@
+"""What learners bring from PyTorch and micrograd to Value and backward: it works, or it says what to do.
+
+Each case here did nothing, gave a wrong number or a misleading message before (an audit of learner habits).
+"""
+import pytest
+
+from chainrule import engine, nn
+from chainrule.engine import Value, no_grad
+
+
+def trained_once():
+    m = nn.MLP(2, [3, 1], activation="tanh", seed=0)
+    nn.mse([m(x) for x in ([0.0, 1.0], [1.0, 0.5])], [1.0, -1.0]).backward()
+    return m
+
+
+def test_pytorch_update_step_inside_no_grad_changes_the_parameters_in_place():
+    m = trained_once()
+    before = [(p.data, p.grad) for p in m.parameters()]
+    with no_grad():
+        for p in m.parameters():
+            p -= 0.1 * p.grad
+    assert [p.data for p in m.parameters()] == [d - 0.1 * g for d, g in before]
+    assert any(g for _, g in before)  # the step moved something
+    w = Value.parameter(2.0, "w")
+    with no_grad():
+        w += Value(0.5)  # a Value on the right: its number
+    assert w.data == 2.5 and w.op == "param"
+
+
+def test_the_same_step_outside_no_grad_is_refused_not_silently_lost():
+    m = trained_once()
+    p = m.parameters()[0]
+    before = p.data
+    with pytest.raises(TypeError, match=r"-= …: on a parameter this would make a new Value and leave the parameter "
+                                        r"as it was .*p\.data -= lr \* p\.grad, or do the update inside `with no_grad\(\):`"):
+        p -= 0.1 * p.grad
+    assert m.parameters()[0].data == before
+    with pytest.raises(TypeError, match=r"\+= …"):
+        p += 1.0
+
+
+def test_plus_equals_on_other_values_still_builds_a_graph():
+    x = Value(2.0, "x")
+    total = Value(0.0)
+    for k in (1.0, 2.0, 3.0):
+        total += k * x  # a sum built in a loop, micrograd's way
+    total.backward()
+    assert total.data == 12.0 and x.grad == 6.0
+    y = x
+    y -= 1.0  # a new node named y; x is as it was
+    assert y is not x and x.data == 2.0 and y.data == 1.0
+
+
+def test_item_is_the_number():
+    loss = (Value(3.0) - 1.0) ** 2
+    assert loss.item() == 4.0 and type(loss.item()) is float
+
+
+def test_backward_from_a_result_made_inside_no_grad_is_refused():
+    x = Value(3.0, "x")
+    with no_grad():
+        y = (x * 2.0).named("y")
+    with pytest.raises(RuntimeError, match=r"backward: y \(Value, data=6\.0\) was computed \(op '\*'\) without recording "
+                                           r"its parents, inside no_grad\(\)"):
+        y.backward()
+    assert x.grad == 0.0 and y.grad == 0.0
+
+
+def test_backward_through_constants_only_is_refused():
+    m = nn.MLP(2, [3, 1], activation="tanh", seed=0)
+    X, y = [[0.0, 1.0], [1.0, 0.5]], [1.0, -1.0]
+    loss = nn.mse(nn.predict(m, X), y)  # numbers, not the model's Values
+    with pytest.raises(RuntimeError, match=r"every leaf of this graph is a constant .* give the loss the model's "
+                                           r"Values instead: model\(x\)"):
+        loss.backward()
+    assert all(p.grad == 0.0 for p in m.parameters())
+    Value(2.0).backward()  # a leaf of one's own is a variable: ∂v/∂v = 1
+    (Value.constant(2.0) * Value(1.0, "x")).backward()  # one variable leaf is enough
+
+
+def test_micrograds_children_tuple_in_the_label_place_explains_the_signature():
+    a, b = Value(2.0, "a"), Value(3.0, "b")
+    with pytest.raises(TypeError, match=r"label must be a str, got .*\(tuple\)\. micrograd's Value\(data, _children, "
+                                        r"_op\) has no match here: chainrule's is Value\(data, label, op, edges\)"):
+        Value(6.0, (a, b), "*")
+    with pytest.raises(TypeError, match=r"label must be a str, got 3 \(int\)$"):
+        Value(6.0, 3)
+
+
+def test_an_edge_holding_a_value_where_its_local_derivative_belongs_is_named():
+    a, b = Value(2.0, "a"), Value(3.0, "b")
+    c = Value(6.0, "c", "*", (a, b))  # parents only, micrograd-style: b sits where ∂c/∂a belongs
+    with pytest.raises(TypeError, match=r"the gradient of a \(Value, data=2\.0\) became a Value: an edge holds a Value "
+                                        r"where its local derivative belongs"):
+        c.backward()
+    assert a.grad == 0.0 and c.grad == 0.0  # nothing kept from the failed pass
+
+
+@pytest.mark.parametrize("op", ["relu", "sin", "cos", "abs"])
+def test_an_infinity_put_into_data_by_hand_is_named(op):
+    v = Value(1.0, "v")
+    v.data = -float("inf")
+    with pytest.raises(ValueError, match=rf"{op}: v \(Value, data=-inf\) is infinite; a Value must hold a finite number"):
+        abs(v) if op == "abs" else getattr(v, op)()
+
+
+def test_nan_by_hand_keeps_its_message():
+    v = Value(1.0, "v")
+    v.data = float("nan")
+    with pytest.raises(ValueError, match=r"relu: v \(Value, data=nan\) is not a number"):
+        v.relu()
+    assert engine.exp(Value(0.0)).data == 1.0
