@@ -6,12 +6,16 @@ yields a `ForwardStep` per computed Value, whose text reads as the notes write i
     step 3/9: z1 = w1 · x1 + b1 = 0.15 × 0.1 + 0.4 = 0.415        (a dot node)
     step 4/9: a1 = σ(z1) = σ(0.415) = 0.6023
 
-Nothing is recomputed: the numbers are the ones the forward pass stored.
+Each Value's own number is the one the forward pass stored; its operands' numbers are read as they
+are now. When those have changed since (an optimizer step between the passes), the step says so
+and gives the number the forward pass would make now, rather than show arithmetic that is false.
 """
 from __future__ import annotations
 
+import math
+import operator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator, Optional
 
 from .backward import topological_order
 from .formatting import fmt, in_partial, names_in, signed
@@ -36,10 +40,15 @@ class ForwardStep:
     symbols: str
     numbers: str
     names: dict = field(repr=False, compare=False)
+    now: Optional[float] = None  # what the operands give now, when they have changed since (else None)
 
     def __str__(self) -> str:
         n = self.names[self.node]
-        return f"step {self.index}/{self.total}: {n} = {self.symbols} = {self.numbers} = {fmt(self.node.data)}"
+        if self.now is None:
+            return f"step {self.index}/{self.total}: {n} = {self.symbols} = {self.numbers} = {fmt(self.node.data)}"
+        return (f"step {self.index}/{self.total}: {n} = {self.symbols} = {fmt(self.node.data)}, computed before its "
+                f"operands changed; with their numbers now, {self.numbers} = {fmt(self.now)}. Run the forward pass "
+                "again to see the graph as it is now")
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:  # IPython shows the text
         printer.text(str(self))
@@ -75,6 +84,30 @@ def formula(node: Value, names: dict) -> tuple[str, str]:
     return f"{op}({', '.join(name)})", f"{op}({', '.join(value)})"
 
 
+_ARITHMETIC = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv}
+
+
+def computed_now(node: Value) -> Optional[float]:
+    """The node's operation on its operands' numbers as they are now (by the Value operation itself, so no
+    formula is written twice), or None for an operation not replayed here (a softmax output, aᵇ)."""
+    op, parents = node.op.partition("(")[0], node.parents
+    numbers = [p.data for p in parents]
+    if op in _ARITHMETIC:
+        return _ARITHMETIC[op](*numbers)
+    if op == "dot":
+        return math.fsum([w * x for w, x in zip(numbers[0::2], numbers[1::2])]) + (numbers[-1] if len(numbers) % 2 else 0.0)
+    if op in ("sum", "mean"):
+        return math.fsum(numbers) / (len(numbers) if op == "mean" else 1)
+    if op.startswith("**") and node.setting is not None:
+        return numbers[0] ** node.setting
+    method = {"neg": "__neg__", "abs": "__abs__", "Φ": "normal_cdf"}.get(op, op)
+    value = type(node)  # Value (forward.py does not import value.py, which uses it)
+    if len(parents) != 1 or not hasattr(value, method):
+        return None
+    setting = () if node.setting is None else (node.setting,)  # leaky_relu's slope, elu's α
+    return getattr(value(numbers[0]), method)(*setting).data
+
+
 def forward_steps(root: Value) -> Iterator[ForwardStep]:
     """Yield one `ForwardStep` per computed Value of root's graph, in the order they were computed."""
     order = topological_order(root)
@@ -82,4 +115,6 @@ def forward_steps(root: Value) -> Iterator[ForwardStep]:
     computed = [node for node in order if node.edges]
     for index, node in enumerate(computed, start=1):
         symbols, numbers = formula(node, names)
-        yield ForwardStep(index, len(computed), node, symbols, numbers, names)
+        now = computed_now(node)
+        changed = now is not None and not math.isclose(now, node.data, rel_tol=1e-12, abs_tol=1e-300)
+        yield ForwardStep(index, len(computed), node, symbols, numbers, names, now if changed else None)

@@ -1,7 +1,7 @@
 """`Module`: anything with parameters. PyTorch-shaped so the habits transfer.
 
 Parameters are found by walking a module's attributes in the order they were
-set: a parameter Value (op "param"), a sub-module, or a list of either. Names
+set: a parameter Value (op "param"), a sub-module, or a list or dict of them. Names
 are dotted paths such as `layers.0.neurons.3.w.1`.
 """
 from __future__ import annotations
@@ -30,7 +30,10 @@ class Module:
 
     def parameters(self) -> list[Value]:
         """Every trainable Value of this module and its sub-modules."""
-        return [p for _, p in self.named_parameters()]
+        found = [p for _, p in self.named_parameters()]
+        if not found:
+            _warn_of_plain_values(self)
+        return found
 
     def zero_grad(self) -> None:
         """Set every parameter's grad to 0 (gradients accumulate over backward calls)."""
@@ -58,7 +61,7 @@ class Module:
         """This module and every module inside it."""
         yield self
         for attr, value in vars(self).items():
-            for item in (value if isinstance(value, (list, tuple)) else [value]):
+            for item in _items(value):
                 if isinstance(item, Module):
                     yield from item.modules()
 
@@ -142,3 +145,27 @@ def _named(value: Any, name: str) -> Iterator[tuple[str, Value]]:
     elif isinstance(value, (list, tuple)):
         for i, item in enumerate(value):
             yield from _named(item, f"{name}.{i}")
+    elif isinstance(value, dict):  # parts by name, as PyTorch's ModuleDict holds them
+        for key, item in value.items():
+            yield from _named(item, f"{name}.{key}")
+
+
+def _items(value: Any) -> list:
+    """The parts an attribute holds: the items of a list, tuple or dict, or the attribute itself."""
+    if isinstance(value, dict):
+        return list(value.values())
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def _warn_of_plain_values(module: Module) -> None:
+    """A module with no parameters but Values of its own was most likely built micrograd's way, with
+    Value(x) as weights: those are inputs here, and nothing would train. Say so once, when asked."""
+    plain = [attr for attr, value in vars(module).items()
+             if not attr.startswith("_") and any(isinstance(v, Value) and not v.edges for v in _items(value))]
+    if plain:
+        import warnings
+
+        warnings.warn(f"{type(module).__name__} has no parameters, but holds Values ({', '.join(plain)}): "
+                      "a Value(x) of one's own is an input, not trained. Make weights with Value.parameter(x) "
+                      "(micrograd's Value(random.uniform(-1, 1)) becomes Value.parameter(random.uniform(-1, 1)))",
+                      stacklevel=3)

@@ -44,7 +44,9 @@ class Optimizer:
             raise TypeError(f"{name}: expected a list of parameters (model.parameters()), got {describe(parameters)}")
         self.params = list(parameters)
         if not self.params:
-            raise ValueError(f"{name}: got no parameters to optimise")
+            raise ValueError(f"{name}: got no parameters to optimise. A module's parameters are the Values made "
+                             "with Value.parameter(x) and those of nn's layers; a Value(x) of one's own is an input, "
+                             "not trained")
         bad = [p for p in self.params if not isinstance(p, Value)]
         if bad:
             raise TypeError(f"{name}: parameters must be Values, got {describe(bad[0])}")

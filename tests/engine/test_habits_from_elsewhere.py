@@ -111,3 +111,38 @@ def test_nan_by_hand_keeps_its_message():
     with pytest.raises(ValueError, match=r"relu: v \(Value, data=nan\) is not a number"):
         v.relu()
     assert engine.exp(Value(0.0)).data == 1.0
+
+
+def test_forward_steps_after_an_update_say_the_operands_changed_instead_of_false_arithmetic():
+    from chainrule.demos.two_neuron import build
+
+    net = build()
+    assert str(next(net.E.forward_steps())) == "step 1/7: z1 = w1 · x1 + b1 = 0.15 × 0.1 + 0.4 = 0.415"
+    net.E.backward()
+    nn.SGD([net.w1, net.b1, net.w2, net.b2], lr=0.4).step()
+    steps = [str(s) for s in net.E.forward_steps()]
+    assert steps[0] == ("step 1/7: z1 = w1 · x1 + b1 = 0.415, computed before its operands changed; with their numbers "
+                        "now, 0.1496 × 0.1 + 0.3959 = 0.4109. Run the forward pass again to see the graph as it is now")
+    assert steps[1] == "step 2/7: a1 = σ(z1) = σ(0.415) = 0.6023"  # its operand z1 is as it was
+    v = Value(3.0, "v")
+    w = (v * v).named("w")
+    v.data = 2.0
+    assert "= 9, computed before its operands changed; with their numbers now, 2 × 2 = 4." in str(next(w.forward_steps()))
+
+
+def _every_op():
+    x, y = Value(0.7, "x"), Value(-1.3, "y")
+    return [x + y, x - y, x * y, x / y, -x, x ** 2, x ** 0.5, abs(y), x.exp(), x.log(), x.tanh(), x.sigmoid(),
+            x.softplus(), y.relu(), x.relu(), y.leaky_relu(0.2), y.elu(0.5), x.gelu(), x.sin(), x.cos(),
+            engine.dot([x, y], [y, x], x), engine.dot([x], [y]), engine.sum([x, y]), engine.mean([x, y, x]),
+            x.normal_cdf()]
+
+
+@pytest.mark.parametrize("k", range(len(_every_op())))
+def test_each_operation_replays_to_its_own_number_when_nothing_changed(k):
+    from chainrule.engine.forward import computed_now
+
+    node = _every_op()[k]
+    assert computed_now(node) == pytest.approx(node.data, rel=1e-14, abs=1e-300)
+    node.parents[0].data += 2.0  # and to another number once its first operand moved
+    assert computed_now(node) != pytest.approx(node.data, rel=1e-9)

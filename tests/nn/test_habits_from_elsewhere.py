@@ -105,3 +105,37 @@ def test_a_value_where_a_number_is_needed_is_named_as_such():
         nn.mse(1.0, Value(0.3))
     with pytest.raises(TypeError, match="expected a real number"):  # not a Value: the usual message
         engine.exp("a")
+
+
+def test_a_module_built_micrographs_way_is_told_its_values_are_inputs():
+    import random
+
+    class MyNeuron(nn.Module):
+        def __init__(self, nin):
+            self.w = [Value(random.uniform(-1, 1)) for _ in range(nin)]
+            self.b = Value(0.0)
+
+    with pytest.warns(UserWarning, match=r"MyNeuron has no parameters, but holds Values \(w, b\): a Value\(x\) of one's "
+                                         r"own is an input, not trained\. Make weights with Value\.parameter\(x\)"):
+        assert MyNeuron(3).parameters() == []
+
+
+def test_parts_held_in_a_dict_are_found_as_pytorchs_moduledict_finds_them():
+    class Net(nn.Module):
+        def __init__(self):
+            self.parts = {"a": nn.Neuron(2, seed=0), "b": nn.Neuron(1, seed=1)}
+
+    net = Net()
+    assert [k for k, _ in net.named_parameters()] == ["parts.a.w.0", "parts.a.w.1", "parts.a.b", "parts.b.w.0",
+                                                      "parts.b.b"]
+    assert [type(m).__name__ for m in net.modules()] == ["Net", "Neuron", "Neuron"]
+
+
+def test_a_dict_or_a_batch_given_as_one_sample_is_refused():
+    m = nn.MLP(3, [2, 1], seed=0)
+    with pytest.raises(TypeError, match=r"expected one sample, a list of 3 numbers or Values, got dict"):
+        m({0: 1.0, 1: 2.0, 2: 3.0})
+    for batch in ([[1.0, 2.0, 3.0]] * 3, [[1.0, 2.0, 3.0]], np.ones((1, 3)).tolist()):
+        with pytest.raises(ValueError, match=r"takes one sample \(a list of 3 numbers\); for a batch of samples use nn\.predict"):
+            m(batch)
+    assert m((1.0, 2.0, 3.0)).data == m(np.array([1.0, 2.0, 3.0])).data

@@ -138,7 +138,8 @@ w_ = Value.parameter(0.5, "w")
 ERRORS = [
     ("not a list", lambda: nn.SGD(w_), TypeError, 'SGD: expected a list of parameters (model.parameters()), got w (Value, data=0.5)'),
     ("not iterable", lambda: nn.SGD(3), TypeError, 'SGD: expected a list of parameters (model.parameters()), got 3 (int)'),
-    ("empty", lambda: nn.Adam([]), ValueError, 'Adam: got no parameters to optimise'),
+    ("empty", lambda: nn.Adam([]), ValueError, "Adam: got no parameters to optimise. A module's parameters are the "
+     "Values made with Value.parameter(x) and those of nn's layers; a Value(x) of one's own is an input, not trained"),
     ("not values", lambda: nn.RMSProp([w_, 2.0]), TypeError, 'RMSProp: parameters must be Values, got 2.0 (float)'),
     ("lr", lambda: nn.SGD([w_], lr=0), ValueError, 'SGD: lr must be > 0, got 0.0'),
     ("lr str", lambda: nn.SGD([w_], lr="a"), TypeError, "SGD: lr: expected a real number (int or float) or a Value, got 'a' (str)"),
