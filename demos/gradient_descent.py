@@ -20,6 +20,8 @@ DESCRIPTION = "gradient descent on z = 2x: the notes' iterations, and learning r
 NOTES_DATA = ([1.0, 2.0], [2.0, 4.0])  # the notes: "points like (1, 2), (2, 4)"
 NOTES_LR = 0.4
 NOTES_CLAIMS = {1: 0.8, 2: 1.4}  # "Iteration 1: w increases (e.g., to 0.8) … Iteration 2: … 1.4"; "after 4 iterations w ≈ 2"
+ITERATIONS, LONG_RUN = 40, 1000  # the comparison of learning rates; how far to look for a slow one
+DIVERGED = 1e6  # |w| beyond this: the run has diverged and stops
 
 
 def cost(w: Value, xs: Sequence[float], zs: Sequence[float], half: bool = False) -> Value:
@@ -40,7 +42,7 @@ def descend(xs: Sequence[float], zs: Sequence[float], lr: float, steps: int, w0:
         j.backward()
         w = Value(w.data - lr * w.grad, "w")
         ws.append(w.data)
-        if abs(w.data) > 1e6:  # diverged: stop before the numbers overflow
+        if abs(w.data) > DIVERGED:  # diverged: stop before the numbers overflow
             break
     costs.append(cost(Value(ws[-1]), xs, zs, half).data)
     return ws, costs
@@ -52,6 +54,23 @@ def steps_to_converge(ws: Sequence[float], target: float = 2.0, tolerance: float
         if all(abs(w - target) <= tolerance for w in ws[k:]):
             return k
     return None
+
+
+def run_state(ws: Sequence[float], costs: Sequence[float], factor: float, xs: Sequence[float], zs: Sequence[float],
+              lr: float, tolerance: float = 0.01) -> str:
+    """What a run of `descend` did, in words: converged (from which iteration), diverged (stopped where), never
+    converging (|factor| ≥ 1), or converging too slowly to reach the tolerance in its iterations (and when it does)."""
+    k = steps_to_converge(ws, tolerance=tolerance)
+    if k is not None:
+        return f"converged: |w − 2| ≤ {tolerance:g} from iteration {k}"
+    each = f"the error is multiplied by {factor:g} each step"
+    if abs(ws[-1]) > DIVERGED:
+        return f"diverged: {each}; |w| passed {DIVERGED:,.0f} at iteration {len(ws) - 1} (w = {ws[-1]:.4g}), where the run stops"
+    if abs(factor) >= 1:
+        return f"never converges: {each} (w = {ws[-1]:.4g}, J = {costs[-1]:.4g} after {len(ws) - 1} iterations)"
+    later = steps_to_converge(descend(xs, zs, lr, LONG_RUN)[0], tolerance=tolerance)
+    when = f"≤ {tolerance:g} only from iteration {later}" if later is not None else f"not ≤ {tolerance:g} in {LONG_RUN}"
+    return f"converges, but slowly: {each}; |w − 2| = {abs(ws[-1] - 2):.3g} after {len(ws) - 1} iterations, {when}"
 
 
 def distances_to_target(runs: dict[str, tuple[list[float], list[float]]], target: float = 2.0,
@@ -82,15 +101,13 @@ def run(out: Path, seed: int = 0, say: Narrator = Narrator(), steps: int = 12) -
         f"(factor 1 − η·mean(x²) = {1 - NOTES_LR * m:g}).\n")
 
     rates = {"too large (η = 0.5)": 0.5, "the notes' η = 0.4": 0.4, "good (η = 0.1)": 0.1, "too small (η = 0.01)": 0.01}
-    runs = {name: descend(xs, zs, lr, 40) for name, lr in rates.items()}
-    say("The same data with other learning rates (40 iterations):")
-    converged = {}
-    for name, (w_run, j_run) in runs.items():
-        k = steps_to_converge(w_run)
-        converged[name] = k
-        state = (f"converged: |w − 2| ≤ 0.01 from iteration {k}" if k is not None
-                 else f"did not converge (last w = {w_run[-1]:.4g}, J = {j_run[-1]:.4g})")
-        say(f"  {name:<22} {state}")
+    runs = {name: descend(xs, zs, lr, ITERATIONS) for name, lr in rates.items()}
+    say(f"The same data with other learning rates (up to {ITERATIONS} iterations):")
+    converged, states = {}, {}
+    for (name, (w_run, j_run)), lr in zip(runs.items(), rates.values()):
+        converged[name] = steps_to_converge(w_run)
+        states[name] = run_state(w_run, j_run, 1 - 2 * lr * m, xs, zs, lr)
+        say(f"  {name:<22} {states[name]}")
     say("Too large overshoots and diverges; too small crawls; in between each step shrinks the error.\n")
 
     for name, lr in [("notes", 0.4), ("good", 0.1)]:
@@ -107,7 +124,8 @@ def run(out: Path, seed: int = 0, say: Narrator = Narrator(), steps: int = 12) -
     good = runs["good (η = 0.1)"][0]
     say.summary(f"gradient-descent: with the notes' η = 0.4 w alternates {ws[0]:g} ↔ {ws[1]:g}; "
                 f"η = 0.1 reaches w = {good[-1]:.4f}")
-    return {"notes_ws": ws, "notes_costs": costs, "half_ws": half_ws, "runs": runs, "converged": converged}
+    return {"notes_ws": ws, "notes_costs": costs, "half_ws": half_ws, "runs": runs, "converged": converged,
+            "states": states}
 
 
 def main(argv: Optional[list[str]] = None) -> int:

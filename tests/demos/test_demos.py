@@ -67,6 +67,24 @@ def test_gradient_descent(tmp_path, told):
     assert pngs(tmp_path) == ["descent_good.png", "descent_notes.png", "learning_rates.png"]
 
 
+def test_gradient_descent_says_where_a_run_stopped_and_when_a_slow_one_gets_there(tmp_path, told):
+    say, printed = told
+    r = gradient_descent.run(tmp_path, say=say)
+    text = printed()
+    # the error 2 − w is multiplied by 1 − 2η·mean(x²) = 1 − 5η each step, from 2 at w0 = 0
+    stop = next(k for k in range(1, 100) if abs(2 - 2 * (-1.5) ** k) > gradient_descent.DIVERGED)
+    assert len(r["runs"]["too large (η = 0.5)"][0]) - 1 == stop < gradient_descent.ITERATIONS  # it stops early
+    assert (f"diverged: the error is multiplied by -1.5 each step; |w| passed 1,000,000 at iteration {stop} "
+            f"(w = {2 - 2 * (-1.5) ** stop:.4g}), where the run stops") in text
+    assert "up to 40 iterations" in text and "(40 iterations)" not in text
+    assert "never converges: the error is multiplied by -1 each step (w = 0, J = 10 after 40 iterations)" in text
+    slow = next(k for k in range(1000) if 2 * 0.95**k <= 0.01)  # 0.95 per step: converging, slowly
+    assert slow > gradient_descent.ITERATIONS and r["converged"]["too small (η = 0.01)"] is None
+    assert (f"converges, but slowly: the error is multiplied by 0.95 each step; |w − 2| = {2 * 0.95**40:.3g} after 40 "
+            f"iterations, ≤ 0.01 only from iteration {slow}") in text
+    assert "did not converge" not in text
+
+
 def test_activations(tmp_path, told):
     say, printed = told
     r = activations.run(tmp_path, say=say)
@@ -159,6 +177,27 @@ def test_optimizers(tmp_path, told):
     assert clipped.val_loss[-1] < clipped.val_loss[0]
     assert f"the loss jumps to {max(plain.val_loss):.3g}" in text
     assert pngs(tmp_path) == ["clipping.png", "loss.png", "plateau_lr.png"]
+    # the notes' "Momentum and Adam accelerate convergence", measured: epochs to each loss mark, and the verdicts
+    def reached(h, mark):
+        return next((k + 1 for k, value in enumerate(h.loss) if value < mark), None)
+    names = [optimizers.SGD_NAME, optimizers.MOMENTUM_NAME, optimizers.ADAM_NAME]
+    for name in names:
+        cells = [" / ".join(str(reached(res[name], m) or "—") for m in optimizers.MARKS) for res in r["results"].values()]
+        assert any(line.startswith(f"  {name}") and line.split()[-len(cells) * 3:] == " ".join(cells).split()
+                   for line in text.splitlines()), (name, cells)
+    for title, res in r["results"].items():
+        for name in names[1:]:
+            never = float("inf")
+            pairs = [(reached(res[name], m) or never, reached(res[optimizers.SGD_NAME], m) or never)
+                     for m in optimizers.MARKS]
+            faster = all(a <= b for a, b in pairs) and any(a < b for a, b in pairs)
+            assert (r["races"][title][name] == "faster") == faster
+    similar = r["results"]["inputs of similar scale"]
+    momentum, sgd = similar[optimizers.MOMENTUM_NAME], similar[optimizers.SGD_NAME]
+    assert reached(momentum, 0.2) > reached(sgd, 0.2) and momentum.loss[-1] > sgd.loss[-1]  # slower with these settings
+    if not any(v[optimizers.MOMENTUM_NAME] == "faster" for v in r["races"].values()):
+        assert "the notes' claim does not hold for it with these settings." in text
+    assert "η/(1 − μ) = 0.03/0.1 = 0.3 equals SGD's η" in text
 
 
 def test_layer_statistics_at_a_small_size():
@@ -180,6 +219,22 @@ def test_initialization(tmp_path, told):
     assert r["factors"]["relu"]["xavier"] < r["factors"]["relu"]["he"]
     assert r["symmetry_spread"] == 0.0 and "8 hidden units' weights\nare exactly equal" in text
     no_empty_claims(text)
+    # one notation, N(mean, variance), and the reading of the notes' N(0, 0.01) said; the other reading computed
+    assert ("Normal distributions are written N(mean, variance). The notes' W ∼ N(0, 0.01) is read as standard "
+            "deviation\n0.01: N(0, 0.01²).") in text
+    assert "He: N(0, 2/fan_in), standard deviation √(2/fan_in)" in text and "N(0, 0.01) has shrunk" not in text
+    X, y = nn.data.moons(50, noise=0.1, seed=0)
+    X = nn.data.standardize(X)[0]
+    other = {a: initialization.per_layer_factor(initialization.layer_statistics(nn.init.normal(0.1), a, X, y)[
+        "activation_std"]) for a in ("relu", "tanh")}
+    assert other == pytest.approx(r["other_reading_factors"], rel=1e-12) and max(other.values()) < 1
+    assert (f"Read as a variance, N(0, 0.01) would be standard deviation 0.1: per layer relu {other['relu']:.2f}×, "
+            f"tanh {other['tanh']:.2f}×") in text and "it vanishes too, more slowly" in text
+    # the notes disagree on biases; chainrule's are 0, measured on the networks themselves
+    biases = [b for i in initialization.INITS for layer in initialization.deep_network(i, "relu").layers for b in layer.b]
+    assert max(abs(b) for b in biases) == r["largest_bias"] == 0
+    assert '"small random values" in one section and "initialized to zero"' in text
+    assert "chainrule starts them at 0: the largest |b| in these networks is 0." in text
     assert len(pngs(tmp_path)) == 4
 
 

@@ -22,6 +22,25 @@ def test_gradients_accumulate_and_forgetting_zero_grad_hurts(tmp_path):
     assert forgot[-1] > right[-1] and any(b > a for a, b in zip(forgot, forgot[1:]))  # without: it swings
 
 
+def test_forgotten_zero_grad_is_told_from_the_start_with_its_swings(tmp_path, capsys):
+    from chainrule import nn
+
+    result = gradient_accumulation.run(tmp_path, say=Narrator())
+    text = capsys.readouterr().out
+    start = nn.evaluate(nn.MLP(1, [1], seed=0), *gradient_accumulation.DATA, "mse")[0]  # before any step
+    right, forgot = result["with_zero_grad"], result["without_zero_grad"]
+    assert result["start"] == start and right[0] < start  # the first recorded loss is after step 1, not the start
+    assert f"with zero_grad():    loss {start:.4g} before training → {right[-1]:.4g} after 40 steps, falling at every step" \
+        in text
+    ups = sum(b > a for a, b in zip([start, *forgot], forgot))
+    top = max(range(len(forgot)), key=forgot.__getitem__)
+    assert ups > 0 and forgot[top] > start  # it swings up, once above where it started
+    assert (f"zero_grad forgotten: loss {start:.4g} before training → {forgot[-1]:.4g} after 40 steps, but {ups} of the 40 "
+            f"steps raised it:") in text
+    assert (f"on the way it swung between {min(forgot):.4g} and {forgot[top]:.4g} (step {top + 1}, above where it "
+            "started)") in text
+
+
 def test_the_notes_learning_rate_sits_exactly_on_the_stability_limit():
     assert second_derivatives.descend(0.4, steps=6) == [0.0, 4.0, 0.0, 4.0, 0.0, 4.0, 0.0]
     assert second_derivatives.newton(3) == [0.0, 2.0, 2.0, 2.0]
