@@ -393,6 +393,15 @@ class Value:
 
     __hash__ = object.__hash__  # identity, as `==` (see the class docstring)
 
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        """copy and pickle: a leaf as any object (a Parameter by its own __reduce__); a computed Value is
+        refused, as PyTorch refuses it, rather than copied with its whole graph (deep recursion)."""
+        if self.edges:
+            raise TypeError(f"copying or pickling {describe(self)} would take its whole graph along; as in PyTorch, "
+                            "only leaves are copied. For its number: Value(v.data) (or v.data); for a model: "
+                            "copy.deepcopy(model)")
+        return super().__reduce_ex__(protocol)
+
     def item(self) -> float:
         """PyTorch's name for the number, `loss.item()`: the same as `v.data`."""
         return self.data

@@ -146,3 +146,24 @@ def test_each_operation_replays_to_its_own_number_when_nothing_changed(k):
     assert computed_now(node) == pytest.approx(node.data, rel=1e-14, abs=1e-300)
     node.parents[0].data += 2.0  # and to another number once its first operand moved
     assert computed_now(node) != pytest.approx(node.data, rel=1e-9)
+
+
+def test_copying_a_computed_value_is_refused_and_a_leaf_or_a_model_is_copied():
+    import copy
+    import pickle
+
+    x = Value(1.0, "x")
+    y = x
+    for _ in range(3000):  # deeper than Python's recursion limit: copying it whole used to raise RecursionError
+        y = y * 1.0001
+    for copier in (copy.deepcopy, pickle.dumps, copy.copy):
+        with pytest.raises(TypeError, match=r"copying or pickling a Value with data=1\.349.* would take its whole graph "
+                                            r"along; as in PyTorch, only leaves are copied"):
+            copier(y)
+    leaf = copy.deepcopy(x)
+    assert leaf is not x and (leaf.data, leaf.label, leaf.op, leaf.edges) == (1.0, "x", "", ())
+    m = nn.MLP(2, [3, 1], seed=0)
+    twin = pickle.loads(pickle.dumps(m))
+    assert [p.data for p in twin.parameters()] == [p.data for p in m.parameters()]
+    twin.parameters()[0].data += 1.0
+    assert twin.parameters()[0].data != m.parameters()[0].data  # buffers of its own
