@@ -31,6 +31,7 @@ from chainrule.engine.checks import as_number, count, describe, positive
 
 from . import arrays
 from . import losses as L
+from .dropout import Dropout
 from .history import History
 from .shuffle import shuffler
 from .layers import MLP
@@ -372,6 +373,7 @@ def fit(model: Any, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Callabl
     """
     plan = _checked(model, X, y, loss, optimizer, epochs, batch_size, validation, seed, shuffle, l2, scheduler,
                     clip_norm, clip_value, stop_below, early_stopping, progress)
+    _warn_if_evaluating(model)
     history = History()
     alive: list[bool] = []  # per hidden layer: did any unit give a number other than 0 in the last epoch
     for epoch in range(1, plan.epochs + 1):
@@ -517,6 +519,14 @@ def _diverged(history: History, epoch: int, error: BaseException, optimizer: Opt
                        f"(lr={optimizer.lr:g}) is too large for this problem: lower it (try {optimizer.lr / 10:g}) "
                        "or clip the gradients (clip_norm=1.0). The parameters keep their last finite values.")
     warnings.warn(f"fit: {history.stopped}", RuntimeWarning, stacklevel=3)
+
+
+def _warn_if_evaluating(model: Any) -> None:
+    """A model left in evaluation mode trains with its dropout off (fit does not switch modes, as in PyTorch)."""
+    if isinstance(model, Module) and not model.training and any(
+            isinstance(m, Dropout) and m.p > 0 for m in model.modules()):
+        warnings.warn("fit: the model is in evaluation mode (model.eval()), so its dropout is off while it trains; "
+                      "call model.train() first", UserWarning, stacklevel=3)
 
 
 def _warn_if_dead(alive: list[bool], history: History) -> None:

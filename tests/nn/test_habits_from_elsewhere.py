@@ -139,3 +139,18 @@ def test_a_dict_or_a_batch_given_as_one_sample_is_refused():
         with pytest.raises(ValueError, match=r"takes one sample \(a list of 3 numbers\); for a batch of samples use nn\.predict"):
             m(batch)
     assert m((1.0, 2.0, 3.0)).data == m(np.array([1.0, 2.0, 3.0])).data
+
+
+def test_fit_on_a_model_left_in_evaluation_mode_warns_that_its_dropout_is_off():
+    import warnings
+
+    m = nn.MLP(2, [8, 1], activation="tanh", output="sigmoid", dropout=0.5, seed=0).eval()
+    with pytest.warns(UserWarning, match=r"fit: the model is in evaluation mode \(model\.eval\(\)\), so its dropout is "
+                                         r"off while it trains; call model\.train\(\) first"):
+        nn.fit(m, X, CLASSES, loss="bce", optimizer=nn.SGD(m.parameters(), lr=0.1), epochs=1, progress=False)
+    assert not m.training  # fit does not switch modes
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for model in (m.train(), nn.MLP(2, [8, 1], output="sigmoid", seed=0).eval()):  # training, or no dropout
+            nn.fit(model, X, CLASSES, loss="bce", optimizer=nn.SGD(model.parameters(), lr=0.1), epochs=1,
+                   progress=False)
