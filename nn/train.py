@@ -373,7 +373,6 @@ def fit(model: Any, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Callabl
     """
     plan = _checked(model, X, y, loss, optimizer, epochs, batch_size, validation, seed, shuffle, l2, scheduler,
                     clip_norm, clip_value, stop_below, early_stopping, progress)
-    _warn_if_evaluating(model)
     history = History()
     alive: list[bool] = []  # per hidden layer: did any unit give a number other than 0 in the last epoch
     for epoch in range(1, plan.epochs + 1):
@@ -403,6 +402,7 @@ def _checked(model: Any, X: Any, y: Any, loss: Any, optimizer: Any, epochs: Any,
         optimizer = scheduler.optimizer  # the scheduler's own optimizer is the one it schedules
     step = TrainingStep(model, X, y, loss, optimizer, l2, clip_norm, clip_value, where="fit",
                         watch_hidden=getattr(model, "activation", None) == "relu")  # for dead ReLUs
+    _warn_if_evaluating(model)
     epochs = count(epochs, "fit: epochs", 1)
     batch = len(step.X) if batch_size is None else count(batch_size, "fit: batch_size (or None: full batch)", 1)
     if not isinstance(shuffle, bool):
@@ -526,7 +526,7 @@ def _warn_if_evaluating(model: Any) -> None:
     if isinstance(model, Module) and not model.training and any(
             isinstance(m, Dropout) and m.p > 0 for m in model.modules()):
         warnings.warn("fit: the model is in evaluation mode (model.eval()), so its dropout is off while it trains; "
-                      "call model.train() first", UserWarning, stacklevel=3)
+                      "call model.train() first", UserWarning, stacklevel=4)
 
 
 def _warn_if_dead(alive: list[bool], history: History) -> None:
