@@ -167,3 +167,73 @@ def test_copying_a_computed_value_is_refused_and_a_leaf_or_a_model_is_copied():
     assert [p.data for p in twin.parameters()] == [p.data for p in m.parameters()]
     twin.parameters()[0].data += 1.0
     assert twin.parameters()[0].data != m.parameters()[0].data  # buffers of its own
+
+
+def test_the_refusals_word_for_word():
+    x = Value(3.0, "x")
+    with no_grad():
+        y = (x * 2.0).named("y")
+    with pytest.raises(RuntimeError) as info:
+        y.backward()
+    assert str(info.value) == (
+        "backward: y (Value, data=6.0) was computed (op '*') without recording its parents, inside no_grad(), so no "
+        "gradient can reach anything from it. Compute it outside no_grad() to backpropagate (as PyTorch, which "
+        "refuses this too).")
+    with pytest.raises(RuntimeError) as info:
+        Value.constant(2.0).backward()  # a constant root: refused as a graph of constants, not as no_grad's
+    assert str(info.value) == (
+        "backward: every leaf of this graph is a constant (a plain number lifted into the graph), so there is nothing "
+        "to differentiate and no gradient would reach a model. If the predictions are numbers (from nn.predict, or "
+        ".data), give the loss the model's Values instead: model(x).")
+    p = Value.parameter(1.5, "p")
+    p.backward()  # a parameter as root: ∂p/∂p = 1
+    assert p.grad == 1.0
+    a, b = Value(2.0, "a"), Value(3.0, "b")
+    with pytest.raises(TypeError) as info:
+        Value(6.0, "c", "*", (a, b)).backward()
+    assert str(info.value) == (
+        "backward: the gradient of a (Value, data=2.0) became a Value: an edge holds a Value where its local derivative "
+        "belongs. Edges are (parent₁, ∂out/∂parent₁, parent₂, …), each local derivative a number.")
+    with pytest.raises(TypeError) as info:
+        Value(6.0, (a, b), "*")
+    assert str(info.value).endswith(
+        "(tuple). micrograd's Value(data, _children, _op) has no match here: chainrule's is Value(data, label, op, "
+        "edges) with edges = (parent₁, ∂out/∂parent₁, parent₂, ∂out/∂parent₂, …), each parent beside its local "
+        "derivative. Usually the operators build nodes for you: a + b, a * b, a.tanh()")
+    with pytest.raises(TypeError) as info:
+        __import__("copy").deepcopy(a * b)
+    assert str(info.value) == (
+        "copying or pickling a Value with data=6.0 would take its whole graph along; as in PyTorch, only leaves are "
+        "copied. For its number: Value(v.data) (or v.data); for a model: copy.deepcopy(model)")
+
+
+def test_in_place_refusals_name_the_parameter_and_the_number():
+    p = Value.parameter(1.0, "w")
+    with pytest.raises(TypeError, match=r"^w \(Value, data=1\.0\) -= …: on a parameter"):
+        p -= 0.5
+    with no_grad():
+        with pytest.raises(TypeError, match=r"^parameter -=: expected a real number"):
+            p -= "a"
+        with pytest.raises(TypeError, match=r"^parameter \+=: expected a real number"):
+            p += "a"
+    assert p.data == 1.0
+
+
+def test_positive_and_count_word_for_word():
+    from chainrule.engine.checks import count, positive
+
+    assert positive(2, "lr") == 2.0 and type(positive(2, "lr")) is float
+    for bad, shown in ((0, "0.0"), (-1.5, "-1.5")):
+        with pytest.raises(ValueError) as info:
+            positive(bad, "SGD: lr")
+        assert str(info.value) == f"SGD: lr must be > 0, got {shown}"
+    with pytest.raises(TypeError, match=r"^SGD: lr: expected a real number"):
+        positive("a", "SGD: lr")
+    assert count(3, "epochs", 1) == 3 and count(1, "epochs", 1) == 1
+    for bad in (0, True, 2.0, "3"):
+        with pytest.raises(ValueError) as info:
+            count(bad, "fit: epochs", 1)
+        assert str(info.value) == f"fit: epochs must be an int ≥ 1, got {bad!r}"
+    with pytest.raises(ValueError) as info:
+        count(-1, "batch_size", 0, "0: none")
+    assert str(info.value) == "batch_size must be an int ≥ 0 (0: none), got -1"

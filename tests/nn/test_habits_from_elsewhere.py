@@ -154,3 +154,96 @@ def test_fit_on_a_model_left_in_evaluation_mode_warns_that_its_dropout_is_off():
         for model in (m.train(), nn.MLP(2, [8, 1], output="sigmoid", seed=0).eval()):  # training, or no dropout
             nn.fit(model, X, CLASSES, loss="bce", optimizer=nn.SGD(model.parameters(), lr=0.1), epochs=1,
                    progress=False)
+
+
+def test_the_loss_refusals_word_for_word():
+    m = nn.MLP(2, [4, 1], activation="tanh", output="sigmoid", seed=0)
+    with pytest.raises(ValueError) as info:
+        nn.binary_cross_entropy_with_logits(m(X[1]).named("a2"), 1)
+    assert str(info.value).startswith("binary_cross_entropy_with_logits: got a2 (Value, data=")
+    assert str(info.value).endswith(
+        "), the output of a sigmoid, but this loss takes the scores before it (logits) and applies a sigmoid itself: "
+        "that would be a sigmoid twice. Give it model.logits(x) (an MLP's scores before its output activation), or use "
+        "binary_cross_entropy on the probabilities.")
+    with pytest.raises(TypeError) as info:
+        nn.cross_entropy(Value(0.5), 0)
+    assert str(info.value) == (
+        "cross_entropy: expects a sample's scores, one per class (a list of at least two), got just one, a Value with "
+        "data=0.5; a model with one output is a yes/no classifier: use binary_cross_entropy_with_logits (or "
+        "binary_cross_entropy on a sigmoid output)")
+    with pytest.raises(ValueError) as info:
+        nn.nll([Value(1.0), Value(2.0)], 1)
+    assert str(info.value) == (
+        "nll: a Value with data=2.0 for the true class 1 is not a probability (it must lie in (0, 1]); nll reads "
+        "probabilities (softmax outputs); for scores (logits) use cross_entropy")
+    assert nn.nll([Value(1.0), Value(0.0)], 0).data == 0.0  # a probability of exactly 1 is one
+
+
+def test_the_warning_names_only_public_values_and_points_at_the_callers_line():
+    class Mine(nn.Module):
+        def __init__(self):
+            self.nin = 2  # not a Value: not listed
+            self._cache = Value(1.0)  # private: not listed
+            self.w = Value(0.5)
+
+    with pytest.warns(UserWarning) as record:
+        Mine().parameters()
+    assert str(record[0].message) == (
+        "Mine has no parameters, but holds Values (w): a Value(x) of one's own is an input, not trained. Make weights "
+        "with Value.parameter(x) (micrograd's Value(random.uniform(-1, 1)) becomes Value.parameter(random.uniform(-1, 1)))")
+    assert record[0].filename == __file__
+
+    class Private(nn.Module):
+        def __init__(self):
+            self._w = Value(0.5)
+
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert Private().parameters() == []  # only private Values: nothing a learner would call a weight
+
+
+def test_the_evaluation_mode_warning_points_at_the_callers_line_and_needs_a_dropout_that_drops():
+    import warnings
+
+    m = nn.MLP(2, [8, 1], activation="tanh", output="sigmoid", dropout=0.5, seed=0).eval()
+    with pytest.warns(UserWarning) as record:
+        nn.fit(m, X, CLASSES, loss="bce", optimizer=nn.SGD(m.parameters(), lr=0.1), epochs=1, progress=False)
+    assert record[0].filename == __file__
+    m.dropout[0].p = 0.0  # a dropout that drops nothing: evaluation mode changes nothing
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        nn.fit(m, X, CLASSES, loss="bce", optimizer=nn.SGD(m.parameters(), lr=0.1), epochs=1, progress=False)
+
+
+class TwoOut(nn.Module):
+    """A module of one's own with two outputs: the scalar path, where the targets reach the loss as given."""
+
+    def __init__(self):
+        self.w = [Value.parameter(0.5, "w0"), Value.parameter(-1.0, "w1")]
+
+    def __call__(self, x):
+        return [self.w[0] * x[0] + 1.0, self.w[1] * x[1]]
+
+
+def test_a_loss_of_ones_own_gets_each_sample_as_a_list_not_an_array():
+    seen = []
+
+    def mine(preds, ys):
+        seen.extend(type(t) for t in ys)
+        return nn.mse(preds, ys)
+
+    Y = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [0.0, 0.0]])
+    nn.loss_graph(TwoOut(), X, Y, mine)
+    nn.evaluate(TwoOut(), X, Y, loss=mine)
+    assert seen and set(seen) == {list}
+
+
+def test_evaluate_on_a_module_of_ones_own_reads_class_indices_and_rows_of_targets():
+    model = TwoOut()
+    outs = [model(x) for x in X]
+    by_hand = nn.cross_entropy(outs, CLASSES).data
+    assert nn.evaluate(model, X, CLASSES, loss="cross_entropy")[0] == pytest.approx(by_hand, rel=1e-12)
+    Y = [[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [0.0, 0.0]]
+    assert nn.evaluate(model, X, Y, loss="mse")[0] == pytest.approx(nn.mse(outs, Y).data, rel=1e-12)
