@@ -33,7 +33,7 @@ from .parameters import Parameter, ParameterStore
 
 def _check_inputs(x: Any, nin: int, where: str) -> list[Value]:
     """One sample's inputs as Values: numbers become inputs labelled x0, x1, … (Values pass through)."""
-    if isinstance(x, (Value, str, bytes, Mapping)) or not hasattr(x, "__len__"):
+    if type(x) is not list and (isinstance(x, (Value, str, bytes, Mapping)) or not hasattr(x, "__len__")):
         raise TypeError(f"{where}: expected one sample, a list of {nin} numbers or Values, got {type(x).__name__} {x!r}")
     if (isinstance(x, np.ndarray) and x.ndim != 1) or isinstance(next(iter(x), None), (list, tuple, np.ndarray)):
         raise ValueError(f"{where}: model(x) takes one sample (a list of {nin} numbers); for a batch of samples "
