@@ -101,11 +101,16 @@ def reaches_a_variable(root: Value, order: list[Value]) -> None:
             f"backward: {describe(root)} was computed (op {root.op!r}) without recording its parents, inside "
             "no_grad(), so no gradient can reach anything from it. Compute it outside no_grad() to backpropagate "
             "(as PyTorch, which refuses this too).")
-    if all(node.edges or node.op == "const" for node in order):  # stops at the first input or parameter
+    if constants_only(order):
         raise RuntimeError(
-            "backward: every leaf of this graph is a constant (a plain number lifted into the graph), so there "
-            "is nothing to differentiate and no gradient would reach a model. If the predictions are numbers "
-            "(from nn.predict, or .data), give the loss the model's Values instead: model(x).")
+            "backward: every leaf of this graph is a constant (a plain number lifted into the graph): nothing in it "
+            "depends on a variable, so no gradient would reach one. A loss of plain numbers (nn.predict's, or .data) "
+            "gives such a graph: give the loss the model's Values instead, model(x).")
+
+
+def constants_only(order: list[Value]) -> bool:
+    """True when every leaf of the graph is a constant (it stops at the first input or parameter)."""
+    return all(node.edges or node.op == "const" for node in order)
 
 
 @contextmanager

@@ -41,14 +41,16 @@ class ForwardStep:
     numbers: str
     names: dict = field(repr=False, compare=False)
     now: Optional[float] = None  # what the operands give now, when they have changed since (else None)
+    why: str = ""  # why the operands cannot give a number now, when they have changed so
 
     def __str__(self) -> str:
         n = self.names[self.node]
-        if self.now is None:
+        if self.now is None and not self.why:
             return f"step {self.index}/{self.total}: {n} = {self.symbols} = {self.numbers} = {fmt(self.node.data)}"
+        now = f"= {fmt(self.now)}" if self.now is not None else f"cannot be computed ({self.why})"
         return (f"step {self.index}/{self.total}: {n} = {self.symbols} = {fmt(self.node.data)}, computed before its "
-                f"operands changed; with their numbers now, {self.numbers} = {fmt(self.now)}. Run the forward pass "
-                "again to see the graph as it is now")
+                f"operands changed; with their numbers now, {self.numbers} {now}. Run the forward pass again to see "
+                "the graph as it is now")
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:  # IPython shows the text
         printer.text(str(self))
@@ -88,24 +90,43 @@ _ARITHMETIC = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": ope
 
 
 def computed_now(node: Value) -> Optional[float]:
-    """The node's operation on its operands' numbers as they are now (by the Value operation itself, so no
-    formula is written twice), or None for an operation not replayed here (a softmax output, aᵇ)."""
+    """The node's operation on its operands' numbers as they are now, by the Value operation itself where
+    there is one (so no formula is written twice), or None for an operation not replayed here. An operation
+    the numbers now rule out (log of a negative number, a division by zero) raises its own error."""
     op, parents = node.op.partition("(")[0], node.parents
     numbers = [p.data for p in parents]
-    if op in _ARITHMETIC:
-        return _ARITHMETIC[op](*numbers)
-    if op == "dot":
-        return math.fsum([w * x for w, x in zip(numbers[0::2], numbers[1::2])]) + (numbers[-1] if len(numbers) % 2 else 0.0)
+    value = type(node)  # Value (forward.py does not import value.py, which uses it)
+    if op in _ARITHMETIC or op == "**" and len(parents) == 2:  # a ∘ b, and aᵇ with b in the graph
+        return (_ARITHMETIC[op](value(numbers[0]), value(numbers[1])) if op in _ARITHMETIC
+                else value(numbers[0]) ** value(numbers[1])).data
+    if op == "dot":  # as functional.dot_of adds it up: the products, then the bias, in one exact sum
+        return math.fsum([w * x for w, x in zip(numbers[0::2], numbers[1::2])] + numbers[len(numbers) - len(numbers) % 2:])
     if op in ("sum", "mean"):
         return math.fsum(numbers) / (len(numbers) if op == "mean" else 1)
+    if op == "logsumexp" or op == "softmax" and node.setting is not None:  # as functional._shifted_exps does:
+        m = max(numbers)  # m = max xᵢ, then Σ e^(xᵢ − m)
+        shifted = [math.exp(x - m) for x in numbers]
+        total = math.fsum(shifted)
+        return m + math.log(total) if node.setting is None else shifted[int(node.setting)] / total
     if op.startswith("**") and node.setting is not None:
-        return numbers[0] ** node.setting
+        return (value(numbers[0]) ** node.setting).data
     method = {"neg": "__neg__", "abs": "__abs__", "Φ": "normal_cdf"}.get(op, op)
-    value = type(node)  # Value (forward.py does not import value.py, which uses it)
     if len(parents) != 1 or not hasattr(value, method):
         return None
     setting = () if node.setting is None else (node.setting,)  # leaky_relu's slope, elu's α
     return getattr(value(numbers[0]), method)(*setting).data
+
+
+def _changed(node: Value) -> tuple[Optional[float], str]:
+    """(what the operands make now, or why they cannot make anything now) when they have changed since the
+    node was computed; (None, "") when they have not (or the operation is not replayed)."""
+    try:
+        now = computed_now(node)
+    except (ArithmeticError, ValueError, TypeError) as error:  # it was computed once: its operands have changed
+        return None, str(error)
+    if now is None or math.isclose(now, node.data, rel_tol=1e-12, abs_tol=1e-300):
+        return None, ""
+    return now, ""
 
 
 def forward_steps(root: Value) -> Iterator[ForwardStep]:
@@ -115,6 +136,4 @@ def forward_steps(root: Value) -> Iterator[ForwardStep]:
     computed = [node for node in order if node.edges]
     for index, node in enumerate(computed, start=1):
         symbols, numbers = formula(node, names)
-        now = computed_now(node)
-        changed = now is not None and not math.isclose(now, node.data, rel_tol=1e-12, abs_tol=1e-300)
-        yield ForwardStep(index, len(computed), node, symbols, numbers, names, now if changed else None)
+        yield ForwardStep(index, len(computed), node, symbols, numbers, names, *_changed(node))

@@ -319,7 +319,9 @@ class Value:
         `.grad` is a Value in a new graph, to be differentiated again (engine.grad, engine.hessian).
         """
         if create_graph:
-            backward_create_graph(self, _backward.checked_seed(self, grad))
+            seed = _backward.checked_seed(self, grad)
+            _backward.reaches_a_variable(self, _backward.topological_order(self))
+            backward_create_graph(self, seed)
         else:
             _backward.backward(self, grad)
 
@@ -393,27 +395,25 @@ class Value:
 
     __hash__ = object.__hash__  # identity, as `==` (see the class docstring)
 
-    def __reduce_ex__(self, protocol: Any) -> Any:
-        """copy and pickle: a leaf as any object (a Parameter by its own __reduce__); a computed Value is
-        refused, as PyTorch refuses it, rather than copied with its whole graph (deep recursion)."""
-        if self.edges:
-            raise TypeError(f"copying or pickling {describe(self)} would take its whole graph along; as in PyTorch, "
-                            "only leaves are copied. For its number: Value(v.data) (or v.data); for a model: "
-                            "copy.deepcopy(model)")
-        return super().__reduce_ex__(protocol)
+    @property
+    def __deepcopy__(self) -> Any:
+        """copy.deepcopy: a leaf is copied as any object is (this gives None, so copy takes its usual way; a
+        Parameter goes by its own __reduce__). A computed Value is refused, as PyTorch refuses it: its copy
+        would take its whole graph along (and a deep graph overflows Python's recursion)."""
+        return None if not self.edges else _refuse_deep_copy(self)
 
     def item(self) -> float:
         """PyTorch's name for the number, `loss.item()`: the same as `v.data`."""
         return self.data
 
     def __iadd__(self, other: Any) -> Value:
-        """`v += x` is `v = v + x`, a new node (a sum built in a loop), as in micrograd; on a parameter
-        inside no_grad() it changes the number in place, as PyTorch's `p += …` does (see _in_place)."""
-        return _in_place(self, other, 1.0) if self.op == "param" else self + other
+        """`v += x` is `v = v + x`, a new node, as in micrograd (`act = self.b; act += w * x` builds a sum);
+        only a plain number added to a parameter is PyTorch's update step, done in place (see _in_place)."""
+        return _in_place(self, other, 1.0) if self.op == "param" and not isinstance(other, Value) else self + other
 
     def __isub__(self, other: Any) -> Value:
-        """`v -= x` is `v = v − x`; on a parameter inside no_grad(), PyTorch's `p -= lr * p.grad`, in place."""
-        return _in_place(self, other, -1.0) if self.op == "param" else self - other
+        """`v -= x` is `v = v − x`; a plain number from a parameter, `p -= lr * p.grad`, updates it in place."""
+        return _in_place(self, other, -1.0) if self.op == "param" and not isinstance(other, Value) else self - other
 
     def __bool__(self) -> bool:
         raise TypeError(
@@ -492,18 +492,27 @@ def _lift(x: Any, op: str, partner: Value) -> Value:
     return Value.constant(x, _OP_NAMES[op], partner)
 
 
-def _in_place(p: Value, other: Any, sign: float) -> Value:
-    """`p += x` / `p -= x` on a parameter. Inside no_grad() its number changes in place (PyTorch's update
-    step). Outside, `p = p − x` would make a new node named p and leave the model's parameter as it
-    was (an update that silently does nothing), so it is refused, saying how to write it."""
+def _in_place(p: Value, number: Any, sign: float) -> Value:
+    """`p += x` / `p -= x` with a plain number x on a parameter: PyTorch's update step. Inside no_grad() the
+    number changes in place. Outside, `p = p − x` would make a new node named p and leave the model's
+    parameter as it was (an update that silently does nothing), so it is refused, saying how to write it."""
     symbol = "+=" if sign > 0 else "-="
     if recording():
         raise TypeError(
-            f"{describe(p)} {symbol} …: on a parameter this would make a new Value and leave the parameter as it "
-            f"was (the model would not change). Update its number: p.data {symbol} lr * p.grad, or do the update "
-            f"inside `with no_grad():`, where p {symbol} … changes p in place, as in PyTorch")
-    p.data += sign * (other.data if isinstance(other, Value) else as_number(other, f"parameter {symbol}"))
+            f"{describe(p)} {symbol} a number: on a parameter this would make a new Value and leave the parameter "
+            f"as it was (the model would not change). Update its number: p.data {symbol} …, or do the update inside "
+            f"`with no_grad():`, where p {symbol} … changes p in place, as in PyTorch")
+    new = p.data + sign * as_number(number, f"parameter {symbol}")
+    if not _isfinite(new):
+        raise OverflowError(f"{describe(p)} {symbol} {number!r} overflows a float; a Value must hold a finite number")
+    p.data = new
     return p
+
+
+def _refuse_deep_copy(v: Value) -> Any:
+    raise TypeError(f"copy.deepcopy of {describe(v)} would copy its whole graph; as in PyTorch, only leaves are "
+                    "deep-copied. Copy its number instead, Value(v.data); a module that keeps a computed Value in an "
+                    "attribute can keep its .data there")
 
 
 def _number_of(x: Any, symbol: str) -> float:

@@ -73,10 +73,10 @@ class Module:
         for attr, value in vars(self).items():
             if attr.startswith("_"):
                 continue
-            for i, item in enumerate(value if isinstance(value, (list, tuple)) else [value]):
+            keys = list(value) if isinstance(value, dict) else range(len(value)) if isinstance(value, (list, tuple)) else [None]
+            for key, item in zip(keys, _items(value)):
                 if isinstance(item, Module):
-                    name = f"{attr}.{i}" if isinstance(value, (list, tuple)) else attr
-                    rows.append((name, repr(item), item.num_parameters()))
+                    rows.append((attr if key is None else f"{attr}.{key}", repr(item), item.num_parameters()))
         return rows
 
     def _repr_html_(self) -> str:

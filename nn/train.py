@@ -145,10 +145,6 @@ def _plain(t: Any) -> Any:
     return t.tolist() if isinstance(t, np.ndarray) else t
 
 
-def _as_given(T: np.ndarray) -> list:
-    """Targets held as an array, per sample as a loss of one's own reads them (as fit gives them): a number
-    when there is one per sample, else a list."""
-    return T[:, 0].tolist() if T.ndim == 2 and T.shape[1] == 1 else T.tolist()
 
 
 def loss_graph(model: Any, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Callable] = "mse",
@@ -182,11 +178,12 @@ def evaluate(model: Any, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Ca
     """(loss, accuracy or None) on a data set, in evaluation mode (no dropout), without recording a graph."""
     obj = objective(loss, model)
     A = _inputs(X, model, "evaluate")
-    return _evaluate(model, A, _targets(y, A, obj, model, "evaluate"), obj)
+    return _evaluate(model, A, _targets(y, A, obj, model, "evaluate"), obj, list(y))
 
 
-def _evaluate(model: Any, X: np.ndarray, T: np.ndarray, obj: Objective) -> tuple[float, Optional[float]]:
-    """The loss and accuracy of the model as it is now, in evaluation mode."""
+def _evaluate(model: Any, X: np.ndarray, T: np.ndarray, obj: Objective, given: list) -> tuple[float, Optional[float]]:
+    """The loss and accuracy of the model as it is now, in evaluation mode. `given` are the targets as they
+    were given: a loss of one's own gets them so, as in training."""
     loss = _array_loss(model, obj)
     if loss is not None:  # no tape: no dropout
         with np.errstate(over="ignore", invalid="ignore"):
@@ -195,7 +192,7 @@ def _evaluate(model: Any, X: np.ndarray, T: np.ndarray, obj: Objective) -> tuple
     else:
         with no_grad(), evaluation_mode(model):
             outputs = [obj.outputs(model, list(x)) for x in X]
-            value = obj.function(outputs, _as_given(T)).data
+            value = obj.function(outputs, [_plain(t) for t in given]).data
         O = _numbers(outputs)
     if obj.accuracy is None:
         return value, None
@@ -333,7 +330,7 @@ class _Plan:
     batch: int
     shuffle: bool
     rng: Any
-    validation: Optional[tuple[np.ndarray, np.ndarray]]
+    validation: Optional[tuple[np.ndarray, np.ndarray, list]]
     scheduler: Any
     stop_below: Optional[float]
     early_stopping: Optional[int]
@@ -422,14 +419,15 @@ def _checked(model: Any, X: Any, y: Any, loss: Any, optimizer: Any, epochs: Any,
 
 
 def checked_validation(validation: Any, model: Any, obj: Objective,
-                       where: str = "fit") -> Optional[tuple[np.ndarray, np.ndarray]]:
-    """(X_val, y_val) as arrays, checked as the training data are; None without validation data."""
+                       where: str = "fit") -> Optional[tuple[np.ndarray, np.ndarray, list]]:
+    """(X_val, y_val) as arrays, checked as the training data are, and y_val as given; None without
+    validation data."""
     if validation is None:
         return None
     if not isinstance(validation, (tuple, list)) or len(validation) != 2:
         raise ValueError(f"{where}: validation must be a pair (X_val, y_val)")
     VA = _inputs(validation[0], model, f"{where} (validation)")
-    return VA, _targets(validation[1], VA, obj, model, f"{where} (validation)")
+    return VA, _targets(validation[1], VA, obj, model, f"{where} (validation)"), list(validation[1])
 
 
 def _scheduler(scheduler: Any, optimizer: Optimizer) -> Any:
@@ -490,7 +488,8 @@ def _record(plan: _Plan, history: History, epoch: _Epoch) -> None:
     history.lr.append(step.optimizer.lr)
     history.grad_norm.append(epoch.norm)
     if plan.validation is not None:
-        val_loss, val_accuracy = _evaluate(step.model, *plan.validation, step.objective)
+        VA, VT, given = plan.validation
+        val_loss, val_accuracy = _evaluate(step.model, VA, VT, step.objective, given)
         history.val_loss.append(val_loss)
         history.val_accuracy.append(val_accuracy if val_accuracy is not None else math.nan)
 

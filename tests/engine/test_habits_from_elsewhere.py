@@ -24,19 +24,37 @@ def test_pytorch_update_step_inside_no_grad_changes_the_parameters_in_place():
     assert any(g for _, g in before)  # the step moved something
     w = Value.parameter(2.0, "w")
     with no_grad():
-        w += Value(0.5)  # a Value on the right: its number
+        w += 0.5
     assert w.data == 2.5 and w.op == "param"
+    with no_grad(), pytest.raises(OverflowError, match=r"w \(Value, data=1e\+308\) \+= 1e\+308 overflows a float"):
+        w.data = 1e308
+        w += 1e308
+    assert w.data == 1e308  # as it was
+
+
+def test_a_sum_that_starts_from_a_parameter_builds_a_node_and_leaves_it_alone():
+    b, w = Value.parameter(0.5, "b"), Value.parameter(2.0, "w")
+    for recording in (True, False):
+        act = b
+        with no_grad() if not recording else __import__("contextlib").nullcontext():
+            act += w * 3.0  # a Value on the right: micrograd's sum, not an update
+            act -= w
+        assert act is not b and act.data == 4.5 and b.data == 0.5 and w.data == 2.0
+    act = b
+    act += w * 3.0
+    act.backward()
+    assert (b.grad, w.grad) == (1.0, 3.0)
 
 
 def test_the_same_step_outside_no_grad_is_refused_not_silently_lost():
     m = trained_once()
     p = m.parameters()[0]
     before = p.data
-    with pytest.raises(TypeError, match=r"-= …: on a parameter this would make a new Value and leave the parameter "
-                                        r"as it was .*p\.data -= lr \* p\.grad, or do the update inside `with no_grad\(\):`"):
+    with pytest.raises(TypeError, match=r"-= a number: on a parameter this would make a new Value and leave the "
+                                        r"parameter as it was .*p\.data -= …, or do the update inside `with no_grad\(\):`"):
         p -= 0.1 * p.grad
     assert m.parameters()[0].data == before
-    with pytest.raises(TypeError, match=r"\+= …"):
+    with pytest.raises(TypeError, match=r"\+= a number: .*Update its number: p\.data \+= …"):
         p += 1.0
 
 
@@ -72,7 +90,7 @@ def test_backward_through_constants_only_is_refused():
     X, y = [[0.0, 1.0], [1.0, 0.5]], [1.0, -1.0]
     loss = nn.mse(nn.predict(m, X), y)  # numbers, not the model's Values
     with pytest.raises(RuntimeError, match=r"every leaf of this graph is a constant .* give the loss the model's "
-                                           r"Values instead: model\(x\)"):
+                                           r"Values instead, model\(x\)"):
         loss.backward()
     assert all(p.grad == 0.0 for p in m.parameters())
     Value(2.0).backward()  # a leaf of one's own is a variable: ∂v/∂v = 1
@@ -148,7 +166,7 @@ def test_each_operation_replays_to_its_own_number_when_nothing_changed(k):
     assert computed_now(node) != pytest.approx(node.data, rel=1e-9)
 
 
-def test_copying_a_computed_value_is_refused_and_a_leaf_or_a_model_is_copied():
+def test_deep_copying_a_computed_value_is_refused_and_a_leaf_or_a_model_is_copied():
     import copy
     import pickle
 
@@ -156,17 +174,50 @@ def test_copying_a_computed_value_is_refused_and_a_leaf_or_a_model_is_copied():
     y = x
     for _ in range(3000):  # deeper than Python's recursion limit: copying it whole used to raise RecursionError
         y = y * 1.0001
-    for copier in (copy.deepcopy, pickle.dumps, copy.copy):
-        with pytest.raises(TypeError, match=r"copying or pickling a Value with data=1\.349.* would take its whole graph "
-                                            r"along; as in PyTorch, only leaves are copied"):
-            copier(y)
+    with pytest.raises(TypeError, match=r"copy\.deepcopy of a Value with data=1\.349.* would copy its whole graph; as in "
+                                        r"PyTorch, only leaves are deep-copied"):
+        copy.deepcopy(y)
+    small = x * 2.0
+    shallow = copy.copy(small)  # as PyTorch: a shallow copy and a pickle of a computed value are fine
+    assert shallow is not small and shallow.data == 2.0 and shallow.edges == small.edges
+    assert pickle.loads(pickle.dumps(small)).data == 2.0
     leaf = copy.deepcopy(x)
     assert leaf is not x and (leaf.data, leaf.label, leaf.op, leaf.edges) == (1.0, "x", "", ())
     m = nn.MLP(2, [3, 1], seed=0)
-    twin = pickle.loads(pickle.dumps(m))
-    assert [p.data for p in twin.parameters()] == [p.data for p in m.parameters()]
-    twin.parameters()[0].data += 1.0
-    assert twin.parameters()[0].data != m.parameters()[0].data  # buffers of its own
+    for twin in (pickle.loads(pickle.dumps(m)), copy.deepcopy(m)):
+        assert [p.data for p in twin.parameters()] == [p.data for p in m.parameters()]
+        twin.parameters()[0].data += 1.0
+        assert twin.parameters()[0].data != m.parameters()[0].data  # buffers of its own
+
+
+def test_forward_steps_of_operands_that_now_rule_the_operation_out_say_so():
+    p, q = Value.parameter(0.5, "p"), Value(2.0, "q")
+    y, r = p.log(), q / p
+    p.data = 0.0
+    assert str(next(y.forward_steps())) == (
+        "step 1/1: v1 = ln(p) = -0.6931, computed before its operands changed; with their numbers now, ln(0) cannot be "
+        "computed (log: needs a positive number, got a Value with data=0.0). Run the forward pass again to see the graph "
+        "as it is now")
+    assert "2 ÷ 0 cannot be computed (divide (/):" in str(next(r.forward_steps()))
+
+
+def test_forward_steps_replay_softmax_logsumexp_and_powers_of_values():
+    x, y = Value(1.0, "x"), Value(2.0, "y")
+    nodes = [engine.logsumexp([x, y]), engine.softmax([x, y])[1], x ** y]
+    assert [str(next(n.forward_steps())).endswith(("= 2.313", "= 0.7311", "= 1")) for n in nodes] == [True] * 3
+    x.data = 3.0
+    shown = [str(list(n.forward_steps())[-1]) for n in nodes]
+    assert "with their numbers now, ln Σ exp(3, 2) = 3.313." in shown[0]
+    assert "with their numbers now, softmax(3, 2)ᵢ = 0.2689." in shown[1]
+    assert "with their numbers now, 3 ^ 2 = 9." in shown[2]
+    w1, w2, b = Value(0.1, "w1"), Value(0.2, "w2"), Value(-0.3, "b")
+    d = engine.dot([w1, w2], [1.0, 1.0], b)  # a sum that cancels: the replay adds up as dot does
+    assert str(next(d.forward_steps())) == "step 1/1: v1 = w1 · 1 + w2 · 1 + b = 0.1 × 1 + 0.2 × 1 + (-0.3) = 2.776e-17"
+
+
+def test_gradcheck_of_a_function_that_ignores_its_input_agrees_at_zero():
+    result = engine.gradcheck(lambda a: Value.constant(2.0) * 3.0, [1.0])
+    assert result.ok and [(r.analytic, r.numeric) for r in result.rows] == [(0.0, 0.0)]
 
 
 def test_the_refusals_word_for_word():
@@ -182,9 +233,13 @@ def test_the_refusals_word_for_word():
     with pytest.raises(RuntimeError) as info:
         Value.constant(2.0).backward()  # a constant root: refused as a graph of constants, not as no_grad's
     assert str(info.value) == (
-        "backward: every leaf of this graph is a constant (a plain number lifted into the graph), so there is nothing "
-        "to differentiate and no gradient would reach a model. If the predictions are numbers (from nn.predict, or "
-        ".data), give the loss the model's Values instead: model(x).")
+        "backward: every leaf of this graph is a constant (a plain number lifted into the graph): nothing in it "
+        "depends on a variable, so no gradient would reach one. A loss of plain numbers (nn.predict's, or .data) "
+        "gives such a graph: give the loss the model's Values instead, model(x).")
+    with pytest.raises(RuntimeError, match="every leaf of this graph is a constant"):
+        (Value.constant(2.0) * 3.0).backward(create_graph=True)  # the same with create_graph
+    with pytest.raises(RuntimeError, match="without recording its parents"):
+        y.backward(create_graph=True)
     p = Value.parameter(1.5, "p")
     p.backward()  # a parameter as root: ∂p/∂p = 1
     assert p.grad == 1.0
@@ -203,13 +258,14 @@ def test_the_refusals_word_for_word():
     with pytest.raises(TypeError) as info:
         __import__("copy").deepcopy(a * b)
     assert str(info.value) == (
-        "copying or pickling a Value with data=6.0 would take its whole graph along; as in PyTorch, only leaves are "
-        "copied. For its number: Value(v.data) (or v.data); for a model: copy.deepcopy(model)")
+        "copy.deepcopy of a Value with data=6.0 would copy its whole graph; as in PyTorch, only leaves are "
+        "deep-copied. Copy its number instead, Value(v.data); a module that keeps a computed Value in an attribute "
+        "can keep its .data there")
 
 
 def test_in_place_refusals_name_the_parameter_and_the_number():
     p = Value.parameter(1.0, "w")
-    with pytest.raises(TypeError, match=r"^w \(Value, data=1\.0\) -= …: on a parameter"):
+    with pytest.raises(TypeError, match=r"^w \(Value, data=1\.0\) -= a number: on a parameter"):
         p -= 0.5
     with no_grad():
         with pytest.raises(TypeError, match=r"^parameter -=: expected a real number"):

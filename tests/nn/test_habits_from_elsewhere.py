@@ -251,3 +251,32 @@ def test_evaluate_on_a_module_of_ones_own_reads_class_indices_and_rows_of_target
     assert nn.evaluate(model, X, CLASSES, loss="cross_entropy")[0] == pytest.approx(by_hand, rel=1e-12)
     Y = [[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [0.0, 0.0]]
     assert nn.evaluate(model, X, Y, loss="mse")[0] == pytest.approx(nn.mse(outs, Y).data, rel=1e-12)
+
+
+def test_evaluate_and_validation_give_a_loss_of_ones_own_the_targets_as_given():
+    from chainrule import engine
+
+    Xs = [[0.1, 0.2], [0.3, -0.1], [-0.5, 0.4], [0.9, 0.7]]
+    rows = [[1.0], [0.0], [0.5], [0.2]]  # one-element rows, read as t[0]
+
+    def row_mse(outs, ts):
+        return engine.mean([(o - t[0]) ** 2 for o, t in zip(outs, ts)])
+
+    m = nn.MLP(2, [4, 1], seed=0)
+    value, _ = nn.evaluate(m, Xs, rows, loss=row_mse)
+    assert value == pytest.approx(nn.evaluate(m, Xs, [r[0] for r in rows], loss="mse")[0], rel=1e-12)
+    h = nn.fit(m, Xs, rows, loss=row_mse, epochs=1, validation=(Xs, rows), progress=False)
+    assert h.val_loss[0] == pytest.approx(nn.evaluate(m, Xs, rows, loss=row_mse)[0], rel=1e-12)
+    m3 = nn.MLP(2, [4, 3], output="softmax", seed=0)
+    picked = nn.evaluate(m3, Xs, [0, 1, 2, 1], loss=lambda outs, ts: engine.mean([-o[t].log() for o, t in zip(outs, ts)]))
+    assert picked[0] == pytest.approx(nn.evaluate(m3, Xs, [0, 1, 2, 1], loss="nll")[0], rel=1e-12)  # ints, as given
+
+
+def test_a_summary_lists_parts_held_in_a_dict():
+    class Net(nn.Module):
+        def __init__(self):
+            self.parts = {"a": nn.Neuron(2, seed=0), "b": nn.Neuron(1, seed=1)}
+            self.head = nn.Neuron(1, seed=2)
+
+    assert Net().summary_rows() == [("parts.a", "Neuron(2, activation='relu')", 3),
+                                    ("parts.b", "Neuron(1, activation='relu')", 2), ("head", "Neuron(1, activation='relu')", 2)]
