@@ -77,8 +77,12 @@ class Neuron(Module):
         z.scope, z.label = self._scope, "z"
         return z
 
+    def logits(self, x: Sequence[Any]) -> Value:
+        """z = Σ wᵢxᵢ + b, before the activation (what the stable losses read, as Layer.logits)."""
+        return self.weighted_sum(_check_inputs(x, len(self.w), "Neuron"))
+
     def __call__(self, x: Sequence[Any]) -> Value:
-        z = self.weighted_sum(_check_inputs(x, len(self.w), "Neuron"))
+        z = self.logits(x)
         a = self._act(z)
         if a is not z:  # a linear neuron's output is its z
             a.scope, a.label = self._scope, "a"

@@ -280,3 +280,14 @@ def test_a_summary_lists_parts_held_in_a_dict():
 
     assert Net().summary_rows() == [("parts.a", "Neuron(2, activation='relu')", 3),
                                     ("parts.b", "Neuron(1, activation='relu')", 2), ("head", "Neuron(1, activation='relu')", 2)]
+
+
+def test_a_sigmoid_neuron_of_its_own_trains_with_bce_on_its_logits():
+    n = nn.Neuron(2, activation="sigmoid", seed=0)
+    y = [0, 1, 1, 1]
+    z = n.logits(X[1])
+    assert z.op == "dot" and n(X[1]).data == pytest.approx(1 / (1 + np.exp(-z.data)), rel=1e-12)
+    before = nn.evaluate(n, X, y, loss="bce")[0]
+    assert before == pytest.approx(nn.binary_cross_entropy([n(x) for x in X], y).data, rel=1e-12)
+    h = nn.fit(n, X, y, loss="bce", optimizer=nn.SGD(n.parameters(), lr=0.5), epochs=50, progress=False)
+    assert h.loss[-1] < before and h.accuracy[-1] == 1.0  # OR is linearly separable
