@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .backward import open_steppers, restoring, topological_order
+from .backward import open_steppers, reaches_a_variable, restoring, topological_order
 from .derivatives import local_values
 
 if TYPE_CHECKING:
@@ -58,6 +58,7 @@ def backward_create_graph(root: Value, seed: float) -> None:
     open_steppers.undo()
     g = reverse([root], [seed], create_graph=True)
     order = list(g)  # every node of root's graph has its gradient: root depends on it
+    reaches_a_variable(root, order)  # as backward refuses: nothing here would reach a variable
     with restoring(order):
         for node in order:
             value, previous = g[node], node.grad

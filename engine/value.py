@@ -319,9 +319,7 @@ class Value:
         `.grad` is a Value in a new graph, to be differentiated again (engine.grad, engine.hessian).
         """
         if create_graph:
-            seed = _backward.checked_seed(self, grad)
-            _backward.reaches_a_variable(self, _backward.topological_order(self))
-            backward_create_graph(self, seed)
+            backward_create_graph(self, _backward.checked_seed(self, grad))
         else:
             _backward.backward(self, grad)
 
