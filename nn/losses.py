@@ -95,9 +95,9 @@ def binary_cross_entropy_with_logits(logits: Any, targets: Any) -> Value:
     return engine.mean(terms)
 
 
-def _refuse_activated(v: Value, op: str, where: str, what: str, instead: str) -> None:
+def _refuse_activated(v: Any, op: str, where: str, what: str, instead: str) -> None:
     """A loss on logits given the output of the activation it applies itself would apply it twice."""
-    if v.op == op:
+    if isinstance(v, Value) and v.op == op:
         raise ValueError(
             f"{where}: got {describe(v)}, the output of {what}, but this loss takes the scores before it (logits) "
             f"and applies {what} itself: that would be {what} twice. Give it model.logits(x) (an MLP's scores "
@@ -138,8 +138,7 @@ def cross_entropy(logits: Sequence[Any], targets: Any) -> Value:
     samples = _samples(logits, targets, "cross_entropy")
     for z, _ in samples:
         for v in z:
-            if isinstance(v, Value):
-                _refuse_activated(v, "softmax", "cross_entropy", "a softmax", "nn.nll on the probabilities")
+            _refuse_activated(v, "softmax", "cross_entropy", "a softmax", "nn.nll on the probabilities")
     terms = [engine.logsumexp(z) - z[y] for z, y in samples]
     return engine.mean(terms)
 

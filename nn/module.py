@@ -61,7 +61,7 @@ class Module:
         """This module and every module inside it."""
         yield self
         for attr, value in vars(self).items():
-            for item in _items(value):
+            for _, item in _parts(value):
                 if isinstance(item, Module):
                     yield from item.modules()
 
@@ -73,8 +73,7 @@ class Module:
         for attr, value in vars(self).items():
             if attr.startswith("_"):
                 continue
-            keys = list(value) if isinstance(value, dict) else range(len(value)) if isinstance(value, (list, tuple)) else [None]
-            for key, item in zip(keys, _items(value)):
+            for key, item in _parts(value):
                 if isinstance(item, Module):
                     rows.append((attr if key is None else f"{attr}.{key}", repr(item), item.num_parameters()))
         return rows
@@ -142,26 +141,24 @@ def _named(value: Any, name: str) -> Iterator[tuple[str, Value]]:
             yield name, value
     elif isinstance(value, Module):
         yield from value.named_parameters(prefix=f"{name}.")
-    elif isinstance(value, (list, tuple)):
-        for i, item in enumerate(value):
-            yield from _named(item, f"{name}.{i}")
-    elif isinstance(value, dict):  # parts by name, as PyTorch's ModuleDict holds them
-        for key, item in value.items():
+    elif isinstance(value, (list, tuple, dict)):
+        for key, item in _parts(value):
             yield from _named(item, f"{name}.{key}")
 
 
-def _items(value: Any) -> list:
-    """The parts an attribute holds: the items of a list, tuple or dict, or the attribute itself."""
+def _parts(value: Any) -> list[tuple[Any, Any]]:
+    """(key, item) for each part an attribute holds: a list's or tuple's items by index, a dict's by key (as
+    PyTorch's ModuleDict holds them), or (None, the attribute) for anything else."""
     if isinstance(value, dict):
-        return list(value.values())
-    return list(value) if isinstance(value, (list, tuple)) else [value]
+        return list(value.items())
+    return list(enumerate(value)) if isinstance(value, (list, tuple)) else [(None, value)]
 
 
 def _warn_of_plain_values(module: Module) -> None:
     """A module with no parameters but Values of its own was most likely built micrograd's way, with
     Value(x) as weights: those are inputs here, and nothing would train. Say so once, when asked."""
     plain = [attr for attr, value in vars(module).items()
-             if not attr.startswith("_") and any(isinstance(v, Value) and not v.edges for v in _items(value))]
+             if not attr.startswith("_") and any(isinstance(v, Value) and not v.edges for _, v in _parts(value))]
     if plain:
         import warnings
 

@@ -145,8 +145,6 @@ def _plain(t: Any) -> Any:
     return t.tolist() if isinstance(t, np.ndarray) else t
 
 
-
-
 def loss_graph(model: Any, X: Sequence[Any], y: Sequence[Any], loss: Union[str, Callable] = "mse",
                l2: float = 0.0) -> Value:
     """The scalar graph of one batch's loss (one graph per sample, combined as the loss combines them),
